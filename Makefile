@@ -1,0 +1,62 @@
+# The two commands: `make run` (set up everything and serve on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := campaign_portal.settings
+
+.PHONY: run test venv dev-venv migrate seed check-system lint format ci-checks bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
+
+.env:
+	@printf 'DEBUG=1\n' > .env
+	@echo "Wrote .env with DEBUG=1 for a local run (delete it in production)."
+
+check-system: venv
+	@$(BIN)/python manage.py check_system
+
+migrate: venv .env
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: venv .env check-system seed
+	$(BIN)/python manage.py run_portal --host $(HOST) --port $(PORT)
+
+test: dev-venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: dev-venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev-venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+ci-checks: dev-venv
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+
+bench: dev-venv
+	$(BIN)/python manage.py bench_reports
+	$(BIN)/python manage.py bench_load
+
+clean:
+	rm -rf $(VENV) var/portal.sqlite3* var/celery-* staticfiles

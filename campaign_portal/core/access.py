@@ -1,0 +1,158 @@
+"""The one place that says who may read, write and review what.
+
+Every view and selector scopes its querysets through `scope_units` / `scope_submissions`
+and fetches single objects through `get_object_for_user`. Rules:
+
+- provincial staff, leaders and administrators read every unit;
+- an officer reads their own unit and the units below it (a district reads its communes);
+- an officer writes (files, edits drafts) only for their own unit;
+- staff review every unit; a district officer reviews the units below the district;
+- only staff (and administrators) publish directives and run province reports;
+- a draft is read only by its own unit: nobody else sees work that was not submitted.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import ReviewStatus, Role, Unit, UnitKind
+
+READ_ALL_ROLES = (Role.STAFF, Role.LEADER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    unit: Unit | None
+
+    @property
+    def reads_all(self) -> bool:
+        return self.role in READ_ALL_ROLES
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == Role.OFFICER and self.unit is not None
+
+
+NO_SCOPE = Scope(role=None, unit=None)
+
+
+def scope_for(user) -> Scope:
+    """The user's role and unit, loaded once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    from .models import Membership
+
+    membership = Membership.objects.select_related("unit", "unit__parent").filter(user=user).first()
+    scope = Scope(role=membership.role, unit=membership.unit) if membership else NO_SCOPE
+    if membership is None and user.is_superuser:
+        scope = Scope(role=Role.ADMIN, unit=None)
+    user._portal_scope = scope
+    return scope
+
+
+def _path_filter(field: str, unit: Unit, *, include_self=True) -> Q:
+    prefix = f"{field}__" if field else ""
+    q = Q(**{f"{prefix}path__startswith": unit.path})
+    return q if include_self else q & ~Q(**{f"{prefix}pk": unit.pk})
+
+
+def unit_filter(user, *, mode: str = "read", field: str = "unit") -> Q | None:
+    """A Q over `field` (a Unit relation) for units the user may `read`, `write` or `review`.
+
+    None means "no restriction"; an impossible Q means "nothing".
+    """
+    scope = scope_for(user)
+    nothing = Q(pk__in=[])
+    if mode == "read":
+        if scope.reads_all:
+            return None
+        return _path_filter(field, scope.unit) if scope.unit else nothing
+    if mode == "write":
+        if scope.is_officer:
+            prefix = f"{field}__" if field else ""
+            return Q(**{f"{prefix}pk": scope.unit.pk})
+        return nothing
+    if mode == "review":
+        if scope.is_staff:
+            return None
+        if scope.is_officer and scope.unit.kind in (UnitKind.DISTRICT, UnitKind.PROVINCE):
+            return _path_filter(field, scope.unit, include_self=False)
+        return nothing
+    raise ValueError(f"unknown mode {mode!r}")
+
+
+def scope_units(qs: QuerySet, user, *, mode: str = "read", field: str = "unit") -> QuerySet:
+    """Restrict any queryset with a unit relation (or Unit itself, field="") to the user's scope."""
+    condition = unit_filter(user, mode=mode, field=field)
+    return qs if condition is None else qs.filter(condition)
+
+
+def readable_units(user) -> QuerySet:
+    return scope_units(Unit.objects.all(), user, field="")
+
+
+def writable_units(user) -> QuerySet:
+    return scope_units(Unit.objects.all(), user, mode="write", field="")
+
+
+def reviewable_units(user) -> QuerySet:
+    return scope_units(Unit.objects.all(), user, mode="review", field="")
+
+
+def scope_submissions(qs: QuerySet, user, *, field: str = "unit") -> QuerySet:
+    """Submissions the user may see: the readable units' records, drafts only for their own unit."""
+    qs = scope_units(qs, user, field=field)
+    scope = scope_for(user)
+    own = Q(**{f"{field}__pk": scope.unit.pk}) if scope.is_officer else Q(pk__in=[])
+    return qs.filter(~Q(status=ReviewStatus.DRAFT) | own)
+
+
+def can_write_unit(user, unit: Unit) -> bool:
+    scope = scope_for(user)
+    return scope.is_officer and unit is not None and scope.unit.pk == unit.pk
+
+
+def can_review_unit(user, unit: Unit) -> bool:
+    scope = scope_for(user)
+    if scope.is_staff:
+        return True
+    return (
+        scope.is_officer
+        and scope.unit.kind in (UnitKind.DISTRICT, UnitKind.PROVINCE)
+        and unit.pk != scope.unit.pk
+        and unit.path.startswith(scope.unit.path)
+    )
+
+
+def can_read_unit(user, unit: Unit) -> bool:
+    scope = scope_for(user)
+    return scope.reads_all or (scope.unit is not None and unit.path.startswith(scope.unit.path))
+
+
+def can_publish(user) -> bool:
+    return scope_for(user).is_staff
+
+
+def get_object_for_user(visible_qs: QuerySet, pk, *, user=None, write: bool = False, can_write=None):
+    """404 when the object is not visible (same answer as 'does not exist'), 403 when read-only."""
+    try:
+        obj = visible_qs.get(pk=pk)
+    except (visible_qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if write and not (can_write(user, obj) if can_write else False):
+        raise PermissionDenied
+    return obj

@@ -1,0 +1,32 @@
+"""In-app notifications to a unit's officers, mirrored by e-mail from a Celery task after commit."""
+
+from django.db import transaction
+from django.db.models import Q
+
+from .models import Notification
+
+
+def notify_unit(*, unit, message: str, url: str = "") -> Notification:
+    notification = Notification.objects.create(unit=unit, message=message[:500], url=url[:300])
+    from .tasks import send_notification_email
+
+    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def notify_user(*, user, message: str, url: str = "") -> Notification:
+    notification = Notification.objects.create(user=user, message=message[:500], url=url[:300])
+    from .tasks import send_notification_email
+
+    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def unread_for(user):
+    from .access import scope_for
+
+    scope = scope_for(user)
+    q = Q(user=user)
+    if scope.unit is not None:
+        q |= Q(unit=scope.unit)
+    return Notification.objects.filter(q).exclude(read_by=user)

@@ -1,0 +1,129 @@
+"""The shared review workflow: draft → submitted → returned → resubmitted → accepted (or withdrawn).
+
+Used by every filing app (pledges, projects) so that there is one workflow, one set of rules
+for who may move a record, one event log and one notification path.
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .audit import audit_record
+from .models import ReviewEvent, ReviewStatus
+from .notifications import notify_unit
+
+S = ReviewStatus
+
+# (from, to) → who may make the move: "unit" (an officer of the record's unit) or "reviewer".
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): "unit",
+    (S.RETURNED, S.SUBMITTED): "unit",
+    (S.SUBMITTED, S.RETURNED): "reviewer",
+    (S.SUBMITTED, S.ACCEPTED): "reviewer",
+    (S.SUBMITTED, S.WITHDRAWN): "unit",
+    (S.RETURNED, S.WITHDRAWN): "unit",
+    (S.ACCEPTED, S.WITHDRAWN): "reviewer",
+}
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since this user opened it."""
+
+
+def allowed_transitions(submission, user) -> list[str]:
+    """Target statuses this user may move the submission to (for buttons; services re-check)."""
+    result = []
+    for (source, target), who in TRANSITIONS.items():
+        if source == submission.status and _may(user, submission, who):
+            result.append(target)
+    return result
+
+
+def _may(user, submission, who: str) -> bool:
+    if who == "unit":
+        return access.can_write_unit(user, submission.unit)
+    return access.can_review_unit(user, submission.unit)
+
+
+def is_on_time(submitted_at: datetime.datetime, deadline: datetime.date | None) -> bool:
+    """On time when submitted on or before the deadline day, in the portal's time zone."""
+    if deadline is None:
+        return True
+    return timezone.localdate(submitted_at) <= deadline
+
+
+def _action_code(submission, target: str) -> str:
+    meta = submission._meta
+    return f"{meta.app_label}.{meta.model_name}.{target}"
+
+
+@transaction.atomic
+def submission_transition(*, submission, user, target: str, comment: str = "", url: str = ""):
+    """Move a submission to `target`, checking state and permission; audit, log and notify."""
+    locked = type(submission).objects.select_for_update().get(pk=submission.pk)
+    source = locked.status
+    who = TRANSITIONS.get((source, target))
+    if who is None:
+        raise ValidationError(
+            _("Không thể chuyển từ “%(source)s” sang “%(target)s”.")
+            % {"source": S(source).label, "target": S(target).label}
+        )
+    if not _may(user, locked, who):
+        raise PermissionDenied
+    if target in (S.RETURNED, S.WITHDRAWN) and not comment.strip():
+        raise ValidationError(_("Vui lòng nhập lý do hoặc ý kiến."))
+    if target == S.SUBMITTED and hasattr(locked, "validate_for_submit"):
+        locked.validate_for_submit()
+    now = timezone.now()
+    fields = {"status": target, "version": locked.version + 1}
+    if target == S.SUBMITTED:
+        fields.update(submitted_at=now, submitted_by=user, on_time=is_on_time(now, locked.get_deadline()))
+    if who == "reviewer":
+        fields.update(reviewed_at=now, reviewed_by=user, review_comment=comment)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    # save(), not update(): the row is locked, and simple-history then records the new state too.
+    locked.save(update_fields=[*fields, "updated_at"])
+    ReviewEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(locked), object_id=locked.pk, unit=locked.unit,
+        from_status=source, to_status=target, actor=user, comment=comment,
+    )
+    audit_record(
+        actor=user, action=_action_code(locked, target), obj=locked, unit=locked.unit,
+        changes={"status": [source, target]}, comment=comment,
+    )
+    if who == "reviewer":
+        notify_unit(
+            unit=locked.unit, url=url,
+            message=_("%(record)s: %(status)s.") % {"record": str(locked), "status": S(target).label}
+            + (f" {comment}" if comment else ""),
+        )
+    submission.refresh_from_db()
+    return submission
+
+
+def events_for(submission):
+    return (
+        ReviewEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(submission), object_id=submission.pk
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def save_with_version(*, instance, expected_version: int, fields: list[str]) -> None:
+    """Optimistic lock: write `fields` only if nobody saved since `expected_version` was read.
+
+    Call inside transaction.atomic; the row lock makes check-and-write one step.
+    """
+    current = type(instance).objects.select_for_update().values_list("version", flat=True).get(pk=instance.pk)
+    if current != expected_version:
+        raise ConflictError
+    instance.version = current + 1
+    instance.save(update_fields=[*fields, "version", "updated_at"])

@@ -1,0 +1,50 @@
+"""Template filters for the portal's number, money and date conventions."""
+
+from django import template
+from django.utils.html import format_html
+
+from ..formatting import format_date, format_number, format_vnd
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value):
+    return format_vnd(value)
+
+
+@register.filter
+def vnumber(value, decimals=2):
+    return format_number(value, decimals)
+
+
+@register.filter
+def vdate(value):
+    return format_date(value)
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "—"
+    return f"{format_number(value, 1)} %"
+
+
+STATUS_STYLES = {
+    "draft": "secondary",
+    "submitted": "info",
+    "returned": "warning",
+    "accepted": "success",
+    "withdrawn": "dark",
+    "missing": "danger",
+    "overdue": "danger",
+    "not_started": "light",
+}
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """A coloured badge that also carries the status in words (colour is never the only signal)."""
+    style = STATUS_STYLES.get(str(status), "secondary")
+    text_class = " text-dark" if style in ("light", "info", "warning") else ""
+    return format_html('<span class="badge text-bg-{}{}">{}</span>', style, text_class, label)

@@ -1,0 +1,40 @@
+"""Project-level views: the role-aware home page and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from .core.access import scope_for
+from .core.models import Role
+
+# Each role lands on the page that answers its first question of the day.
+HOME_BY_ROLE = {
+    Role.OFFICER: "pledges:owed",  # what my unit owes
+    Role.STAFF: "reports:review_queue",  # what awaits my review
+    Role.ADMIN: "reports:review_queue",
+    Role.LEADER: "reports:dashboard",  # headline figures
+}
+
+
+@login_required
+def home(request):
+    scope = scope_for(request.user)
+    target = HOME_BY_ROLE.get(scope.role)
+    if target:
+        try:
+            return redirect(reverse(target))
+        except NoReverseMatch:
+            pass
+    return render(request, "core/no_role.html", {"scope": scope}, status=200 if scope.role else 403)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,1 @@
+pytest_plugins = ["campaign_portal.testing"]
