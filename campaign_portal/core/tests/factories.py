@@ -9,6 +9,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True  # the hook below saves itself
 
     code = factory.Sequence(lambda n: f"U{n:04d}")
     name = factory.Sequence(lambda n: f"Đơn vị thử {n}")
