@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Công trình trọng điểm")
+
+    def ready(self):
+        from directives import registry
+
+        registry.register(
+            registry.SubmissionKind(
+                kind="key_works",
+                model_label="projects.KeyWork",
+                create_url="projects:create",
+                detail_url="projects:detail",
+                title_field="name",
+            )
+        )
