@@ -38,8 +38,12 @@ class Campaign(models.Model):
     organising_level = models.CharField(
         _("cấp phát động"), max_length=20, choices=OrganisingLevel.choices, default=OrganisingLevel.PROVINCE
     )
-    scope = models.CharField(_("phạm vi"), max_length=20, choices=CampaignScope.choices, default=CampaignScope.PROVINCE_WIDE)
-    method = models.CharField(_("hình thức"), max_length=20, choices=CampaignMethod.choices, default=CampaignMethod.THEMATIC)
+    scope = models.CharField(
+        _("phạm vi"), max_length=20, choices=CampaignScope.choices, default=CampaignScope.PROVINCE_WIDE
+    )
+    method = models.CharField(
+        _("hình thức"), max_length=20, choices=CampaignMethod.choices, default=CampaignMethod.THEMATIC
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -59,7 +63,9 @@ class Campaign(models.Model):
 class Milestone(models.Model):
     """A date the campaign celebrates, e.g. 23/11/2020: 80 years of the provincial Party organisation."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="milestones")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="milestones"
+    )
     name = models.CharField(_("tên mốc kỷ niệm"), max_length=300)
     date = models.DateField(_("ngày"))
     anniversary_of = models.DateField(_("ngày của sự kiện gốc"), null=True, blank=True)
@@ -106,7 +112,12 @@ class Directive(models.Model):
     signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("phong trào"), null=True, blank=True, on_delete=models.SET_NULL, related_name="directives"
+        Campaign,
+        verbose_name=_("phong trào"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directives",
     )
     addressee_kinds = models.JSONField(_("gửi các loại đơn vị"), default=list, blank=True)
     addressee_units = models.ManyToManyField(Unit, verbose_name=_("gửi các đơn vị"), blank=True, related_name="+")
@@ -121,26 +132,40 @@ class Directive(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     published_at = models.DateTimeField(_("ban hành trên cổng lúc"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thu hồi"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     withdrawn_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    notified_at = models.DateTimeField(_("đã gửi thông báo lúc"), null=True, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True, editable=False)
-    search_text = models.TextField(editable=False, default="")
+    # fold() of number, subject, issuer, addressees, signer and body: accent-insensitive search on
+    # every database (PostgreSQL adds a pg_trgm index on it, see migration 0002).
+    search_text = models.TextField(_("nội dung tìm kiếm"), editable=False, default="")
 
     class Meta:
         verbose_name = _("văn bản chỉ đạo")
         verbose_name_plural = _("văn bản chỉ đạo")
         ordering = ["-issued_on", "-id"]
         constraints = [
-            # Decree 30, Article 15: one number series per issuing body per year.
+            # Decree 30, Article 15: one number series per issuing body per year. Drafts do not
+            # take a number yet (two imports of the same letter may coexist until one is published).
             models.UniqueConstraint(
-                fields=["issuer", "year", "number"], condition=~Q(number=""), name="directive_number_unique_per_year"
+                fields=["issuer", "year", "number"],
+                condition=~Q(number="") & ~Q(status="draft"),
+                name="directive_number_unique_per_year",
             ),
         ]
 
@@ -156,12 +181,18 @@ class Directive(models.Model):
 class DirectiveReference(models.Model):
     """A document the directive cites ("Kế hoạch số 126-KH/TU ngày 31/7/2019")."""
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="references")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="references"
+    )
     doc_type = models.CharField(_("loại văn bản"), max_length=20, choices=DocType.choices, default=DocType.OTHER)
     number = models.CharField(_("số, ký hiệu"), max_length=60)
     issued_on = models.DateField(_("ngày"), null=True, blank=True)
     target = models.ForeignKey(
-        Directive, verbose_name=_("văn bản trên cổng"), null=True, blank=True, on_delete=models.SET_NULL,
+        Directive,
+        verbose_name=_("văn bản trên cổng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="cited_by",
     )
 
@@ -191,14 +222,18 @@ class Requirement(models.Model):
     difficult fields) becomes several requirements sharing its ordinal.
     """
 
-    directive = models.ForeignKey(Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="requirements")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="requirements"
+    )
     ordinal = models.CharField(_("mục"), max_length=20)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     kind = models.CharField(_("yêu cầu"), max_length=30, choices=RequirementKind.choices, default=RequirementKind.OTHER)
     title = models.CharField(_("tóm tắt"), max_length=300, blank=True)
     text = models.TextField(_("nội dung"))
     applies_to = models.JSONField(_("áp dụng cho loại đơn vị"), default=list, blank=True)
-    target_units = models.ManyToManyField(Unit, verbose_name=_("chỉ áp dụng cho các đơn vị"), blank=True, related_name="+")
+    target_units = models.ManyToManyField(
+        Unit, verbose_name=_("chỉ áp dụng cho các đơn vị"), blank=True, related_name="+"
+    )
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
     quota_min = models.PositiveSmallIntegerField(_("số lượng tối thiểu"), null=True, blank=True)
     quota_max = models.PositiveSmallIntegerField(_("số lượng tối đa"), null=True, blank=True)
@@ -209,7 +244,9 @@ class Requirement(models.Model):
         ordering = ["directive", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(quota_min__isnull=True) | Q(quota_max__isnull=True) | Q(quota_max__gte=models.F("quota_min")),
+                condition=Q(quota_min__isnull=True)
+                | Q(quota_max__isnull=True)
+                | Q(quota_max__gte=models.F("quota_min")),
                 name="requirement_quota_range",
             ),
         ]
@@ -241,11 +278,17 @@ APPLICABLE_UNIT_KINDS = [UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUN
 class Receipt(models.Model):
     """An addressed unit confirms it has received a published directive."""
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="receipts")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="receipts"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), auto_now_add=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người xác nhận"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -258,13 +301,21 @@ class Receipt(models.Model):
 
 
 class DirectiveAttachment(models.Model):
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("tệp"), upload_to=private_upload_to("directives"))
     filename = models.CharField(_("tên tệp"), max_length=200)
     kind = models.CharField(_("loại tệp"), max_length=10)
     size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -278,10 +329,14 @@ class DirectiveAttachment(models.Model):
 class DirectiveRevision(models.Model):
     """A published directive's edit history: the fields before and after each change."""
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="revisions")
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    changes = models.JSONField(default=dict)
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(_("thay đổi"), default=dict)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
     class Meta:
