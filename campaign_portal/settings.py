@@ -122,7 +122,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one work
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One combination (a nested list): a flat list would lock a whole office behind one NAT address, or let anyone
+# lock any user out from anywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -149,6 +151,8 @@ STORAGES = {
     },
 }
 # Uploaded files are private: no MEDIA_URL is routed; views check access and stream them.
+# Tests and DEBUG serve static files from the finders (no collectstatic; no "No directory" warning).
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -55,12 +55,25 @@ def province(db) -> Province:
     root = UnitFactory(code="DLK", name="Tỉnh Đắk Lắk", short_name="Đắk Lắk", kind=UnitKind.PROVINCE)
     snv = UnitFactory(code="DLK-SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=root)
     stc = UnitFactory(code="DLK-STC", name="Sở Tài chính", kind=UnitKind.DEPARTMENT, parent=root)
-    kp = UnitFactory(code="DLK-KPA", name="Huyện Krông Pắc", short_name="Krông Pắc", kind=UnitKind.DISTRICT,
-                     parent=root, valid_from=day, valid_to=datetime.date(2025, 7, 1))
+    kp = UnitFactory(
+        code="DLK-KPA",
+        name="Huyện Krông Pắc",
+        short_name="Krông Pắc",
+        kind=UnitKind.DISTRICT,
+        parent=root,
+        valid_from=day,
+        valid_to=datetime.date(2025, 7, 1),
+    )
     pa = UnitFactory(code="DLK-KPA-PA", name="Thị trấn Phước An", kind=UnitKind.COMMUNE, parent=kp)
     ek = UnitFactory(code="DLK-KPA-EKL", name="Xã Ea Kly", kind=UnitKind.COMMUNE, parent=kp)
-    bmt = UnitFactory(code="DLK-BMT", name="Thành phố Buôn Ma Thuột", short_name="Buôn Ma Thuột",
-                      kind=UnitKind.DISTRICT, parent=root, valid_to=datetime.date(2025, 7, 1))
+    bmt = UnitFactory(
+        code="DLK-BMT",
+        name="Thành phố Buôn Ma Thuột",
+        short_name="Buôn Ma Thuột",
+        kind=UnitKind.DISTRICT,
+        parent=root,
+        valid_to=datetime.date(2025, 7, 1),
+    )
     tl = UnitFactory(code="DLK-BMT-TL", name="Phường Tân Lợi", kind=UnitKind.COMMUNE, parent=bmt)
     return Province(root, snv, stc, kp, pa, ek, bmt, tl)
 
@@ -135,7 +148,8 @@ def celery_live(transactional_db):
 
     url = require_service("Redis", os.environ.get("REDIS_URL"))
     app.conf.update(broker_url=url, task_always_eager=False, broker_connection_retry_on_startup=True)
-    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, queues=["celery", "reports"],
-                      shutdown_timeout=30):
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, queues=["celery", "reports"], shutdown_timeout=30
+    ):
         yield app
     app.conf.task_always_eager = True

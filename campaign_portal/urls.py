@@ -10,6 +10,7 @@ from .core.forms import PortalAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm, redirect_authenticated_user=True),
@@ -31,4 +32,3 @@ urlpatterns = [
 handler403 = "campaign_portal.views.permission_denied"
 handler404 = "campaign_portal.views.page_not_found"
 handler500 = "campaign_portal.views.server_error"
-

@@ -1,8 +1,10 @@
 """Project-level views: the role-aware home page and the error pages."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 
 from .core.access import scope_for
 from .core.models import Role
@@ -38,3 +40,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and the benchmark's framework floor: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")

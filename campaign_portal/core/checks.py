@@ -5,8 +5,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Warning, register
 
-FONT_FILES = ["LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf",
-              "LiberationSerif-BoldItalic.ttf"]
+FONT_FILES = [
+    "LiberationSerif-Regular.ttf",
+    "LiberationSerif-Bold.ttf",
+    "LiberationSerif-Italic.ttf",
+    "LiberationSerif-BoldItalic.ttf",
+]
 
 
 def pdf_problems() -> list[str]:
@@ -15,9 +19,7 @@ def pdf_problems() -> list[str]:
     try:
         import weasyprint  # noqa: F401
     except OSError as exc:  # WeasyPrint raises OSError when Pango's shared libraries are missing
-        problems.append(
-            f"Pango is missing ({exc}). Install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
-        )
+        problems.append(f"Pango is missing ({exc}). Install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0")
     except ImportError as exc:
         problems.append(f"WeasyPrint is not installed ({exc}): run `make run` again to reinstall requirements.")
     fonts = Path(settings.BASE_DIR) / "static" / "fonts"
@@ -33,7 +35,10 @@ def pdf_problems() -> list[str]:
 @register("portal")
 def check_pdf_rendering(app_configs, **kwargs):
     return [
-        Warning(problem, hint="PDF reports are unavailable until this is fixed; the rest of the portal works.",
-                id="portal.W001")
+        Warning(
+            problem,
+            hint="PDF reports are unavailable until this is fixed; the rest of the portal works.",
+            id="portal.W001",
+        )
         for problem in pdf_problems()
     ]

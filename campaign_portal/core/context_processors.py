@@ -20,7 +20,12 @@ def portal(request):
     """The user's scope, navigation and unread notifications for the page shell."""
     user = getattr(request, "user", None)
     scope = scope_for(user) if user is not None else None
-    context = {"portal_scope": scope, "portal_unread": 0, "portal_nav": [], "portal_province": settings.PORTAL_PROVINCE_NAME}
+    context = {
+        "portal_scope": scope,
+        "portal_unread": 0,
+        "portal_nav": [],
+        "portal_province": settings.PORTAL_PROVINCE_NAME,
+    }
     if scope is not None and scope.role:
         from .notifications import unread_for
 

@@ -43,7 +43,11 @@ class Unit(models.Model):
     short_name = models.CharField(_("tên ngắn"), max_length=80, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(_("đường dẫn"), max_length=400, db_index=True, editable=False)
@@ -66,7 +70,9 @@ class Unit(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="unit_valid_range",
             ),
         ]
@@ -131,8 +137,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("hành động"), max_length=80, db_index=True)
     unit = models.ForeignKey(
@@ -158,11 +168,19 @@ class Notification(models.Model):
     """An in-app message to every officer of a unit (or to one user)."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị nhận"), null=True, blank=True, on_delete=models.CASCADE,
+        Unit,
+        verbose_name=_("đơn vị nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
@@ -210,13 +228,21 @@ class ReviewableSubmission(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     on_time = models.BooleanField(_("đúng hạn"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     review_comment = models.TextField(_("ý kiến duyệt"), blank=True)
@@ -244,7 +270,10 @@ class ReviewEvent(models.Model):
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=ReviewStatus.choices)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=ReviewStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     comment = models.TextField(_("ý kiến"), blank=True)

@@ -90,16 +90,26 @@ def submission_transition(*, submission, user, target: str, comment: str = "", u
     # save(), not update(): the row is locked, and simple-history then records the new state too.
     locked.save(update_fields=[*fields, "updated_at"])
     ReviewEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(locked), object_id=locked.pk, unit=locked.unit,
-        from_status=source, to_status=target, actor=user, comment=comment,
+        content_type=ContentType.objects.get_for_model(locked),
+        object_id=locked.pk,
+        unit=locked.unit,
+        from_status=source,
+        to_status=target,
+        actor=user,
+        comment=comment,
     )
     audit_record(
-        actor=user, action=_action_code(locked, target), obj=locked, unit=locked.unit,
-        changes={"status": [source, target]}, comment=comment,
+        actor=user,
+        action=_action_code(locked, target),
+        obj=locked,
+        unit=locked.unit,
+        changes={"status": [source, target]},
+        comment=comment,
     )
     if who == "reviewer":
         notify_unit(
-            unit=locked.unit, url=url,
+            unit=locked.unit,
+            url=url,
             message=_("%(record)s: %(status)s.") % {"record": str(locked), "status": S(target).label}
             + (f" {comment}" if comment else ""),
         )
@@ -109,9 +119,7 @@ def submission_transition(*, submission, user, target: str, comment: str = "", u
 
 def events_for(submission):
     return (
-        ReviewEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(submission), object_id=submission.pk
-        )
+        ReviewEvent.objects.filter(content_type=ContentType.objects.get_for_model(submission), object_id=submission.pk)
         .select_related("actor")
         .order_by("at", "id")
     )

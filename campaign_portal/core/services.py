@@ -11,9 +11,17 @@ from .text import nfc
 
 
 def unit_upsert(
-    *, code: str, name: str, kind: str, parent: Unit | None = None, short_name: str = "",
-    valid_from: datetime.date | None = None, valid_to: datetime.date | None = None, email: str = "",
-    sort_order: int = 0, actor=None,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    short_name: str = "",
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+    email: str = "",
+    sort_order: int = 0,
+    actor=None,
 ) -> tuple[Unit, bool]:
     """Create or update the unit with this code; keeps path and search text right. Returns (unit, created)."""
     unit = Unit.objects.filter(code=code).first()
@@ -30,13 +38,15 @@ def unit_upsert(
         if not created and old_path and old_path != unit.path:
             _rebase_descendants(old_path, unit.path)
         if actor is not None:
-            audit_record(actor=actor, action="core.unit.created" if created else "core.unit.changed", obj=unit, unit=unit)
+            audit_record(
+                actor=actor, action="core.unit.created" if created else "core.unit.changed", obj=unit, unit=unit
+            )
     return unit, created
 
 
 def _rebase_descendants(old_path: str, new_path: str) -> None:
     for child in Unit.objects.filter(path__startswith=old_path).exclude(path=new_path).select_related("parent"):
-        child.path = new_path + child.path[len(old_path):]
+        child.path = new_path + child.path[len(old_path) :]
         child.depth = child.path.count("/") - 2
         child.save(update_fields=["path", "depth"])
 
@@ -48,7 +58,9 @@ def unit_set_successors(*, unit: Unit, successors: list[Unit]) -> None:
 
 
 def membership_set(*, user, unit: Unit, role: str, title: str = "") -> Membership:
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"unit": unit, "role": role, "title": title})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"unit": unit, "role": role, "title": title}
+    )
     if hasattr(user, "_portal_scope"):
         del user._portal_scope
     return membership

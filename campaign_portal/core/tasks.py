@@ -17,9 +17,7 @@ def send_notification_email(notification_id: int) -> int:
     """Send one notification by e-mail, once: the row is claimed with a conditional update."""
     from .models import Membership, Notification, Role
 
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return 0
     notification = Notification.objects.select_related("unit", "user").get(pk=notification_id)
@@ -44,4 +42,3 @@ def send_notification_email(notification_id: int) -> int:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return len(recipients)
-

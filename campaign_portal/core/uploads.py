@@ -31,8 +31,31 @@ PHOTO_KINDS = ("jpeg", "png", "webp")
 
 # Extensions that must never appear anywhere in a name ("bienban.pdf.exe", "x.php.jpg").
 DANGEROUS = {
-    ".exe", ".bat", ".cmd", ".com", ".scr", ".msi", ".js", ".vbs", ".ps1", ".sh", ".php", ".phtml", ".jsp",
-    ".asp", ".aspx", ".html", ".htm", ".svg", ".jar", ".dll", ".py", ".pl", ".cgi", ".hta", ".lnk",
+    ".exe",
+    ".bat",
+    ".cmd",
+    ".com",
+    ".scr",
+    ".msi",
+    ".js",
+    ".vbs",
+    ".ps1",
+    ".sh",
+    ".php",
+    ".phtml",
+    ".jsp",
+    ".asp",
+    ".aspx",
+    ".html",
+    ".htm",
+    ".svg",
+    ".jar",
+    ".dll",
+    ".py",
+    ".pl",
+    ".cgi",
+    ".hta",
+    ".lnk",
 }
 ZIP_MAX_ENTRIES = 2000
 ZIP_MAX_TOTAL = 200 * 1024 * 1024
@@ -119,14 +142,19 @@ def validate_upload(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = N
     if uploaded.size > max_bytes:
         raise ValidationError(
             _("Tệp “%(name)s” quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"name": sanitise_filename(name), "size": round(uploaded.size / 1048576, 1),
-               "limit": max_bytes // 1048576}
+            % {
+                "name": sanitise_filename(name),
+                "size": round(uploaded.size / 1048576, 1),
+                "limit": max_bytes // 1048576,
+            }
         )
     if uploaded.size == 0:
         raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": sanitise_filename(name)})
     parts = [p.lower() for p in sanitise_filename(name).split(".")[1:]]
     if any(f".{p}" in DANGEROUS for p in parts):
-        raise ValidationError(_("Tên tệp “%(name)s” có phần mở rộng không được phép.") % {"name": sanitise_filename(name)})
+        raise ValidationError(
+            _("Tên tệp “%(name)s” có phần mở rộng không được phép.") % {"name": sanitise_filename(name)}
+        )
     stream = uploaded.file if hasattr(uploaded, "file") else uploaded
     stream.seek(0)
     head = stream.read(2048)
@@ -186,6 +214,11 @@ def bytes_upload(name: str, data: bytes):
 
 
 __all__ = [
-    "DOCUMENT_KINDS", "PHOTO_KINDS", "sanitise_filename", "validate_upload", "private_upload_to",
-    "serve_private_file", "bytes_upload",
+    "DOCUMENT_KINDS",
+    "PHOTO_KINDS",
+    "sanitise_filename",
+    "validate_upload",
+    "private_upload_to",
+    "serve_private_file",
+    "bytes_upload",
 ]

@@ -48,6 +48,4 @@ def unit_list(request):
     query = request.GET.get("q", "").strip()[:100]
     units = selectors.unit_list_visible_to(user=request.user, kind=kind, query=query)
     page = Paginator(units, 100).get_page(request.GET.get("page"))
-    return render(
-        request, "core/unit_list.html", {"page": page, "kind": kind, "q": query, "kinds": UnitKind.choices}
-    )
+    return render(request, "core/unit_list.html", {"page": page, "kind": kind, "q": query, "kinds": UnitKind.choices})

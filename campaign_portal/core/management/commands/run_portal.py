@@ -26,17 +26,38 @@ class Command(BaseCommand):
         for folder in ("celery-queue", "celery-processed"):
             (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "campaign_portal", "worker", "--beat", "--loglevel", "INFO",
-             "--queues", "celery,reports", "--concurrency", "2",
-             "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
-            env=env, cwd=settings.BASE_DIR,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "campaign_portal",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "--queues",
+                "celery,reports",
+                "--concurrency",
+                "2",
+                "--schedule",
+                str(settings.VAR_DIR / "celerybeat-schedule"),
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
         )
-        self.stdout.write(self.style.SUCCESS(f"Celery worker + beat started (pid {worker.pid}, broker {env.get('CELERY_BROKER_URL') or env.get('REDIS_URL')})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Celery worker + beat started (pid {worker.pid}, broker {env.get('CELERY_BROKER_URL') or env.get('REDIS_URL')})."
+            )
+        )
         self.stdout.write(self.style.SUCCESS(f"Portal: http://{host}:{port}/  (Ctrl+C to stop)"))
         os.environ.update({"CELERY_BROKER_URL": env.get("CELERY_BROKER_URL", ""), "CELERY_TASK_ALWAYS_EAGER": "0"})
         try:
             server = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"], env=env, cwd=settings.BASE_DIR
+                [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+                env=env,
+                cwd=settings.BASE_DIR,
             )
             server.wait()
         except KeyboardInterrupt:

@@ -1,0 +1,73 @@
+"""Demo data for `make run`: Đắk Lắk's units (2019 map and the 2025 communes), one user per role, and
+whatever each app adds in its `demo.seed` (Letter 7019, submissions, key works, report schedules).
+
+Idempotent: running it twice changes nothing. Demo passwords are for local demos only.
+"""
+
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from campaign_portal.core.models import Role, Unit, User
+from campaign_portal.core.services import membership_set
+from campaign_portal.core.unit_import import import_units
+
+UNITS_FILE = Path(__file__).resolve().parents[2] / "data" / "units_daklak.csv"
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - documented demo credential, created only by this command
+
+# username, full name, unit code, role, title
+DEMO_USERS = [
+    ("canbo.tinh", "Nguyễn Thị Thanh Hương", "DLK-SNV", Role.STAFF, "Chuyên viên Ban Thi đua - Khen thưởng"),
+    ("lanhdao", "Trần Văn Minh", "DLK", Role.LEADER, "Phó Chủ tịch UBND tỉnh"),
+    ("krongpac", "Y Bhim Niê", "DLK-KPA", Role.OFFICER, "Chuyên viên Phòng Nội vụ huyện Krông Pắc"),
+    ("buonmathuot", "Lê Quang Hải", "DLK-BMT", Role.OFFICER, "Chuyên viên Phòng Nội vụ TP Buôn Ma Thuột"),
+    ("eakly", "H'Lan Êban", "DLK-KPA-EKL", Role.OFFICER, "Công chức Văn phòng - Thống kê xã Ea Kly"),
+    ("tanloi", "Phạm Thu Trang", "DLK-BMT-TL", Role.OFFICER, "Công chức phường Tân Lợi"),
+    ("sotaichinh", "Đỗ Mạnh Cường", "DLK-STC", Role.OFFICER, "Chánh Văn phòng Sở Tài chính"),
+    ("admin", "Quản trị hệ thống", "DLK-SNV", Role.ADMIN, "Quản trị"),
+]
+APP_ORDER = ["directives", "pledges", "projects", "reports"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (units, users per role, Letter 7019 and each app's demo records). Idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created, updated = import_units(UNITS_FILE)
+            self.stdout.write(f"Đơn vị: {created} mới, {updated} đã có.")
+            self._users()
+        for label in APP_ORDER:
+            if not apps.is_installed(label):
+                continue
+            try:
+                module = import_module(f"{label}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{label}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Dữ liệu mẫu sẵn sàng. Đăng nhập tại {settings.PORTAL_BASE_URL}/ bằng một trong các tài khoản: "
+                + ", ".join(u[0] for u in DEMO_USERS)
+                + f" (mật khẩu {DEMO_PASSWORD})."
+            )
+        )
+
+    def _users(self):
+        for username, full_name, unit_code, role, title in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"full_name": full_name, "email": f"{username}@thidua.example.vn"}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = user.is_superuser = role == Role.ADMIN
+                user.save()
+            membership_set(user=user, unit=Unit.objects.get(code=unit_code), role=role, title=title)
+        self.stdout.write(f"Người dùng mẫu: {len(DEMO_USERS)}.")

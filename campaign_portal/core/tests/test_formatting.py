@@ -1,0 +1,30 @@
+import datetime
+
+from campaign_portal.core.formatting import format_number, format_vnd, place_date_line
+from campaign_portal.core.text import fold, nfc
+
+
+def test_money_uses_dot_thousands_and_dong_sign():
+    assert format_vnd(12_500_000_000) == "12.500.000.000 đ"
+    assert format_vnd(0) == "0 đ"
+    assert format_vnd(None) == ""
+
+
+def test_numbers_use_comma_decimals():
+    assert format_number(1234.5) == "1.234,5"
+    assert format_number(80) == "80"
+
+
+def test_place_date_line_pads_days_under_10_and_january_february():
+    assert place_date_line("Đắk Lắk", datetime.date(2020, 1, 5)) == "Đắk Lắk, ngày 05 tháng 01 năm 2020"
+    assert place_date_line("Đắk Lắk", datetime.date(2019, 8, 27)) == "Đắk Lắk, ngày 27 tháng 8 năm 2019"
+
+
+def test_fold_ignores_accents_case_and_d_stroke():
+    assert fold("Đắk Lắk") == "dak lak"
+    assert fold("Công trình  TRỌNG ĐIỂM") == "cong trinh trong diem"
+    decomposed = "Đắk Lắk".encode().decode()
+    import unicodedata
+
+    assert fold(unicodedata.normalize("NFD", decomposed)) == "dak lak"
+    assert nfc(unicodedata.normalize("NFD", "Ủy ban")) == "Ủy ban"
