@@ -1,0 +1,1 @@
+"""Project-level tests: security suite, permission matrix, fuzzing, faults."""
