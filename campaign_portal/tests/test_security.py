@@ -13,7 +13,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from campaign_portal.core.models import Role
 from campaign_portal.core.tests.factories import make_user
 
 BASE_DIR = Path(settings.BASE_DIR)
