@@ -39,7 +39,7 @@ class Rule:
     def expected(self) -> dict:
         letters = self.codes.split()
         assert len(letters) == len(ROLES), self.codes
-        return dict(zip(ROLES, letters))
+        return dict(zip(ROLES, letters, strict=True))
 
 
 def req(kind):
