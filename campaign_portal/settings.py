@@ -7,7 +7,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = BASE_DIR / "var"  # local data of a development run: SQLite file, media, queue files
+VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
