@@ -1,0 +1,190 @@
+"""Forms of the directives pages: the directive, its requirement rows and references, import, campaigns."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaign_portal.core.forms import DateInput, NFCFormMixin
+from campaign_portal.core.models import Unit, UnitKind
+
+from . import importing
+from .models import APPLICABLE_UNIT_KINDS, Campaign, Directive, DocType, Milestone, RequirementKind
+
+UNIT_KIND_CHOICES = [(str(kind), kind.label) for kind in APPLICABLE_UNIT_KINDS]
+REQUIREMENT_PREFIX = "req"
+REFERENCE_PREFIX = "ref"
+
+
+class DirectiveForm(NFCFormMixin, forms.ModelForm):
+    addressee_kinds = forms.MultipleChoiceField(
+        label=_("Gửi tất cả các đơn vị loại"),
+        choices=UNIT_KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ví dụ: “Các sở, ban, ngành” → Sở, ban, ngành và Cơ quan, đơn vị."),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú lần sửa"),
+        required=False,
+        max_length=300,
+        help_text=_("Văn bản đã ban hành: ghi lý do sửa để lưu vào lịch sử."),
+    )
+
+    class Meta:
+        model = Directive
+        fields = [
+            "doc_type", "number", "issued_on", "issuer", "issuer_name", "place", "subject", "campaign",
+            "addressee_kinds", "addressee_units", "addressee_text", "body", "signer_title", "signer_name",
+        ]  # fmt: skip
+        widgets = {
+            "issued_on": DateInput(),
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "addressee_text": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "addressee_units": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        issuers = Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+        self.fields["issuer"].queryset = issuers.order_by("path")
+        self.fields["addressee_units"].queryset = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+        self.fields["addressee_units"].required = False
+        self.fields["addressee_units"].help_text = _("Chỉ khi văn bản gửi đích danh một số đơn vị.")
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on")
+        if not (self.instance.pk and self.instance.status != "draft"):
+            del self.fields["note"]
+
+
+class RequirementForm(NFCFormMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=999, required=False)
+    ordinal = forms.CharField(label=_("Mục"), max_length=20)
+    kind = forms.ChoiceField(label=_("Loại yêu cầu"), choices=RequirementKind.choices)
+    title = forms.CharField(label=_("Tóm tắt"), max_length=300, required=False)
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    applies_to = forms.MultipleChoiceField(
+        label=_("Áp dụng cho"), choices=UNIT_KIND_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput())
+    quota_min = forms.IntegerField(label=_("Tối thiểu"), min_value=0, max_value=999, required=False)
+    quota_max = forms.IntegerField(label=_("Tối đa"), min_value=0, max_value=999, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("quota_min"), cleaned.get("quota_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("quota_max", _("Số tối đa phải lớn hơn hoặc bằng số tối thiểu."))
+        return cleaned
+
+
+class BaseRequirementFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        """Kept rows as service input, in the order the user set with 'Thứ tự'."""
+        rows = []
+        for index, form in enumerate(self.forms):
+            if form.empty_permitted and not form.has_changed():  # a blank added row
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            row = dict(form.cleaned_data)
+            row.pop("DELETE", None)
+            row["position"] = row.get("position") if row.get("position") is not None else index + 1
+            rows.append(row)
+        return sorted(rows, key=lambda r: r["position"])
+
+
+RequirementFormSet = forms.formset_factory(
+    RequirementForm, formset=BaseRequirementFormSet, extra=0, can_delete=True, max_num=200, validate_max=True
+)
+
+
+class ReferenceForm(NFCFormMixin, forms.Form):
+    doc_type = forms.ChoiceField(label=_("Loại"), choices=DocType.choices, initial=DocType.OTHER)
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=60, required=False)
+    issued_on = forms.DateField(label=_("Ngày"), required=False, widget=DateInput())
+
+
+class BaseReferenceFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("number") and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+ReferenceFormSet = forms.formset_factory(
+    ReferenceForm, formset=BaseReferenceFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class ImportForm(NFCFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung văn bản"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 14, "placeholder": _("Dán toàn bộ nội dung văn bản vào đây…")}),
+    )
+    file = forms.FileField(
+        label=_("Hoặc tải tệp lên"),
+        required=False,
+        help_text=_("Tệp .txt, .docx hoặc .pdf (có lớp chữ), tối đa 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        uploaded = cleaned.get("file")
+        if uploaded:
+            try:
+                cleaned["text"] = importing.read_uploaded_text(uploaded)
+            except ValidationError as exc:
+                self.add_error("file", exc)
+                return cleaned
+        if not (cleaned.get("text") or "").strip() and not self.errors:
+            raise ValidationError(_("Dán nội dung văn bản hoặc chọn một tệp để nhập."))
+        return cleaned
+
+
+class WithdrawForm(NFCFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Lý do thu hồi"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp đính kèm"),
+        help_text=_("PDF, DOCX, XLSX, JPEG hoặc PNG; tối đa 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}),
+    )
+
+
+class CampaignForm(NFCFormMixin, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "description", "organiser", "starts_on", "ends_on", "organising_level", "scope", "method"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = Unit.objects.filter(
+            kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT]
+        ).order_by("path")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned
+
+
+class MilestoneForm(NFCFormMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "date", "anniversary_of"]
+        widgets = {"date": DateInput(), "anniversary_of": DateInput()}

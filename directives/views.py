@@ -1,0 +1,448 @@
+"""Pages of directives: list, import → edit → preview → publish, detail, inbox and receipts, campaigns."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign_portal.core.access import can_publish, scope_for
+from campaign_portal.core.uploads import serve_private_file
+
+from . import selectors, services
+from .forms import (
+    REFERENCE_PREFIX,
+    REQUIREMENT_PREFIX,
+    AttachmentForm,
+    CampaignForm,
+    DirectiveForm,
+    ImportForm,
+    MilestoneForm,
+    ReferenceFormSet,
+    RequirementFormSet,
+    WithdrawForm,
+)
+from .models import DirectiveAttachment, DirectiveStatus, DocType, Milestone
+
+PAGE_SIZE = 30
+
+
+def _require_staff(request) -> None:
+    if not can_publish(request.user):
+        raise PermissionDenied
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: field errors where they belong, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directive_list(request):
+    filters = {
+        "doc_type": request.GET.get("doc_type", "") if request.GET.get("doc_type") in DocType.values else "",
+        "year": _int(request.GET.get("year")),
+        "status": request.GET.get("status", "") if request.GET.get("status") in DirectiveStatus.values else "",
+        "issuer_id": _int(request.GET.get("issuer")),
+        "campaign_id": _int(request.GET.get("campaign")),
+        "query": request.GET.get("q", "").strip()[:200],
+    }
+    qs = selectors.directive_list_visible_to(request.user, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    return render(
+        request,
+        "directives/directive_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "querystring": querystring,
+            "filtered": any(filters.values()),
+            "doc_types": DocType.choices,
+            "statuses": DirectiveStatus.choices,
+            "years": selectors.directive_years(request.user),
+            "issuers": selectors.directive_issuers(request.user),
+            "campaigns": selectors.campaign_list_visible_to(request.user),
+            "can_write": can_publish(request.user),
+        },
+    )
+
+
+# --- create / import / edit ------------------------------------------------------------------
+
+
+def _formsets(data=None, *, requirements=None, references=None):
+    return (
+        RequirementFormSet(data, initial=requirements, prefix=REQUIREMENT_PREFIX),
+        ReferenceFormSet(data, initial=references, prefix=REFERENCE_PREFIX),
+    )
+
+
+def _with_added_row(post):
+    """The plain-POST fallback of 'Thêm dòng': the same data with one more blank requirement row."""
+    data = post.copy()
+    key = f"{REQUIREMENT_PREFIX}-TOTAL_FORMS"
+    data[key] = str((_int(data.get(key)) or 0) + 1)
+    return data
+
+
+def _render_form(request, form, req_formset, ref_formset, *, directive=None, warnings=(), status=200):
+    return render(
+        request,
+        "directives/directive_form.html",
+        {
+            "form": form,
+            "req_formset": req_formset,
+            "ref_formset": ref_formset,
+            "directive": directive,
+            "warnings": warnings,
+        },
+        status=status,
+    )
+
+
+def _save_from_post(request, *, directive=None):
+    """Bind the form and formsets, call the service; returns (directive or None, form, formsets)."""
+    if request.POST.get("add_row"):
+        data = _with_added_row(request.POST)
+        form = DirectiveForm(data, instance=directive)
+        req_formset, ref_formset = _formsets(data)
+        return None, form, req_formset, ref_formset
+    form = DirectiveForm(request.POST, instance=directive)
+    req_formset, ref_formset = _formsets(request.POST)
+    if not (form.is_valid() and req_formset.is_valid() and ref_formset.is_valid()):
+        return None, form, req_formset, ref_formset
+    fields = {k: v for k, v in form.cleaned_data.items() if k not in ("addressee_units", "note")}
+    kwargs = {
+        "user": request.user,
+        "fields": fields,
+        "requirements": req_formset.rows(),
+        "references": ref_formset.rows(),
+        "addressee_units": list(form.cleaned_data.get("addressee_units") or []),
+    }
+    try:
+        if directive is None:
+            saved = services.directive_create(**kwargs)
+        else:
+            saved = services.directive_update(directive=directive, note=form.cleaned_data.get("note", ""), **kwargs)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return None, form, req_formset, ref_formset
+    return saved, form, req_formset, ref_formset
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive_create(request):
+    _require_staff(request)
+    if request.method == "POST":
+        saved, form, req_formset, ref_formset = _save_from_post(request)
+        if saved:
+            messages.success(request, _("Đã lưu dự thảo. Kiểm tra bản xem trước rồi ban hành."))
+            return redirect("directives:preview", pk=saved.pk)
+        return _render_form(request, form, req_formset, ref_formset)
+    form = DirectiveForm()
+    req_formset, ref_formset = _formsets()
+    return _render_form(request, form, req_formset, ref_formset)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive_import(request):
+    """Paste text or upload a file → the edit form pre-filled from the parser (posted to create)."""
+    _require_staff(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.directive_import_text(form.cleaned_data["text"])
+        fields = data["fields"]
+        directive_form = DirectiveForm(initial=fields)
+        req_formset, ref_formset = _formsets(requirements=data["requirements"], references=data["references"])
+        return _render_form(request, directive_form, req_formset, ref_formset, warnings=data["warnings"])
+    return render(request, "directives/directive_import.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive_edit(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    if directive.status == DirectiveStatus.WITHDRAWN:
+        messages.error(request, _("Văn bản đã thu hồi, không sửa được nữa."))
+        return redirect("directives:detail", pk=directive.pk)
+    if request.method == "POST":
+        saved, form, req_formset, ref_formset = _save_from_post(request, directive=directive)
+        if saved:
+            messages.success(request, _("Đã lưu thay đổi."))
+            target = "directives:preview" if saved.status == DirectiveStatus.DRAFT else "directives:detail"
+            return redirect(target, pk=saved.pk)
+        return _render_form(request, form, req_formset, ref_formset, directive=directive)
+    related = selectors.directive_detail_related(directive)
+    requirements = [
+        {
+            "id": r.pk,
+            "position": r.position,
+            "ordinal": r.ordinal,
+            "kind": r.kind,
+            "title": r.title,
+            "text": r.text,
+            "applies_to": r.applies_to,
+            "deadline": r.deadline,
+            "quota_min": r.quota_min,
+            "quota_max": r.quota_max,
+        }  # fmt: skip
+        for r in related["requirements"]
+    ]
+    references = [{"doc_type": r.doc_type, "number": r.number, "issued_on": r.issued_on} for r in related["references"]]
+    form = DirectiveForm(instance=directive)
+    req_formset, ref_formset = _formsets(requirements=requirements, references=references)
+    return _render_form(request, form, req_formset, ref_formset, directive=directive)
+
+
+@login_required
+@require_GET
+def requirement_row(request):
+    """HTMX: one blank requirement row, and the formset's TOTAL_FORMS bumped out of band."""
+    _require_staff(request)
+    index = max(0, min(_int(request.GET.get(f"{REQUIREMENT_PREFIX}-TOTAL_FORMS")) or 0, 199))
+    formset = RequirementFormSet(prefix=REQUIREMENT_PREFIX)
+    form = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
+    return render(
+        request, "directives/_requirement_row.html", {"row": form, "total": index + 1, "prefix": REQUIREMENT_PREFIX}
+    )
+
+
+# --- preview, publish, withdraw ---------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directive_preview(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    context = {"directive": directive, **selectors.directive_detail_related(directive)}
+    return render(request, "directives/directive_preview.html", context)
+
+
+@login_required
+@require_POST
+def directive_publish(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    try:
+        services.directive_publish(user=request.user, directive=directive)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("directives:preview", pk=directive.pk)
+    messages.success(request, _("Đã ban hành văn bản; các đơn vị được gửi đã nhận thông báo."))
+    return redirect("directives:detail", pk=directive.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive_withdraw(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directive_withdraw(user=request.user, directive=directive, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thu hồi văn bản."))
+            return redirect("directives:detail", pk=directive.pk)
+    return render(request, "directives/directive_withdraw.html", {"directive": directive, "form": form})
+
+
+# --- detail, attachments, revisions -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directive_detail(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    related = selectors.directive_detail_related(directive)
+    context = {"directive": directive, "can_write": scope.is_staff, **related}
+    if scope.is_staff or scope.is_leader:
+        context["receipt_rows"] = selectors.directive_receipt_rows(directive)
+        context["received_count"] = sum(1 for row in context["receipt_rows"] if row["receipt"])
+        compliance = selectors.requirement_compliance(related["requirements"])
+        for req in related["requirements"]:
+            req.compliance = compliance.get(req.pk)
+    if scope.is_officer and directive.status == DirectiveStatus.PUBLISHED:
+        context["addressed"] = selectors.directive_is_addressed_to(directive, scope.unit)
+        context["my_receipt"] = directive.receipts.filter(unit=scope.unit).select_related("confirmed_by").first()
+    if scope.is_staff:
+        context["attachment_form"] = AttachmentForm()
+    return render(request, "directives/directive_detail.html", context)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                user=request.user, directive=directive, uploaded=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("Đã đính kèm tệp “%(name)s”.") % {"name": attachment.filename})
+            return redirect(reverse("directives:detail", kwargs={"pk": directive.pk}) + "#attachments")
+    for error in form.errors.get("file", []) + form.non_field_errors():
+        messages.error(request, error)
+    return redirect(reverse("directives:detail", kwargs={"pk": directive.pk}) + "#attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    directive = selectors.get_directive_for_user(request.user, pk)
+    attachment = get_object_or_404(DirectiveAttachment, pk=attachment_pk, directive=directive)
+    return serve_private_file(attachment.file, filename=attachment.filename)
+
+
+@login_required
+@require_GET
+def directive_revisions(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk)
+    return render(
+        request,
+        "directives/directive_revisions.html",
+        {"directive": directive, "revisions": selectors.directive_revisions(directive)},
+    )
+
+
+# --- inbox and receipts ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request):
+    scope = scope_for(request.user)
+    if not scope.is_officer:
+        raise PermissionDenied
+    page = Paginator(selectors.directive_inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directives/inbox.html", {"page": page, "unit": scope.unit})
+
+
+@login_required
+@require_POST
+def receipt_confirm(request, pk):
+    directive = selectors.get_directive_for_user(request.user, pk)
+    error = ""
+    receipt = None
+    try:
+        receipt = services.receipt_confirm(user=request.user, directive=directive)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.headers.get("HX-Request"):
+        return render(
+            request, "directives/_receipt_status.html", {"directive": directive, "receipt": receipt, "error": error}
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Đã xác nhận đơn vị đã nhận văn bản."))
+    target = request.POST.get("next")
+    return redirect("directives:inbox" if target == "inbox" else reverse("directives:detail", kwargs={"pk": pk}))
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_list(request):
+    campaigns = selectors.campaign_list_visible_to(request.user).prefetch_related("milestones")
+    return render(
+        request, "directives/campaign_list.html", {"campaigns": campaigns, "can_write": can_publish(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    _require_staff(request)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(user=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo phong trào. Thêm các mốc kỷ niệm bên dưới."))
+            return redirect("directives:campaign_detail", pk=campaign.pk)
+    return render(request, "directives/campaign_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk):
+    campaign = selectors.get_campaign_for_user(request.user, pk, write=True)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(user=request.user, campaign=campaign, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu phong trào."))
+            return redirect("directives:campaign_detail", pk=campaign.pk)
+    return render(request, "directives/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_detail(request, pk):
+    campaign = selectors.get_campaign_for_user(request.user, pk, write=request.method == "POST")
+    milestone_form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and milestone_form.is_valid():
+        try:
+            services.milestone_add(user=request.user, campaign=campaign, **milestone_form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(milestone_form, exc)
+        else:
+            messages.success(request, _("Đã thêm mốc kỷ niệm."))
+            return redirect("directives:campaign_detail", pk=campaign.pk)
+    directives = selectors.campaign_directives(request.user, campaign)
+    return render(
+        request,
+        "directives/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "directives": directives,
+            "milestone_form": milestone_form,
+            "can_write": can_publish(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def milestone_delete(request, pk, milestone_pk):
+    campaign = selectors.get_campaign_for_user(request.user, pk, write=True)
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, campaign=campaign)
+    services.milestone_delete(user=request.user, milestone=milestone)
+    messages.success(request, _("Đã xoá mốc kỷ niệm."))
+    return redirect("directives:campaign_detail", pk=campaign.pk)
