@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -106,6 +107,7 @@ class KeyWork(ReviewableSubmission):
         on_delete=models.SET_NULL,
         related_name="key_works",
     )
+    registered_on = models.DateField(_("ngày đăng ký"), default=timezone.localdate)
     planned_date = models.DateField(_("ngày dự kiến tổ chức lễ"), null=True, blank=True)
     actual_date = models.DateField(_("ngày tổ chức lễ thực tế"), null=True, blank=True)
     work_status = models.CharField(
@@ -148,11 +150,26 @@ class KeyWork(ReviewableSubmission):
             models.CheckConstraint(
                 condition=~Q(work_status="cancelled") | ~Q(cancel_reason=""), name="keywork_cancel_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(actual_date__isnull=True) | Q(actual_date__gte=models.F("registered_on")),
+                name="keywork_actual_after_registration",
+            ),
         ]
         indexes = [models.Index(fields=["requirement", "unit"])]
 
     def __str__(self):
         return self.name
+
+    def validate_for_submit(self):
+        """Called by the shared workflow before a submit: the ceremony date must be known."""
+        from django.core.exceptions import ValidationError
+
+        if self.planned_date is None:
+            raise ValidationError(_("Cần nhập ngày dự kiến tổ chức lễ trước khi gửi."))
+
+    @property
+    def funding_total(self) -> int:
+        return sum(source.amount for source in self.funding_sources.all())
 
 
 class FundingSource(models.Model):

@@ -1,0 +1,195 @@
+"""Forms of key works: early, field-level messages; the services apply the same rules again."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign_portal.core.forms import DateInput, NFCFormMixin, VNDField
+from campaign_portal.core.models import ReviewStatus, UnitKind
+from directives.models import Milestone
+
+from .models import MONEY_MAX, FundingSourceKind, KeyWork, Risk, WorkKind, WorkStatus
+from .rules import check_progress, check_work_dates
+
+
+class KeyWorkForm(NFCFormMixin, forms.ModelForm):
+    total_investment = VNDField(label=_("Tổng mức đầu tư (đồng)"), max_value=MONEY_MAX, required=False)
+
+    class Meta:
+        model = KeyWork
+        fields = [
+            "name",
+            "kind",
+            "sector",
+            "milestone",
+            "registered_on",
+            "planned_date",
+            "commune",
+            "address",
+            "latitude",
+            "longitude",
+            "investor",
+            "total_investment",
+            "description",
+        ]
+        widgets = {
+            "registered_on": DateInput(),
+            "planned_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, unit, requirement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = unit.children.filter(kind=UnitKind.COMMUNE).order_by("name")
+        campaign_id = requirement.directive.campaign_id
+        milestones = Milestone.objects.filter(campaign_id=campaign_id) if campaign_id else Milestone.objects.all()
+        self.fields["milestone"].queryset = milestones.order_by("date")
+        self.fields["planned_date"].help_text = _("Để trống để lấy ngày của mốc kỷ niệm.")
+
+    def clean_total_investment(self):
+        return self.cleaned_data.get("total_investment") or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in check_work_dates(
+            registered_on=cleaned.get("registered_on"), planned_date=cleaned.get("planned_date"), actual_date=None
+        ).items():
+            self.add_error(name, message)
+        return cleaned
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class FundingSourceForm(forms.Form):
+    source = forms.ChoiceField(label=_("Nguồn vốn"), choices=[("", "—"), *FundingSourceKind.choices], required=False)
+    amount = VNDField(label=_("Số tiền (đồng)"), max_value=MONEY_MAX, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("amount") and not cleaned.get("source"):
+            self.add_error("source", _("Chọn nguồn vốn cho số tiền này."))
+        return cleaned
+
+
+FundingFormSet = formset_factory(FundingSourceForm, extra=0, min_num=4, max_num=8, validate_max=True)
+
+
+def funding_rows(formset) -> list[dict]:
+    """The filled-in rows of the funding formset, for the service."""
+    return [
+        {"source": form.cleaned_data["source"], "amount": form.cleaned_data.get("amount") or 0}
+        for form in formset.forms
+        if form.cleaned_data.get("source")
+    ]
+
+
+def funding_initial(work=None) -> list[dict]:
+    if work is None:
+        return [{"source": value} for value in FundingSourceKind.values]
+    return [{"source": row.source, "amount": row.amount} for row in work.funding_sources.all()]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultiplePhotoField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(NFCFormMixin, forms.Form):
+    reported_on = forms.DateField(label=_("Ngày báo cáo"), widget=DateInput())
+    physical_progress = forms.IntegerField(label=_("Khối lượng thực hiện (%)"), min_value=0, max_value=100)
+    capital_disbursed = VNDField(label=_("Vốn đã giải ngân (đồng)"), max_value=MONEY_MAX, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(
+        label=_("Ảnh hiện trường"),
+        required=False,
+        help_text=_("JPEG, PNG hoặc WebP, mỗi ảnh tối đa 15 MB; thông tin vị trí (GPS) trong ảnh sẽ được xóa."),
+    )
+
+    def __init__(self, *args, work, previous=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.work = work
+        self.previous = previous
+        if not self.is_bound:
+            self.initial.setdefault("reported_on", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in check_progress(
+            progress=cleaned.get("physical_progress"),
+            previous=self.previous,
+            note=cleaned.get("note", ""),
+            reported_on=cleaned.get("reported_on"),
+            registered_on=self.work.registered_on,
+            today=timezone.localdate(),
+        ).items():
+            if name in self.fields and name not in self._errors:
+                self.add_error(name, message)
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(
+        choices=[
+            (s, s)
+            for s in (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED, ReviewStatus.RETURNED, ReviewStatus.WITHDRAWN)
+        ]
+    )
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class WorkStatusForm(NFCFormMixin, forms.Form):
+    work_status = forms.ChoiceField(label=_("Tình trạng mới"), choices=WorkStatus.choices)
+    actual_date = forms.DateField(label=_("Ngày tổ chức lễ thực tế"), required=False, widget=DateInput())
+    cancel_reason = forms.CharField(label=_("Lý do hủy"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_status"].choices = [(m, WorkStatus(m).label) for m in moves]
+
+
+class TableFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), required=False)
+    unit = forms.TypedChoiceField(label=_("Huyện, thị xã, thành phố"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Hình thức"), required=False, choices=[("", _("Tất cả")), *WorkKind.choices])
+    work_status = forms.ChoiceField(
+        label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *WorkStatus.choices]
+    )
+    status = forms.ChoiceField(label=_("Duyệt"), required=False, choices=[("", _("Tất cả")), *ReviewStatus.choices])
+    milestone = forms.TypedChoiceField(label=_("Mốc kỷ niệm"), required=False, coerce=int, empty_value=None)
+    risk = forms.ChoiceField(label=_("Cảnh báo"), required=False, choices=[("", _("Tất cả")), *Risk.choices])
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units=(), milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Tất cả")), *((u.pk, u.display_name) for u in units)]
+        self.fields["milestone"].choices = [("", _("Tất cả")), *((m.pk, str(m)) for m in milestones)]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel đã điền tiến độ"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where it names one, else at the top."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

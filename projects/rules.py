@@ -1,0 +1,104 @@
+"""Pure rules of key works: risk, and the data-quality checks that forms and services both apply.
+
+No database access here, so forms (for early, field-level messages) and services (the real
+guard) share exactly one definition of each rule.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Case, CharField, Q, Value, When
+from django.utils.translation import gettext as _
+
+from .models import MONEY_MAX, Risk, WorkStatus
+
+
+def risk_days() -> int:
+    return settings.PORTAL_KEY_WORK_RISK_DAYS
+
+
+def risk_progress() -> int:
+    return settings.PORTAL_KEY_WORK_RISK_PROGRESS
+
+
+def key_work_risk(work, today: datetime.date) -> str:
+    """The work's risk on `today`.
+
+    Cancelled and held ceremonies end the question; past the planned date without the ceremony
+    it is late (the day after the planned date, not the day itself); within RISK_DAYS days
+    (inclusive) of the planned date with progress strictly under RISK_PROGRESS it is at risk.
+    """
+    if work.work_status == WorkStatus.CANCELLED:
+        return Risk.CANCELLED
+    if work.work_status == WorkStatus.CEREMONY_HELD or work.actual_date is not None:
+        return Risk.DONE
+    if work.planned_date is None:
+        return Risk.ON_TRACK
+    if today > work.planned_date:
+        return Risk.LATE
+    if (work.planned_date - today).days <= risk_days() and work.latest_progress < risk_progress():
+        return Risk.AT_RISK
+    return Risk.ON_TRACK
+
+
+def risk_expression(today: datetime.date) -> Case:
+    """The same rule as key_work_risk, as SQL, so lists filter and sort on it without a loop."""
+    return Case(
+        When(work_status=WorkStatus.CANCELLED, then=Value(Risk.CANCELLED)),
+        When(Q(work_status=WorkStatus.CEREMONY_HELD) | Q(actual_date__isnull=False), then=Value(Risk.DONE)),
+        When(planned_date__isnull=True, then=Value(Risk.ON_TRACK)),
+        When(planned_date__lt=today, then=Value(Risk.LATE)),
+        When(
+            planned_date__lte=today + datetime.timedelta(days=risk_days()),
+            latest_progress__lt=risk_progress(),
+            then=Value(Risk.AT_RISK),
+        ),
+        default=Value(Risk.ON_TRACK),
+        output_field=CharField(),
+    )
+
+
+def check_money(value, *, label: str) -> None:
+    if value is None:
+        return
+    if value < 0:
+        raise ValidationError(_("%(label)s không được là số âm.") % {"label": label})
+    if value > MONEY_MAX:
+        raise ValidationError(
+            _("%(label)s quá lớn (trên 1.000.000 tỷ đồng): vui lòng kiểm tra lại số chữ số.") % {"label": label}
+        )
+
+
+def check_work_dates(*, registered_on, planned_date, actual_date) -> dict:
+    """Field → message for dates that run backwards (empty when all is well)."""
+    errors = {}
+    if registered_on and actual_date and actual_date < registered_on:
+        errors["actual_date"] = _("Ngày tổ chức lễ thực tế (%(actual)s) không thể trước ngày đăng ký (%(reg)s).") % {
+            "actual": f"{actual_date:%d/%m/%Y}",
+            "reg": f"{registered_on:%d/%m/%Y}",
+        }
+    if registered_on and planned_date and planned_date < registered_on:
+        errors["planned_date"] = _("Ngày dự kiến (%(planned)s) không thể trước ngày đăng ký (%(reg)s).") % {
+            "planned": f"{planned_date:%d/%m/%Y}",
+            "reg": f"{registered_on:%d/%m/%Y}",
+        }
+    return errors
+
+
+def check_progress(*, progress, previous, note: str, reported_on, registered_on, today) -> dict:
+    """Field → message for a progress report that cannot be right."""
+    errors = {}
+    if progress is not None and not 0 <= progress <= 100:
+        errors["physical_progress"] = _("Tiến độ phải từ 0 đến 100 %.")
+    elif progress is not None and previous is not None and progress < previous and not (note or "").strip():
+        errors["note"] = _(
+            "Tiến độ giảm từ %(previous)s %% xuống %(progress)s %%: vui lòng ghi rõ lý do trong phần ghi chú."
+        ) % {"previous": previous, "progress": progress}
+    if reported_on and registered_on and reported_on < registered_on:
+        errors["reported_on"] = _("Ngày báo cáo không thể trước ngày đăng ký công trình (%(reg)s).") % {
+            "reg": f"{registered_on:%d/%m/%Y}"
+        }
+    elif reported_on and today and reported_on > today:
+        errors["reported_on"] = _("Ngày báo cáo không thể ở tương lai.")
+    return errors

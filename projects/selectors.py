@@ -1,0 +1,172 @@
+"""Scoped reads of key works: every list and object goes through the user's unit scope.
+
+`reports` may import this module (key_work_summary, key_works_visible_to); `pledges` must not.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from campaign_portal.core import access
+from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
+from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
+
+from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk
+from .rules import key_work_risk, risk_expression
+
+__all__ = [
+    "key_work_risk",
+    "key_works_visible_to",
+    "get_key_work_for_user",
+    "key_work_table",
+    "key_work_summary",
+    "key_work_requirements_for",
+    "progress_timeline",
+    "get_photo_for_user",
+    "quota_used",
+]
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "unit": ("unit__name", "planned_date", "id"),
+    "-unit": ("-unit__name", "planned_date", "id"),
+    "planned": ("planned_date", "id"),
+    "-planned": ("-planned_date", "id"),
+    "investment": ("total_investment", "id"),
+    "-investment": ("-total_investment", "id"),
+    "progress": ("latest_progress", "id"),
+    "-progress": ("-latest_progress", "id"),
+    "risk": ("risk", "planned_date", "id"),
+    "-risk": ("-risk", "planned_date", "id"),
+}
+DEFAULT_SORT = "planned"
+
+
+def key_works_visible_to(user, *, today: datetime.date | None = None):
+    """Works the user may read (drafts only for their own unit), with `risk` annotated."""
+    today = today or timezone.localdate()
+    qs = KeyWork.objects.select_related("unit", "commune", "milestone", "requirement__directive")
+    return access.scope_submissions(qs, user).annotate(risk=risk_expression(today))
+
+
+def _can_write(user, work) -> bool:
+    return access.can_write_unit(user, work.unit)
+
+
+def get_key_work_for_user(user, pk, *, write: bool = False):
+    """404 when invisible, 403 when visible but not the user's own unit's work."""
+    return access.get_object_for_user(key_works_visible_to(user), pk, user=user, write=write, can_write=_can_write)
+
+
+def get_photo_for_user(user, pk):
+    """A photo of a work the user may read (404 otherwise)."""
+    visible = key_works_visible_to(user).values("pk")
+    return access.get_object_for_user(
+        ProgressPhoto.objects.select_related("update__key_work").filter(update__key_work__in=visible), pk, user=user
+    )
+
+
+@dataclass
+class TableFilters:
+    unit: int | None = None
+    kind: str = ""
+    work_status: str = ""
+    status: str = ""
+    milestone: int | None = None
+    risk: str = ""
+    q: str = ""
+    sort: str = DEFAULT_SORT
+    extra: dict = field(default_factory=dict)
+
+
+def key_work_table(user, filters: TableFilters | None = None, *, today=None):
+    """The province table (or the officer's own): filtered and sorted in SQL, rows need no extra query."""
+    filters = filters or TableFilters()
+    qs = key_works_visible_to(user, today=today)
+    if filters.unit:
+        unit = Unit.objects.filter(pk=filters.unit).first()
+        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.work_status:
+        qs = qs.filter(work_status=filters.work_status)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.milestone:
+        qs = qs.filter(milestone_id=filters.milestone)
+    if filters.risk:
+        qs = qs.filter(risk=filters.risk)
+    if filters.q:
+        from campaign_portal.core.text import fold
+
+        qs = qs.filter(search_text__contains=fold(filters.q))
+    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def filter_choices(user) -> dict:
+    """Districts and milestones for the filter bar (two queries)."""
+    units = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
+    milestones = Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date")
+    return {"units": list(units), "milestones": list(milestones)}
+
+
+def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None, requirement_ids=None) -> dict:
+    """Counts for dashboards: by risk, kind, work status and review status, plus money (one query)."""
+    qs = key_works_visible_to(user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    if requirement_ids is not None:
+        qs = qs.filter(requirement_id__in=list(requirement_ids))
+    totals = qs.aggregate(
+        total=Count("id"),
+        investment=Sum("total_investment"),
+        at_risk=Count("id", filter=Q(risk=Risk.AT_RISK)),
+        late=Count("id", filter=Q(risk=Risk.LATE)),
+        on_track=Count("id", filter=Q(risk=Risk.ON_TRACK)),
+        done=Count("id", filter=Q(risk=Risk.DONE)),
+        cancelled=Count("id", filter=Q(risk=Risk.CANCELLED)),
+        groundbreaking=Count("id", filter=Q(kind="groundbreaking")),
+        inauguration=Count("id", filter=Q(kind="inauguration")),
+        accepted=Count("id", filter=Q(status=ReviewStatus.ACCEPTED)),
+        submitted=Count("id", filter=Q(status=ReviewStatus.SUBMITTED)),
+    )
+    totals["investment"] = totals["investment"] or 0
+    return totals
+
+
+def key_work_requirements_for(user):
+    """Key-works requirements of published directives that apply to the officer's unit, with quota use."""
+    scope = access.scope_for(user)
+    if not scope.is_officer:
+        return []
+    unit = scope.unit
+    requirements = (
+        Requirement.objects.filter(kind=RequirementKind.KEY_WORKS, directive__status=DirectiveStatus.PUBLISHED)
+        .filter(Q(target_units__isnull=True) | Q(target_units=unit))
+        .select_related("directive")
+        .annotate(
+            used=Count(
+                "key_works", filter=Q(key_works__unit=unit, key_works__status__in=COUNTED_STATUSES), distinct=True
+            )
+        )
+        .distinct()
+        .order_by("directive__issued_on", "position", "id")
+    )
+    return [r for r in requirements if r.applies_to_kind(unit.kind)]
+
+
+def quota_used(*, requirement_id: int, unit_id: int) -> int:
+    return KeyWork.objects.filter(requirement_id=requirement_id, unit_id=unit_id, status__in=COUNTED_STATUSES).count()
+
+
+def progress_timeline(work):
+    """The work's updates, newest first, with their photos (two queries)."""
+    return list(
+        ProgressUpdate.objects.filter(key_work=work)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id")))
+        .order_by("-reported_on", "-id")
+    )

@@ -1,0 +1,407 @@
+"""Every write of key works: registration under the requirement's quota, review, status, progress, photos.
+
+Work status and review status: the shared review workflow (core.review) decides whether the
+registration is accepted; staff acceptance moves the work from "registered" to "approved".
+After that the district reports the work's life: under construction, delayed, ceremony held
+(with the actual date) or cancelled (with a reason).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign_portal.core import access, review
+from campaign_portal.core.audit import audit_record, diff, snapshot
+from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
+from campaign_portal.core.text import fold, nfc
+from directives.models import DirectiveStatus, RequirementKind
+
+from . import photos as photo_rules
+from .models import (
+    FundingSource,
+    FundingSourceKind,
+    KeyWork,
+    ProgressPhoto,
+    ProgressUpdate,
+    ThumbnailStatus,
+    WorkStatus,
+)
+from .rules import check_money, check_progress, check_work_dates
+
+WORK_FIELDS = [
+    "name",
+    "kind",
+    "sector",
+    "commune",
+    "address",
+    "latitude",
+    "longitude",
+    "investor",
+    "total_investment",
+    "milestone",
+    "registered_on",
+    "planned_date",
+    "description",
+]
+MAX_PHOTOS_PER_UPDATE = 10
+
+
+def _nfc_data(data: dict) -> dict:
+    return {key: nfc(value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+def _check_requirement(requirement, unit) -> None:
+    if requirement.kind != RequirementKind.KEY_WORKS or requirement.directive.status != DirectiveStatus.PUBLISHED:
+        raise ValidationError(_("Yêu cầu này không phải là đăng ký công trình trọng điểm của văn bản đang hiệu lực."))
+    targets = list(requirement.target_units.values_list("pk", flat=True))
+    if not requirement.applies_to_kind(unit.kind) or (targets and unit.pk not in targets):
+        raise ValidationError(
+            _("%(directive)s không yêu cầu %(unit)s đăng ký công trình trọng điểm.")
+            % {"directive": requirement.directive, "unit": unit}
+        )
+
+
+def _enforce_quota(requirement, unit) -> None:
+    """Refuse one work more than the requirement's maximum; the caller holds the unit's row lock."""
+    if requirement.quota_max is None:
+        return
+    used = KeyWork.objects.filter(requirement=requirement, unit=unit, status__in=COUNTED_STATUSES).count()
+    if used >= requirement.quota_max:
+        raise ValidationError(
+            _(
+                "%(directive)s yêu cầu mỗi đơn vị đăng ký %(quota)s công trình trọng điểm; "
+                "%(unit)s đã đăng ký %(used)s công trình nên không thể đăng ký thêm. "
+                "Muốn thay công trình khác, hãy rút một công trình đã đăng ký."
+            )
+            % {"directive": requirement.directive, "quota": requirement.quota_text, "unit": unit, "used": used}
+        )
+
+
+def _validate_work(work: KeyWork, unit: Unit, funding: list[dict]) -> None:
+    errors = check_work_dates(
+        registered_on=work.registered_on, planned_date=work.planned_date, actual_date=work.actual_date
+    )
+    try:
+        check_money(work.total_investment, label=_("Tổng mức đầu tư"))
+    except ValidationError as exc:
+        errors["total_investment"] = exc.messages[0]
+    if work.commune_id and not (work.commune.kind == UnitKind.COMMUNE and work.commune.path.startswith(unit.path)):
+        errors["commune"] = _("Xã, phường, thị trấn phải thuộc %(unit)s.") % {"unit": unit}
+    campaign_id = work.requirement.directive.campaign_id
+    if work.milestone_id and campaign_id and work.milestone.campaign_id != campaign_id:
+        errors["milestone"] = _("Mốc kỷ niệm không thuộc phong trào của văn bản này.")
+    for row in funding:
+        try:
+            check_money(row.get("amount"), label=_("Số tiền của nguồn vốn"))
+        except ValidationError as exc:
+            errors.setdefault("__all__", exc.messages[0])
+        if row.get("source") not in FundingSourceKind.values:
+            errors.setdefault("__all__", _("Nguồn vốn không hợp lệ."))
+    funded = sum(row.get("amount") or 0 for row in funding)
+    if work.total_investment and funded > work.total_investment:
+        errors.setdefault(
+            "__all__",
+            _("Tổng các nguồn vốn (%(funded)s đ) vượt tổng mức đầu tư (%(total)s đ).")
+            % {"funded": f"{funded:,}".replace(",", "."), "total": f"{work.total_investment:,}".replace(",", ".")},
+        )
+    if errors:
+        raise ValidationError(errors)
+    work.full_clean(exclude=["unit", "requirement", "created_by", "search_text"])
+
+
+def _replace_funding(work: KeyWork, funding: list[dict]) -> None:
+    work.funding_sources.all().delete()
+    FundingSource.objects.bulk_create(
+        [FundingSource(key_work=work, source=row["source"], amount=row["amount"] or 0) for row in funding]
+    )
+
+
+def _search_text(work: KeyWork) -> str:
+    return fold(f"{work.name} {work.investor} {work.address}")[:600]
+
+
+@transaction.atomic
+def key_work_create(*, user, requirement, data: dict, funding: list[dict] | None = None) -> KeyWork:
+    """Register a work for the user's unit, within the requirement's quota."""
+    scope = access.scope_for(user)
+    if not scope.is_officer:
+        raise PermissionDenied
+    # Lock the unit's row: two officers registering at once cannot both take the last place.
+    unit = Unit.objects.select_for_update().get(pk=scope.unit.pk)
+    _check_requirement(requirement, unit)
+    _enforce_quota(requirement, unit)
+    funding = funding or []
+    data = _nfc_data(data)
+    work = KeyWork(unit=unit, requirement=requirement, created_by=user, **data)
+    if work.planned_date is None and work.milestone_id:
+        work.planned_date = work.milestone.date
+    _validate_work(work, unit, funding)
+    work.search_text = _search_text(work)
+    work.save()
+    _replace_funding(work, funding)
+    audit_record(
+        actor=user,
+        action="projects.keywork.created",
+        obj=work,
+        unit=unit,
+        changes={name: [None, value] for name, value in snapshot(work, WORK_FIELDS).items() if value not in (None, "")},
+    )
+    return work
+
+
+@transaction.atomic
+def key_work_update(
+    *, user, work: KeyWork, data: dict, funding: list[dict] | None = None, expected_version: int
+) -> KeyWork:
+    """Edit a draft or returned registration (optimistic lock on `version`)."""
+    if not access.can_write_unit(user, work.unit):
+        raise PermissionDenied
+    if not work.is_editable:
+        raise ValidationError(_("Hồ sơ đã gửi hoặc đã được duyệt nên không sửa được."))
+    before = snapshot(work, WORK_FIELDS)
+    for name, value in _nfc_data(data).items():
+        setattr(work, name, value)
+    funding = list(work.funding_sources.values("source", "amount")) if funding is None else funding
+    _validate_work(work, work.unit, funding)
+    work.search_text = _search_text(work)
+    review.save_with_version(instance=work, expected_version=expected_version, fields=[*data, "search_text"])
+    _replace_funding(work, funding)
+    audit_record(
+        actor=user,
+        action="projects.keywork.updated",
+        obj=work,
+        unit=work.unit,
+        changes=diff(before, snapshot(work, WORK_FIELDS)),
+    )
+    return work
+
+
+@transaction.atomic
+def key_work_transition(*, user, work: KeyWork, target: str, comment: str = "", url: str = "") -> KeyWork:
+    """Submit, accept, return or withdraw via the shared workflow; acceptance approves the work."""
+    review.submission_transition(submission=work, user=user, target=target, comment=comment, url=url)
+    if target == ReviewStatus.ACCEPTED and work.work_status == WorkStatus.REGISTERED:
+        work.work_status = WorkStatus.APPROVED
+        work.save(update_fields=["work_status", "updated_at"])
+        audit_record(
+            actor=user,
+            action="projects.keywork.approved",
+            obj=work,
+            unit=work.unit,
+            changes={"work_status": [WorkStatus.REGISTERED, WorkStatus.APPROVED]},
+        )
+    return work
+
+
+# Moves the district may report once the registration is accepted (terminal states have none).
+STATUS_MOVES = {
+    WorkStatus.APPROVED: {
+        WorkStatus.UNDER_CONSTRUCTION,
+        WorkStatus.DELAYED,
+        WorkStatus.CEREMONY_HELD,
+        WorkStatus.CANCELLED,
+    },
+    WorkStatus.UNDER_CONSTRUCTION: {WorkStatus.DELAYED, WorkStatus.CEREMONY_HELD, WorkStatus.CANCELLED},
+    WorkStatus.DELAYED: {WorkStatus.UNDER_CONSTRUCTION, WorkStatus.CEREMONY_HELD, WorkStatus.CANCELLED},
+}
+
+
+def status_moves_for(work: KeyWork) -> list[str]:
+    if work.status != ReviewStatus.ACCEPTED:
+        return []
+    return sorted(STATUS_MOVES.get(work.work_status, ()), key=WorkStatus.values.index)
+
+
+@transaction.atomic
+def key_work_set_status(
+    *,
+    user,
+    work: KeyWork,
+    work_status: str,
+    actual_date: datetime.date | None = None,
+    cancel_reason: str = "",
+    today: datetime.date | None = None,
+) -> KeyWork:
+    """Report the work's life on the ground: construction, delay, ceremony held (with date) or cancelled."""
+    if not access.can_write_unit(user, work.unit):
+        raise PermissionDenied
+    work = KeyWork.objects.select_for_update().get(pk=work.pk)
+    today = today or timezone.localdate()
+    if work_status not in status_moves_for(work):
+        raise ValidationError(
+            _("Không thể chuyển công trình từ “%(source)s” sang “%(target)s”.")
+            % {"source": work.get_work_status_display(), "target": WorkStatus(work_status).label}
+        )
+    before = snapshot(work, ["work_status", "actual_date", "cancel_reason"])
+    errors = {}
+    if work_status == WorkStatus.CEREMONY_HELD:
+        if actual_date is None:
+            errors["actual_date"] = _("Nhập ngày đã tổ chức lễ.")
+        elif actual_date > today:
+            errors["actual_date"] = _("Ngày tổ chức lễ không thể ở tương lai.")
+        else:
+            errors.update(
+                check_work_dates(registered_on=work.registered_on, planned_date=None, actual_date=actual_date)
+            )
+        work.actual_date = actual_date
+    if work_status == WorkStatus.CANCELLED:
+        cancel_reason = nfc(cancel_reason).strip()
+        if not cancel_reason:
+            errors["cancel_reason"] = _("Vui lòng nêu lý do hủy công trình.")
+        work.cancel_reason = cancel_reason
+    if errors:
+        raise ValidationError(errors)
+    work.work_status = work_status
+    work.save(update_fields=["work_status", "actual_date", "cancel_reason", "updated_at"])
+    after = snapshot(work, ["work_status", "actual_date", "cancel_reason"])
+    audit_record(
+        actor=user, action=f"projects.keywork.{work_status}", obj=work, unit=work.unit, changes=diff(before, after)
+    )
+    return work
+
+
+def _previous_progress(work: KeyWork, reported_on: datetime.date) -> int | None:
+    latest = (
+        ProgressUpdate.objects.filter(key_work=work, reported_on__lte=reported_on)
+        .order_by("-reported_on", "-id")
+        .values_list("physical_progress", flat=True)
+        .first()
+    )
+    return latest
+
+
+def _refresh_progress_cache(work: KeyWork) -> None:
+    latest = ProgressUpdate.objects.filter(key_work=work).order_by("-reported_on", "-id").first()
+    work.latest_progress = latest.physical_progress if latest else 0
+    work.latest_progress_on = latest.reported_on if latest else None
+    work.save(update_fields=["latest_progress", "latest_progress_on", "updated_at"])
+
+
+def check_progress_allowed(user, work: KeyWork) -> None:
+    if not access.can_write_unit(user, work.unit):
+        raise PermissionDenied
+    if work.status == ReviewStatus.WITHDRAWN or work.work_status == WorkStatus.CANCELLED:
+        raise ValidationError(_("Công trình đã rút hoặc đã hủy nên không cập nhật tiến độ."))
+
+
+def validate_progress(work, *, reported_on, physical_progress, capital_disbursed, note, today) -> None:
+    errors = check_progress(
+        progress=physical_progress,
+        previous=_previous_progress(work, reported_on),
+        note=note,
+        reported_on=reported_on,
+        registered_on=work.registered_on,
+        today=today,
+    )
+    try:
+        check_money(capital_disbursed, label=_("Vốn đã giải ngân"))
+    except ValidationError as exc:
+        errors["capital_disbursed"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    user,
+    work: KeyWork,
+    reported_on: datetime.date,
+    physical_progress: int,
+    capital_disbursed: int = 0,
+    note: str = "",
+    photos=(),
+    today: datetime.date | None = None,
+) -> ProgressUpdate:
+    """Record progress with photos; every photo is checked before anything is written."""
+    check_progress_allowed(user, work)
+    work = KeyWork.objects.select_for_update().get(pk=work.pk)
+    today = today or timezone.localdate()
+    note = nfc(note or "").strip()
+    validate_progress(
+        work,
+        reported_on=reported_on,
+        physical_progress=physical_progress,
+        capital_disbursed=capital_disbursed,
+        note=note,
+        today=today,
+    )
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS_PER_UPDATE:
+        raise ValidationError({"photos": _("Mỗi lần cập nhật tối đa %(n)s ảnh.") % {"n": MAX_PHOTOS_PER_UPDATE}})
+    cleaned = []
+    for uploaded in photos:
+        try:
+            cleaned.append(photo_rules.clean_photo(uploaded))
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
+    update = ProgressUpdate.objects.create(
+        key_work=work,
+        reported_on=reported_on,
+        physical_progress=physical_progress,
+        capital_disbursed=capital_disbursed or 0,
+        note=note,
+        created_by=user,
+    )
+    for photo in cleaned:
+        _store_photo(update, photo)
+    _refresh_progress_cache(work)
+    audit_record(
+        actor=user,
+        action="projects.progressupdate.created",
+        obj=work,
+        unit=work.unit,
+        changes={"physical_progress": [_previous_progress_before(update), physical_progress]},
+        comment=note,
+    )
+    return update
+
+
+def _previous_progress_before(update: ProgressUpdate) -> int | None:
+    return (
+        ProgressUpdate.objects.filter(key_work_id=update.key_work_id, reported_on__lte=update.reported_on)
+        .exclude(pk=update.pk)
+        .order_by("-reported_on", "-id")
+        .values_list("physical_progress", flat=True)
+        .first()
+    )
+
+
+def _store_photo(update: ProgressUpdate, photo) -> ProgressPhoto:
+    from .tasks import make_thumbnail
+
+    record = ProgressPhoto(
+        update=update, filename=photo.filename, width=photo.width, height=photo.height, size=len(photo.data)
+    )
+    record.file.save(photo.filename, photo.as_file(), save=False)
+    record.save()
+    transaction.on_commit(lambda: make_thumbnail.delay(record.pk))
+    return record
+
+
+def photo_make_thumbnail(*, photo_id: int) -> None:
+    """Make (or remake) a photo's thumbnail; safe to run twice: the old file is replaced."""
+    with transaction.atomic():
+        photo = ProgressPhoto.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None:
+            return
+        old_name = photo.thumbnail.name
+        try:
+            data = photo_rules.make_thumbnail_bytes(photo.file)
+        except (ValidationError, OSError) as exc:
+            photo.thumbnail_status = ThumbnailStatus.FAILED
+            photo.thumbnail_error = "; ".join(getattr(exc, "messages", [str(exc)]))[:300]
+            photo.save(update_fields=["thumbnail_status", "thumbnail_error"])
+            return
+        from django.core.files.base import ContentFile
+
+        photo.thumbnail.save("thumb.jpg", ContentFile(data), save=False)
+        photo.thumbnail_status = ThumbnailStatus.READY
+        photo.thumbnail_error = ""
+        photo.save(update_fields=["thumbnail", "thumbnail_status", "thumbnail_error"])
+        if old_name and old_name != photo.thumbnail.name:
+            storage = photo.thumbnail.storage
+            transaction.on_commit(lambda: storage.delete(old_name))

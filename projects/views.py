@@ -1,0 +1,301 @@
+"""Pages of key works: thin views (access helper → form → service → redirect)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign_portal.core import access, review
+from campaign_portal.core.audit import audit_entries_for
+from campaign_portal.core.uploads import serve_private_file
+from directives.models import Requirement
+
+from . import forms, selectors, services, spreadsheets
+from .models import FundingSource, Risk, ThumbnailStatus
+
+PAGE_SIZE = 50
+
+
+def _filters(request, user):
+    choices = selectors.filter_choices(user)
+    form = forms.TableFilterForm(request.GET or None, **choices)
+    filters = selectors.TableFilters()
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        filters = selectors.TableFilters(**data)
+    return form, filters
+
+
+def _querystring(request, *, drop=("page",)) -> str:
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def key_work_list(request):
+    """Officers: their unit's works and what they may still register. Staff/leaders: the province table."""
+    scope = access.scope_for(request.user)
+    if scope.role is None:
+        raise PermissionDenied
+    form, filters = _filters(request, request.user)
+    works = selectors.key_work_table(request.user, filters).prefetch_related(
+        Prefetch("funding_sources", queryset=FundingSource.objects.order_by("id"))
+    )
+    page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "works": page.object_list,
+        "querystring": _querystring(request),
+        "sort_querystring": _querystring(request, drop=("page", "sort")),
+        "requirements": selectors.key_work_requirements_for(request.user),
+        "summary": selectors.key_work_summary(user=request.user),
+        "scope": scope,
+        "Risk": Risk,
+        "can_import": scope.is_officer,
+    }
+    return render(request, "projects/list.html", context)
+
+
+@login_required
+@require_GET
+def key_work_export(request):
+    """The table, as filtered on screen, as an XLSX file."""
+    if access.scope_for(request.user).role is None:
+        raise PermissionDenied
+    _form, filters = _filters(request, request.user)
+    data = spreadsheets.export_xlsx(selectors.key_work_table(request.user, filters))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="cong-trinh-trong-diem-{stamp}.xlsx"'
+    return response
+
+
+def _requirement_for_officer(user, requirement_pk):
+    if not access.scope_for(user).is_officer:
+        raise PermissionDenied
+    visible = [r for r in selectors.key_work_requirements_for(user) if r.pk == int(requirement_pk)]
+    if not visible:
+        # A requirement the unit does not owe looks the same as one that does not exist.
+        raise Http404
+    return get_object_or_404(Requirement.objects.select_related("directive__campaign"), pk=requirement_pk)
+
+
+def _render_form(request, *, form, formset, requirement, work=None, status=200):
+    used = selectors.quota_used(requirement_id=requirement.pk, unit_id=access.scope_for(request.user).unit.pk)
+    context = {"form": form, "formset": formset, "requirement": requirement, "work": work, "used": used}
+    return render(request, "projects/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_work_create(request, requirement_pk):
+    requirement = _requirement_for_officer(request.user, requirement_pk)
+    unit = access.scope_for(request.user).unit
+    form = forms.KeyWorkForm(request.POST or None, unit=unit, requirement=requirement)
+    formset = forms.FundingFormSet(request.POST or None, prefix="funding", initial=forms.funding_initial())
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            work = services.key_work_create(
+                user=request.user,
+                requirement=requirement,
+                data=form.service_data(),
+                funding=forms.funding_rows(formset),
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu công trình “%(name)s” (bản nháp). Kiểm tra rồi bấm “Gửi duyệt”.") % {"name": work.name},
+            )
+            return redirect("projects:detail", pk=work.pk)
+    status = 400 if request.method == "POST" else 200
+    return _render_form(request, form=form, formset=formset, requirement=requirement, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_work_edit(request, pk):
+    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    if not work.is_editable:
+        messages.warning(request, _("Hồ sơ đã gửi hoặc đã được duyệt nên không sửa được."))
+        return redirect("projects:detail", pk=work.pk)
+    form = forms.KeyWorkForm(request.POST or None, instance=work, unit=work.unit, requirement=work.requirement)
+    formset = forms.FundingFormSet(request.POST or None, prefix="funding", initial=forms.funding_initial(work))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            expected = int(request.POST.get("expected_version", work.version))
+            services.key_work_update(
+                user=request.user,
+                work=work,
+                data=form.service_data(),
+                funding=forms.funding_rows(formset),
+                expected_version=expected,
+            )
+        except review.ConflictError:
+            form.add_error(
+                None,
+                _(
+                    "Người khác vừa lưu công trình này. Nội dung bạn nhập vẫn còn; hãy tải lại trang để xem bản mới rồi sửa lại."
+                ),
+            )
+        except (ValidationError, ValueError) as exc:
+            forms.apply_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("projects:detail", pk=work.pk)
+    status = 400 if request.method == "POST" else 200
+    return _render_form(request, form=form, formset=formset, requirement=work.requirement, work=work, status=status)
+
+
+@login_required
+@require_GET
+def key_work_detail(request, pk):
+    work = selectors.get_key_work_for_user(request.user, pk)
+    user = request.user
+    can_write = access.can_write_unit(user, work.unit)
+    moves = services.status_moves_for(work) if can_write else []
+    context = {
+        "work": work,
+        "funding": list(work.funding_sources.all()),
+        "updates": selectors.progress_timeline(work),
+        "events": list(review.events_for(work)),
+        "audit_entries": list(audit_entries_for(work)[:50]),
+        "transitions": review.allowed_transitions(work, user),
+        "can_write": can_write,
+        "can_report": can_write and work.status != "withdrawn" and work.work_status != "cancelled",
+        "status_form": forms.WorkStatusForm(moves=moves) if moves else None,
+        "Risk": Risk,
+        "thumb_ready": ThumbnailStatus.READY,
+    }
+    return render(request, "projects/detail.html", context)
+
+
+@login_required
+@require_POST
+def key_work_transition(request, pk):
+    work = selectors.get_key_work_for_user(request.user, pk)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ."))
+        return redirect("projects:detail", pk=work.pk)
+    target = form.cleaned_data["target"]
+    if target not in review.allowed_transitions(work, request.user):
+        raise PermissionDenied
+    try:
+        services.key_work_transition(
+            user=request.user,
+            work=work,
+            target=target,
+            comment=form.cleaned_data["comment"],
+            url=reverse("projects:detail", kwargs={"pk": work.pk}),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã cập nhật trạng thái hồ sơ."))
+    return redirect("projects:detail", pk=work.pk)
+
+
+@login_required
+@require_POST
+def key_work_set_status(request, pk):
+    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    form = forms.WorkStatusForm(request.POST, moves=services.status_moves_for(work))
+    if not form.is_valid():
+        messages.error(request, _("Tình trạng mới không hợp lệ."))
+        return redirect("projects:detail", pk=work.pk)
+    try:
+        services.key_work_set_status(user=request.user, work=work, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã cập nhật tình trạng công trình."))
+    return redirect("projects:detail", pk=work.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_create(request, pk):
+    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    try:
+        services.check_progress_allowed(request.user, work)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("projects:detail", pk=work.pk)
+    form = forms.ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        work=work,
+        previous=work.latest_progress if work.latest_progress_on else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_update_create(
+                user=request.user,
+                work=work,
+                reported_on=form.cleaned_data["reported_on"],
+                physical_progress=form.cleaned_data["physical_progress"],
+                capital_disbursed=form.cleaned_data.get("capital_disbursed") or 0,
+                note=form.cleaned_data.get("note", ""),
+                photos=form.cleaned_data.get("photos") or [],
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật tiến độ."))
+            return redirect("projects:detail", pk=work.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/progress_form.html", {"form": form, "work": work}, status=status)
+
+
+@login_required
+@require_GET
+def photo_original(request, pk):
+    photo = selectors.get_photo_for_user(request.user, pk)
+    return serve_private_file(photo.file, filename=photo.filename)
+
+
+@login_required
+@require_GET
+def photo_thumbnail(request, pk):
+    photo = selectors.get_photo_for_user(request.user, pk)
+    if photo.thumbnail_status != ThumbnailStatus.READY or not photo.thumbnail:
+        raise Http404
+    response = serve_private_file(photo.thumbnail, filename=f"thumb-{photo.pk}.jpg", inline=True)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_import(request):
+    """Upload the exported table with the "new progress" columns filled in."""
+    if not access.scope_for(request.user).is_officer:
+        raise PermissionDenied
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = spreadsheets.import_progress(user=request.user, uploaded=form.cleaned_data["file"])
+        except spreadsheets.ImportFailed as exc:
+            errors = exc.errors
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("Đã nhập tiến độ của %(n)s công trình.") % {"n": count})
+            return redirect("projects:list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/import.html", {"form": form, "errors": errors}, status=status)
