@@ -1,0 +1,468 @@
+"""Snapshot → Document: the words and tables of each report kind, in the active language."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from campaign_portal.core.formatting import format_date, place_date_line
+from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.text import nfc
+from directives.models import DocType, RequirementKind
+
+from .. import charts
+from ..compliance import STATE_COLOURS, Compliance, State
+from .model import Appendix, Column, Document, Percent, Section, StateValue, Table
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _percent(value) -> str:
+    return str(Percent(value))
+
+
+def number_line(number: str, symbol: str) -> str:
+    """'Số: 15/BC-UBND'; a draft leaves the number blank: 'Số:      /BC-UBND' (numbers < 10 padded)."""
+    if number:
+        text = number.strip()
+        if text.isdigit() and int(text) < 10:
+            text = f"{int(text):02d}"
+        return _("Số: %(number)s/%(symbol)s") % {"number": text, "symbol": symbol}
+    return _("Số: %(number)s/%(symbol)s") % {"number": "\u00a0" * 6, "symbol": symbol}
+
+
+def _cite(ref: dict) -> str:
+    """'Công văn số 7019/UBND-TH ngày 05/11/2019 của Ủy ban nhân dân tỉnh về …' (first, full citation)."""
+    label = DocType(ref["doc_type"]).label if ref["doc_type"] in DocType.values else _("Văn bản")
+    text = _("%(type)s số %(number)s") % {"type": label, "number": ref["number"] or "…"}
+    if ref["issued_on"]:
+        text += " " + _("ngày %(date)s") % {"date": format_date(_date(ref["issued_on"]))}
+    if ref["issuer_name"]:
+        text += " " + _("của %(issuer)s") % {"issuer": ref["issuer_name"]}
+    subject = ref["subject"].strip()
+    if subject.lower().startswith("v/v "):
+        subject = subject[4:]
+    return f"{text} {_('về')} {subject}" if subject else text
+
+
+def _state_value(cell) -> StateValue:
+    background, colour = STATE_COLOURS[State(cell.state)]
+    text = str(cell.short)
+    if cell.applies and cell.requirement.quota_text:
+        text = f"{text} ({cell.quota_label})"
+    return StateValue(state=str(cell.state), text=text, background=background, colour=colour)
+
+
+def _requirement_table(result: Compliance) -> Table:
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(_("Nhiệm vụ"), 58),
+        Column(_("Thời hạn"), 20, "center"),
+        Column(_("Số đơn vị"), 16, "right"),
+        Column(_("Đạt"), 14, "right"),
+        Column(_("Chờ duyệt"), 16, "right"),
+        Column(_("Quá hạn"), 14, "right"),
+        Column(_("Tỉ lệ đạt"), 17, "right"),
+    ]
+    rows = []
+    for index, (requirement, tally) in enumerate(zip(result.requirements, result.by_requirement(), strict=True), 1):
+        rows.append(
+            [
+                index,
+                requirement.short_label,
+                requirement.deadline,
+                tally.applicable,
+                tally.done,
+                tally.states.get(State.SUBMITTED, 0),
+                tally.states.get(State.OVERDUE, 0),
+                Percent(tally.percent),
+            ]
+        )
+    return Table("nhiem-vu", _("Kết quả theo nhiệm vụ"), columns, rows)
+
+
+def _group_table(key: str, title: str, first: str, tallies) -> Table:
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(first, 60),
+        Column(_("Số đơn vị"), 18, "right"),
+        Column(_("Hoàn thành đầy đủ"), 24, "right"),
+        Column(_("Tỉ lệ đơn vị"), 20, "right"),
+        Column(_("Tỉ lệ nhiệm vụ đạt"), 25, "right"),
+    ]
+    rows = [
+        [i, t.label, t.units, t.compliant_units, Percent(t.compliant_percent), Percent(t.percent)]
+        for i, t in enumerate(tallies, 1)
+    ]
+    return Table(key, title, columns, rows)
+
+
+def _overdue_table(result: Compliance) -> Table:
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(_("Đơn vị"), 55),
+        Column(_("Nhiệm vụ"), 60),
+        Column(_("Thời hạn"), 22, "center"),
+        Column(_("Đã có"), 18, "center"),
+    ]
+    rows = []
+    for index, cell in enumerate(result.overdue(), 1):
+        unit = result.unit(cell.unit_id)
+        rows.append(
+            [
+                index,
+                unit.name if unit else "",
+                cell.requirement.short_label,
+                cell.requirement.deadline,
+                cell.quota_label,
+            ]
+        )
+    return Table("qua-han", _("Đơn vị quá hạn"), columns, rows)
+
+
+def _key_works_table(works: list[dict]) -> Table:
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(_("Tên công trình"), 55),
+        Column(_("Đơn vị"), 38),
+        Column(_("Tiến độ"), 16, "right"),
+        Column(_("Trạng thái"), 26),
+        Column(_("Nguy cơ chậm"), 20, "center"),
+    ]
+    rows = [
+        [
+            i,
+            w["name"],
+            w["unit_name"],
+            Percent(w["progress"]),
+            _status_label(w["status"]),
+            _("Có") if w["at_risk"] else "",
+        ]
+        for i, w in enumerate(works, 1)
+    ]
+    return Table("cong-trinh", _("Công trình trọng điểm"), columns, rows)
+
+
+def _themes_table(themes: list[dict]) -> Table:
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(_("Đơn vị"), 45),
+        Column(_("Loại"), 40),
+        Column(_("Nội dung"), 70),
+    ]
+    rows = [
+        [
+            i,
+            t["unit_name"],
+            RequirementKind(t["kind"]).label if t["kind"] in RequirementKind.values else t["kind"],
+            t["title"],
+        ]
+        for i, t in enumerate(themes, 1)
+    ]
+    return Table("chu-diem", _("Chủ điểm đột phá, lĩnh vực khó khăn"), columns, rows)
+
+
+def _status_label(status: str) -> str:
+    return str(ReviewStatus(status).label) if status in ReviewStatus.values else status
+
+
+def _matrix_table(result: Compliance, units=None) -> Table:
+    """Units × requirements; the first column is wide, the others share the rest of a landscape page."""
+    units = result.units if units is None else units
+    count = max(1, len(result.requirements))
+    width = max(12.0, min(40.0, 170.0 / count))
+    columns = (
+        [Column(_("TT"), 10, "center"), Column(_("Đơn vị"), 62)]
+        + [Column(r.short_label, width, "center") for r in result.requirements]
+        + [Column(_("Hoàn thành"), 20, "center")]
+    )
+    rows = []
+    for index, unit in enumerate(units, 1):
+        cells = result.row(unit.id)
+        done = _("Có") if result.unit_is_compliant(unit.id) else _("Chưa")
+        rows.append([index, unit.name] + [_state_value(c) for c in cells] + [done])
+    note = " · ".join(f"{State(s).label}" for s in State.values if s != State.NOT_APPLICABLE)
+    return Table("ma-tran", _("Ma trận thực hiện"), columns, rows, note=note)
+
+
+def _header(data: dict, *, number: str, symbol: str, issuer_lines=None, parent_body="") -> dict:
+    cutoff = _date(data["cutoff"])
+    province = data["province"]
+    return {
+        "parent_body": parent_body,
+        "issuer_lines": issuer_lines or [_("ỦY BAN NHÂN DÂN"), _("TỈNH %(province)s") % {"province": province.upper()}],
+        "number_line": number_line(number, symbol),
+        "place_date": place_date_line(province, cutoff),
+        "issued_on": cutoff,
+    }
+
+
+def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
+    return _("Số liệu chốt đến hết ngày %(date)s; mã kiểm tra (SHA-256): %(sha)s") % {
+        "date": format_date(cutoff),
+        "sha": sha,
+    }
+
+
+def _intro(data: dict) -> list[str]:
+    cutoff = format_date(_date(data["cutoff"]))
+    refs = data["references"]
+    if refs:
+        cited = "; ".join(_cite(r) for r in refs)
+        return [
+            _("Thực hiện %(refs)s, Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện tính đến ngày %(date)s như sau:")
+            % {"refs": cited, "date": cutoff}
+        ]
+    return [_("Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện tính đến ngày %(date)s như sau:") % {"date": cutoff}]
+
+
+def _milestone_paragraphs(data: dict) -> list[str]:
+    cutoff = _date(data["cutoff"])
+    result = []
+    for milestone in data["milestones"]:
+        day = _date(milestone["date"])
+        days = (day - cutoff).days
+        if days >= 0:
+            result.append(
+                _("%(name)s (%(date)s): còn %(days)s ngày.")
+                % {"name": milestone["name"], "date": format_date(day), "days": days}
+            )
+        else:
+            result.append(_("%(name)s (%(date)s): đã qua.") % {"name": milestone["name"], "date": format_date(day)})
+    return result
+
+
+def _numbered(sections: list[Section]) -> list[Section]:
+    for index, section in enumerate(sections):
+        section.heading = f"{ROMAN[index]}. {section.heading.upper()}"
+    return sections
+
+
+def _recipients(extra=()) -> list[str]:
+    items = [
+        _("Thường trực Tỉnh ủy (b/c)"),
+        _("Thường trực HĐND tỉnh (b/c)"),
+        _("Chủ tịch, các PCT UBND tỉnh"),
+        *extra,
+        _("Sở Nội vụ (Ban Thi đua - Khen thưởng)"),
+    ]
+    return [f"- {item};" for item in items] + [_("- Lưu: VT, TH.")]
+
+
+def province_document(data: dict, *, sha: str, number: str = "", parameters=None) -> Document:
+    parameters = parameters or {}
+    result = Compliance.from_snapshot(data["compliance"])
+    cutoff = _date(data["cutoff"])
+    total = result.total()
+    subject_name = (
+        data["campaign"]["name"] if data["campaign"] else (data["references"] or [{"subject": ""}])[0]["subject"]
+    )
+    general = Section(_("Tình hình chung"))
+    general.paragraphs.append(
+        _(
+            "Tổng số đơn vị phải thực hiện: %(units)s; số đơn vị đã hoàn thành đầy đủ các nhiệm vụ: %(done)s "
+            "(%(percent)s). Tổng số nhiệm vụ phải thực hiện (theo đơn vị): %(cells)s, đã đạt: %(ok)s (%(cells_percent)s)."
+        )
+        % {
+            "units": total.units,
+            "done": total.compliant_units,
+            "percent": _percent(total.compliant_percent),
+            "cells": total.applicable,
+            "ok": total.done,
+            "cells_percent": _percent(total.percent),
+        }
+    )
+    general.paragraphs.extend(_milestone_paragraphs(data))
+    by_requirement = result.by_requirement()
+    general.chart_svg = str(
+        charts.percent_bars(
+            [(r.short_label[:38], t.percent) for r, t in zip(result.requirements, by_requirement, strict=True)],
+            title=_("Tỉ lệ đơn vị đạt theo nhiệm vụ"),
+        )
+    )
+    general.tables.append(_requirement_table(result))
+    groups = Section(_("Kết quả theo loại đơn vị và địa bàn"))
+    groups.tables.append(_group_table("loai-don-vi", _("Theo loại đơn vị"), _("Loại đơn vị"), result.by_kind()))
+    districts = result.by_district()
+    if districts:
+        groups.paragraphs.append(
+            _("Số liệu của mỗi huyện, thị xã, thành phố gồm cả các xã, phường, thị trấn trực thuộc.")
+        )
+        groups.tables.append(_group_table("dia-ban", _("Theo địa bàn"), _("Huyện, thị xã, thành phố"), districts))
+    overdue = Section(_("Đơn vị chưa thực hiện, quá hạn"))
+    overdue_table = _overdue_table(result)
+    if overdue_table.rows:
+        overdue.tables.append(overdue_table)
+    else:
+        overdue.paragraphs.append(_("Không có đơn vị quá hạn."))
+    works = Section(_("Công trình trọng điểm"))
+    if data["key_works"]:
+        at_risk = sum(1 for w in data["key_works"] if w["at_risk"])
+        works.paragraphs.append(
+            _("Tổng số công trình đăng ký: %(n)s; có nguy cơ chậm tiến độ: %(risk)s.")
+            % {"n": len(data["key_works"]), "risk": at_risk}
+        )
+        works.tables.append(_key_works_table(data["key_works"]))
+    else:
+        works.paragraphs.append(_("Chưa có công trình trọng điểm được đăng ký."))
+    themes = Section(_("Chủ điểm thi đua cần đột phá, lĩnh vực khó khăn"))
+    if data["themes"]:
+        themes.tables.append(_themes_table(data["themes"]))
+    else:
+        themes.paragraphs.append(_("Chưa có đăng ký."))
+    header = _header(data, number=number, symbol="BC-UBND")
+    appendix_ref = _("(Kèm theo Báo cáo số %(number)s/BC-UBND ngày %(date)s của Ủy ban nhân dân tỉnh)") % {
+        "number": number or "\u00a0" * 6,
+        "date": format_date(cutoff),
+    }
+    return Document(
+        **header,
+        doc_type_name=_("BÁO CÁO"),
+        subject=_("Kết quả thực hiện %(subject)s") % {"subject": subject_name},
+        intro=_intro(data),
+        sections=_numbered([general, groups, overdue, works, themes]),
+        closing=[
+            _(
+                "Ủy ban nhân dân tỉnh báo cáo để Thường trực Tỉnh ủy, Thường trực Hội đồng nhân dân tỉnh "
+                "biết, chỉ đạo./."
+            )
+        ],
+        recipients=_recipients(),
+        signature=[_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")],
+        signer_name=parameters.get("signer_name", ""),
+        snapshot_note=_snapshot_note(sha, cutoff),
+        appendices=[
+            Appendix(_("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ"), appendix_ref, _matrix_table(result))
+        ],
+        title=_("Báo cáo kết quả thực hiện %(subject)s") % {"subject": subject_name},
+    )
+
+
+def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) -> Document:
+    parameters = parameters or {}
+    result = Compliance.from_snapshot(data["compliance"])
+    cutoff = _date(data["cutoff"])
+    scope = data["scope"]
+    rows = []
+    for index, cell in enumerate(result.row(scope["id"]), 1):
+        if not cell.applies:
+            continue
+        titles = "; ".join(f.title for f in cell.filings if f.title)
+        rows.append([index, cell.requirement.short_label, cell.requirement.deadline, _state_value(cell), titles])
+    table = Table(
+        "nhiem-vu",
+        _("Kết quả theo nhiệm vụ"),
+        [
+            Column(_("TT"), 10, "center"),
+            Column(_("Nhiệm vụ"), 55),
+            Column(_("Thời hạn"), 20, "center"),
+            Column(_("Kết quả"), 30, "center"),
+            Column(_("Hồ sơ đã nộp"), 50),
+        ],
+        rows,
+    )
+    done = sum(1 for r in rows if r[3].state in (State.ACCEPTED_ON_TIME, State.ACCEPTED_LATE))
+    general = Section(
+        _("Kết quả thực hiện các nhiệm vụ"),
+        paragraphs=[_("Đơn vị phải thực hiện %(n)s nhiệm vụ, đã đạt %(done)s.") % {"n": len(rows), "done": done}],
+        tables=[table],
+    )
+    sections = [general]
+    if data["key_works"]:
+        sections.append(Section(_("Công trình trọng điểm"), tables=[_key_works_table(data["key_works"])]))
+    if data["themes"]:
+        sections.append(
+            Section(_("Chủ điểm thi đua cần đột phá, lĩnh vực khó khăn"), tables=[_themes_table(data["themes"])])
+        )
+    parent = ""
+    if scope["kind"] in (UnitKind.DISTRICT, UnitKind.COMMUNE):
+        issuer_lines = [_("ỦY BAN NHÂN DÂN"), scope["name"].upper()]
+    else:
+        parent = _("ỦY BAN NHÂN DÂN TỈNH %(province)s") % {"province": data["province"].upper()}
+        issuer_lines = [scope["name"].upper()]
+    header = _header(
+        data, number=number, symbol=parameters.get("symbol") or "BC", issuer_lines=issuer_lines, parent_body=parent
+    )
+    subject_name = data["campaign"]["name"] if data["campaign"] else data["references"][0]["subject"]
+    return Document(
+        **header,
+        doc_type_name=_("BÁO CÁO"),
+        subject=_("Kết quả thực hiện %(subject)s của %(unit)s") % {"subject": subject_name, "unit": scope["name"]},
+        intro=_intro(data)[:1],
+        sections=_numbered(sections),
+        closing=[_("Trên đây là báo cáo kết quả thực hiện của đơn vị./.")],
+        recipients=[_("- Sở Nội vụ (Ban Thi đua - Khen thưởng);"), _("- Lưu: VT.")],
+        signature=[_("THỦ TRƯỞNG ĐƠN VỊ")],
+        signer_name=parameters.get("signer_name", ""),
+        snapshot_note=_snapshot_note(sha, cutoff),
+        title=_("Báo cáo của %(unit)s") % {"unit": scope["name"]},
+    )
+
+
+def key_works_document(data: dict, *, sha: str, number: str = "", parameters=None) -> Document:
+    parameters = parameters or {}
+    cutoff = _date(data["cutoff"])
+    works = data["key_works"]
+    at_risk = [w for w in works if w["at_risk"]]
+    summary = Section(
+        _("Tình hình chung"),
+        paragraphs=[
+            _("Tổng số công trình đăng ký: %(n)s; có nguy cơ chậm tiến độ: %(risk)s.")
+            % {"n": len(works), "risk": len(at_risk)},
+            *_milestone_paragraphs(data),
+        ],
+    )
+    statuses = {}
+    for work in works:
+        statuses[work["status"]] = statuses.get(work["status"], 0) + 1
+    summary.tables.append(
+        Table(
+            "trang-thai",
+            _("Theo trạng thái"),
+            [Column(_("Trạng thái"), 80), Column(_("Số công trình"), 30, "right")],
+            [[_status_label(s), n] for s, n in sorted(statuses.items())],
+        )
+    )
+    detail = Section(_("Danh sách công trình"))
+    detail.tables.append(_key_works_table(works) if works else Table("cong-trinh", "", [], []))
+    if not works:
+        detail.tables.clear()
+        detail.paragraphs.append(_("Chưa có công trình trọng điểm được đăng ký."))
+    risk = Section(_("Công trình có nguy cơ chậm tiến độ"))
+    if at_risk:
+        risk.tables.append(_key_works_table(at_risk))
+    else:
+        risk.paragraphs.append(_("Không có công trình nào có nguy cơ chậm tiến độ."))
+    header = _header(data, number=number, symbol="BC-UBND")
+    subject_name = data["campaign"]["name"] if data["campaign"] else data["references"][0]["subject"]
+    return Document(
+        **header,
+        doc_type_name=_("BÁO CÁO"),
+        subject=_("Tình hình các công trình trọng điểm chào mừng %(subject)s") % {"subject": subject_name},
+        intro=_intro(data),
+        sections=_numbered([summary, detail, risk]),
+        closing=[_("Ủy ban nhân dân tỉnh báo cáo để Thường trực Tỉnh ủy biết, chỉ đạo./.")],
+        recipients=_recipients(),
+        signature=[_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")],
+        signer_name=parameters.get("signer_name", ""),
+        snapshot_note=_snapshot_note(sha, cutoff),
+        title=_("Báo cáo công trình trọng điểm"),
+    )
+
+
+BUILDERS = {
+    "province_compliance": province_document,
+    "unit_report": unit_document,
+    "key_works": key_works_document,
+}
+
+
+def build_document(kind: str, data: dict, *, sha: str, number: str = "", parameters=None) -> Document:
+    document = BUILDERS[kind](data, sha=sha, number=number, parameters=parameters)
+    document.subject = nfc(document.subject)
+    return document

@@ -1,0 +1,26 @@
+"""Cells of the printed tables: one tag per cell (thousands of cells: no per-cell template include)."""
+
+from django import template
+from django.utils.html import format_html
+
+from ..documents.model import Percent, StateValue, cell_text
+
+register = template.Library()
+
+
+@register.filter
+def mm(value) -> str:
+    return f"{float(value):.1f}mm"
+
+
+@register.simple_tag
+def pdf_cell(value, columns, index):
+    align = columns[index].align if index < len(columns) else "left"
+    if isinstance(value, StateValue):
+        return format_html(
+            '<td class="state" style="background:{};color:{}">{}</td>', value.background, value.colour, value.text
+        )
+    css = align if align != "left" else ""
+    if isinstance(value, Percent):
+        css = "right"
+    return format_html('<td class="{}">{}</td>', css, cell_text(value))
