@@ -1,9 +1,11 @@
 """Scoped reads of the core."""
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from .access import readable_units, scope_for
-from .models import AuditEntry, Notification, Unit
+from .models import AuditEntry, Notification, Unit, UnitKind
+
+KIND_ORDER = [UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.AGENCY, UnitKind.DISTRICT, UnitKind.COMMUNE]
 
 
 def unit_list_visible_to(*, user, kind: str = "", query: str = "", on=None):
@@ -16,7 +18,9 @@ def unit_list_visible_to(*, user, kind: str = "", query: str = "", on=None):
         qs = qs.filter(search_text__contains=fold(query))
     if on is not None:
         qs = qs.valid_on(on)
-    return qs.order_by("path")
+    # Province first, then departments and agencies, then each district with its communes.
+    rank = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)], default=Value(9))
+    return qs.annotate(kind_rank=rank).order_by("kind_rank", "parent__name", "sort_order", "name")
 
 
 def notification_list_for(*, user):

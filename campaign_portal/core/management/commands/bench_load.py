@@ -1,0 +1,653 @@
+"""`make bench`: a bounded mixed load on the real stack (gunicorn, 2 sync workers) over a dedicated database.
+
+1. Creates a dedicated database (PostgreSQL `cp_bench_load` when DATABASE_URL is PostgreSQL, else a
+   SQLite file under var/) — never the demo database — migrates it and seeds a province-scale data set
+   (the demo units and Letter 7019, communes up to ~250 units, submissions of every kind, key works,
+   load users) in a child process pointed at that database.
+2. Starts gunicorn (2 sync workers, --no-control-socket) on 127.0.0.1 on a free port, production
+   settings (DEBUG=0, collected static files), eager background jobs and a local-memory cache.
+3. A second process logs every virtual user in through the login form, then drives the load with
+   threads for --duration seconds: officers browse what their unit owes and file, leaders open the
+   dashboard, staff work the review queue and lists. Then the same number of users hit /healthz/
+   (a view with no database and no template) through the same stack: the framework's floor.
+4. Prints requests/s, median and p95 latency per page, errors, and the ratio to the floor.
+   Exits non-zero on any error.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+BENCH_DB_NAME = "cp_bench_load"
+BENCH_PASSWORD = "bench-Password-1"  # noqa: S105 - throwaway users in the throwaway bench database
+TARGET_UNITS = 250
+
+
+class Command(BaseCommand):
+    help = "Load benchmark: gunicorn + a dedicated database + a mixed load of officers, leaders and staff."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=int, default=30, help="seconds of mixed load (default 30)")
+        parser.add_argument("--users", type=int, default=20, help="concurrent virtual users (default 20)")
+        parser.add_argument("--floor-duration", type=int, default=10, help="seconds on /healthz/ (default 10)")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+        parser.add_argument("--keep-db", action="store_true", help="keep the bench database afterwards")
+        parser.add_argument("--seed-only", action="store_true", help="(internal) seed the current database")
+
+    def handle(self, *args, **options):
+        if options["seed_only"]:
+            self._seed_child(users=options["users"])
+            return
+        started = time.monotonic()
+        workdir = Path(tempfile.mkdtemp(prefix="cp-bench-"))
+        server = None
+        database = BenchDatabase(settings.DATABASES["default"], workdir)
+        try:
+            env = self._server_env(database.create(), workdir)
+            self.stdout.write(f"Database: {database.describe()}")
+            plan = self._prepare(env, users=options["users"])
+            port = free_port()
+            server = self._start_gunicorn(env, port, workers=options["workers"], workdir=workdir)
+            config = {
+                "base": f"http://127.0.0.1:{port}",
+                "duration": options["duration"],
+                "floor_duration": options["floor_duration"],
+                "users": plan["users"],
+                "password": BENCH_PASSWORD,
+            }
+            results = self._drive(config)
+            failed = self._print_table(results, plan, options)
+        finally:
+            if server is not None:
+                stop(server)
+            if not options["keep_db"]:
+                database.drop()
+            shutil.rmtree(workdir, ignore_errors=True)
+        self.stdout.write(f"Total time {time.monotonic() - started:.0f} s.")
+        if failed:
+            raise CommandError(f"{failed} request(s) failed: the benchmark allows none.")
+
+    # --- Set-up ---------------------------------------------------------------------------------
+
+    def _server_env(self, database_url: str, workdir: Path) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DJANGO_"))}
+        for key in ("REDIS_URL", "DEBUG", "SECURE_SSL_REDIRECT", "PYTEST_CURRENT_TEST"):
+            env.pop(key, None)
+        env.update(
+            DJANGO_SETTINGS_MODULE="campaign_portal.settings",
+            DATABASE_URL=database_url,
+            DEBUG="0",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_SSL_REDIRECT="0",
+            SESSION_COOKIE_SECURE="0",
+            CSRF_COOKIE_SECURE="0",
+            SECURE_HSTS_SECONDS="0",
+            STATIC_ROOT=str(workdir / "static"),
+            MEDIA_ROOT=str(workdir / "media"),
+            CELERY_TASK_ALWAYS_EAGER="1",
+            EMAIL_URL="dummymail://",
+            LOG_LEVEL="WARNING",
+            AXES_FAILURE_LIMIT="1000",
+        )
+        return env
+
+    def _prepare(self, env: dict, *, users: int) -> dict:
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        t0 = time.monotonic()
+        run([*manage, "migrate", "--noinput", "-v", "0"], env)
+        run([*manage, "collectstatic", "--noinput", "-v", "0"], env)
+        output = run([*manage, "bench_load", "--seed-only", "--users", str(users)], env)
+        plan = json.loads(output.strip().splitlines()[-1])
+        self.stdout.write(
+            f"Seeded in {time.monotonic() - t0:.0f} s: {plan['counts']}"
+            + (f"; pages not available yet: {', '.join(plan['missing'])}" if plan["missing"] else "")
+        )
+        return plan
+
+    def _start_gunicorn(self, env, port, *, workers, workdir):
+        log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "campaign_portal.wsgi:application",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        process.log_path = workdir / "gunicorn.log"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise CommandError("gunicorn exited:\n" + process.log_path.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2) as response:
+                    if response.status == 200:
+                        self.stdout.write(f"gunicorn: {workers} sync workers on 127.0.0.1:{port} (pid {process.pid})")
+                        return process
+            except OSError:
+                time.sleep(0.3)
+        stop(process)
+        raise CommandError("gunicorn did not answer /healthz/ within 30 s")
+
+    def _drive(self, config: dict) -> dict:
+        self.stdout.write(
+            f"Driving {len(config['users'])} users for {config['duration']} s, "
+            f"then /healthz/ for {config['floor_duration']} s ..."
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", DRIVER],
+            input=json.dumps(config),
+            capture_output=True,
+            text=True,
+            timeout=config["duration"] + config["floor_duration"] + 300,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise CommandError(f"load driver failed:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout)
+
+    # --- Report ---------------------------------------------------------------------------------
+
+    def _print_table(self, results: dict, plan: dict, options) -> int:
+        app, floor = results["app"], results["floor"]
+        header = f"{'page':34} {'requests':>9} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7}"
+        lines = [
+            "",
+            f"Mixed load: {len(plan['users'])} users ({plan['mix']}), {options['duration']} s, "
+            f"gunicorn {options['workers']} sync workers, {plan['vendor']}",
+            header,
+            "-" * len(header),
+        ]
+        for name, row in sorted(app["pages"].items()):
+            lines.append(_row(name, row))
+        lines.append("-" * len(header))
+        lines.append(_row("ALL (mixed)", app["total"]))
+        lines.append(_row("/healthz/ (framework floor)", floor["total"]))
+        ratio = floor["total"]["rps"] / app["total"]["rps"] if app["total"]["rps"] else float("inf")
+        median_ratio = app["total"]["median"] / floor["total"]["median"] if floor["total"]["median"] else 0
+        lines.append(f"Floor/mixed throughput ratio: {ratio:.1f}x  (median latency {median_ratio:.1f}x the floor's)")
+        lines.append(f"Logins through the form: {results['logins']['ok']} ok, {results['logins']['failed']} failed")
+        errors = app["total"]["errors"] + floor["total"]["errors"] + results["logins"]["failed"]
+        for sample in (results.get("error_samples") or [])[:10]:
+            lines.append(f"  error: {sample}")
+        self.stdout.write("\n".join(lines))
+        return errors
+
+    # --- Seeding (runs in the child process, connected to the bench database) ----------------
+
+    def _seed_child(self, *, users: int):
+        self.stdout.write(json.dumps(seed(users=users, password=BENCH_PASSWORD, target_units=TARGET_UNITS)))
+
+
+# --- The data set and the load plan (seeding runs inside the bench database's process) ---------------
+
+
+def seed(*, users: int, password: str, target_units: int) -> dict:
+    """Demo data + communes up to `target_units` + submissions of every kind; returns the load plan."""
+    import random
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from campaign_portal.core.models import Unit
+
+    random.seed(7019)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with transaction.atomic():
+        _add_communes(target_units)
+        directive = _letter(Unit.objects.get(code="DLK"))
+        counts = _submissions(directive, random)
+        plan_users = _load_users(users, password)
+    counts["units"] = Unit.objects.count()
+    missing = sorted({m for u in plan_users for m in u.pop("missing")})
+    mix = {}
+    for user in plan_users:
+        mix[user["role"]] = mix.get(user["role"], 0) + 1
+    return {
+        "counts": counts,
+        "users": plan_users,
+        "missing": missing,
+        "mix": ", ".join(f"{n} {role}s" for role, n in mix.items()),
+        "vendor": connection.vendor,
+    }
+
+
+def _add_communes(target_units: int) -> None:
+    from campaign_portal.core.models import Unit, UnitKind
+
+    districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code"))
+    existing = Unit.objects.count()
+    i = 0
+    while existing < target_units and districts:
+        district = districts[i % len(districts)]
+        code = f"{district.code}-B{i:03d}"
+        unit = Unit(
+            code=code,
+            name=f"Xã thử tải {i} ({district.short_name or district.name})",
+            kind=UnitKind.COMMUNE,
+            parent=district,
+            valid_from=district.valid_from,
+            valid_to=district.valid_to,
+        )
+        unit.refresh_derived()
+        unit.save()
+        existing += 1
+        i += 1
+
+
+def _letter(province):
+    """Letter 7019 from the demo data when the directives app seeds it; otherwise a stand-in with the same asks."""
+    import datetime
+
+    from campaign_portal.core.models import UnitKind
+    from directives.models import Directive, DirectiveStatus, Requirement, RequirementKind
+
+    directive = Directive.objects.filter(number="7019/UBND-TH").first()
+    if directive is None:
+        directive = Directive.objects.create(
+            number="7019/UBND-TH",
+            issuer=province,
+            issued_on=datetime.date(2019, 8, 9),
+            place="Đắk Lắk",
+            subject="Về việc tổ chức các phong trào thi đua",
+            status=DirectiveStatus.PUBLISHED,
+            addressee_kinds=[UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE],
+        )
+    if directive.status != DirectiveStatus.PUBLISHED:
+        directive.status = DirectiveStatus.PUBLISHED
+        directive.save(update_fields=["status"])
+    all_kinds = [UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE]
+    asks = [
+        (RequirementKind.DISSEMINATION, "1", all_kinds, None, None),
+        (RequirementKind.EMULATION_PLAN, "2", all_kinds, None, None),
+        (RequirementKind.KEY_WORKS, "3", [UnitKind.DISTRICT], 1, 2),
+        (RequirementKind.BREAKTHROUGH_THEME, "3", all_kinds, 1, 2),
+        (RequirementKind.DIFFICULT_FIELD, "3", all_kinds, 1, 2),
+        (RequirementKind.REPORT, "4", all_kinds, None, None),
+    ]
+    have = set(directive.requirements.values_list("kind", flat=True))
+    for position, (kind, ordinal, applies_to, qmin, qmax) in enumerate(asks):
+        if kind not in have:
+            Requirement.objects.create(
+                directive=directive,
+                ordinal=ordinal,
+                position=position,
+                kind=kind,
+                title=str(kind.label),
+                text=str(kind.label),
+                applies_to=applies_to,
+                deadline=datetime.date(2019, 11, 30),
+                quota_min=qmin,
+                quota_max=qmax,
+            )
+    return directive
+
+
+def _units_for(requirement):
+    from campaign_portal.core.models import Unit
+
+    try:
+        from directives.selectors import requirement_units
+
+        return list(requirement_units(requirement))
+    except (ImportError, TypeError):
+        qs = Unit.objects.filter(kind__in=requirement.applies_to)
+        return list(qs.filter(path__startswith=requirement.directive.issuer.path))
+
+
+def _submissions(directive, rng) -> dict:
+    """About three quarters of the units answered each ask, in every review state."""
+    from django.utils import timezone
+
+    from campaign_portal.core.models import ReviewStatus
+    from directives.models import RequirementKind as K
+
+    counts = {"submissions": 0, "key_works": 0}
+    try:
+        from pledges.tests import factories as pf
+    except ImportError:
+        pf = None
+    try:
+        from projects.tests import factories as kf
+    except ImportError:
+        kf = None
+    builders = {}
+    if pf is not None:
+        builders[K.DISSEMINATION] = (pf.DisseminationFactory, 1)
+        builders[K.EMULATION_PLAN] = (pf.EmulationPlanFactory, 1)
+        builders[K.BREAKTHROUGH_THEME] = (pf.CommitmentFactory, 2)
+        builders[K.DIFFICULT_FIELD] = (pf.DifficultFieldFactory, 2)
+    if kf is not None:
+        builders[K.KEY_WORKS] = (kf.KeyWorkFactory, 2)
+    statuses = [
+        ReviewStatus.DRAFT,
+        ReviewStatus.SUBMITTED,
+        ReviewStatus.SUBMITTED,
+        ReviewStatus.ACCEPTED,
+        ReviewStatus.RETURNED,
+    ]
+    now = timezone.now()
+    for requirement in directive.requirements.all():
+        if requirement.kind not in builders:
+            continue
+        factory, most = builders[requirement.kind]
+        for unit in _units_for(requirement):
+            if rng.random() > 0.75:
+                continue
+            for _ in range(rng.randint(1, most)):
+                status = rng.choice(statuses)
+                extra = {} if status == ReviewStatus.DRAFT else {"submitted_at": now, "on_time": rng.random() < 0.8}
+                if requirement.kind == K.KEY_WORKS:
+                    extra["milestone"] = None
+                factory(requirement=requirement, unit=unit, status=status, **extra)
+                counts["key_works" if requirement.kind == K.KEY_WORKS else "submissions"] += 1
+    return counts
+
+
+def _load_users(n: int, password: str) -> list[dict]:
+    """n virtual users: 60 % officers of districts, communes and departments, 20 % leaders, 20 % staff."""
+    from django.urls import reverse
+
+    from campaign_portal.core.models import Role, Unit, UnitKind, User
+    from campaign_portal.core.services import membership_set
+
+    n_leaders = max(1, round(n * 0.2))
+    n_staff = max(1, round(n * 0.2))
+    n_officers = max(1, n - n_leaders - n_staff)
+    officer_units = [
+        *Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code")[: (n_officers + 1) // 2],
+        *Unit.objects.filter(kind=UnitKind.COMMUNE).order_by("code")[: n_officers // 3 + 1],
+        *Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("code")[:n_officers],
+    ][:n_officers]
+    people = (
+        [(Role.OFFICER, unit) for unit in officer_units]
+        + [(Role.LEADER, Unit.objects.get(code="DLK"))] * n_leaders
+        + [(Role.STAFF, Unit.objects.get(code="DLK-SNV"))] * n_staff
+    )
+    plan = []
+    for i, (role, unit) in enumerate(people):
+        user, _ = User.objects.get_or_create(username=f"bench{i:02d}", defaults={"full_name": f"Người thử tải {i}"})
+        user.set_password(password)
+        user.save()
+        membership_set(user=user, unit=unit, role=role)
+        actions, missing = _actions(role, unit)
+        plan.append(
+            {
+                "username": user.username,
+                "role": str(role),
+                "login": reverse("login"),
+                "actions": actions,
+                "missing": missing,
+            }
+        )
+    return plan
+
+
+PAGES = {
+    "officer": ["pledges:owed", "directives:inbox", "pledges:submission_list", "projects:list"],
+    "leader": ["reports:dashboard", "reports:matrix", "projects:list", "directives:list"],
+    "staff": ["reports:review_queue", "pledges:review_list", "directives:list", "projects:list", "reports:list"],
+}
+
+
+def _actions(role, unit) -> tuple[list[dict], list[str]]:
+    from django.urls import NoReverseMatch, reverse
+
+    actions, missing = [], []
+    for name in PAGES[str(role)]:
+        try:
+            actions.append({"name": name, "path": reverse(name)})
+        except NoReverseMatch:
+            missing.append(name)
+    if not actions:
+        actions.append({"name": "core:notifications", "path": reverse("core:notifications")})
+    return actions, missing
+
+
+def _row(name, row) -> str:
+    return (
+        f"{name[:34]:34} {row['count']:>9} {row['rps']:>8.1f} {row['median']:>10.1f} {row['p95']:>8.1f} "
+        f"{row['errors']:>7}"
+    )
+
+
+class BenchDatabase:
+    """A dedicated database for the run: created empty, dropped afterwards; never the configured one."""
+
+    def __init__(self, default: dict, workdir: Path):
+        self.default = default
+        self.workdir = workdir
+        self.postgres = "postgresql" in default["ENGINE"]
+
+    def create(self) -> str:
+        if not self.postgres:
+            self.path = Path(settings.VAR_DIR) / "bench_load.sqlite3"
+            if Path(self.default["NAME"]).resolve() == self.path.resolve():
+                raise CommandError("refusing to run the benchmark on the configured database")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{self.path}"
+        if self.default["NAME"] == BENCH_DB_NAME:
+            raise CommandError(f"DATABASE_URL points at {BENCH_DB_NAME}: point it at the portal's database")
+        with self._admin() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
+        d = self.default
+        auth = d.get("USER") or "postgres"
+        if d.get("PASSWORD"):
+            auth += f":{d['PASSWORD']}"
+        return f"postgres://{auth}@{d.get('HOST') or '127.0.0.1'}:{d.get('PORT') or 5432}/{BENCH_DB_NAME}"
+
+    def describe(self) -> str:
+        return f"PostgreSQL {BENCH_DB_NAME}" if self.postgres else f"SQLite {self.path}"
+
+    def drop(self):
+        if not self.postgres:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return
+        with self._admin() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
+
+    def _admin(self):
+        import psycopg
+
+        d = self.default
+        return psycopg.connect(
+            dbname="postgres",
+            user=d.get("USER") or "postgres",
+            password=d.get("PASSWORD") or None,
+            host=d.get("HOST") or "127.0.0.1",
+            port=d.get("PORT") or 5432,
+            autocommit=True,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(command: list[str], env: dict) -> str:
+    result = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise CommandError(f"{' '.join(command[1:3])} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# The load driver runs in its own process (the issue asks for a second process), standard library only.
+DRIVER = r"""
+import http.client, json, re, statistics, sys, threading, time, urllib.parse
+
+config = json.load(sys.stdin)
+base = urllib.parse.urlsplit(config["base"])
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+lock = threading.Lock()
+samples = {"app": [], "floor": []}  # (phase, page, seconds, ok)
+errors = []
+logins = {"ok": 0, "failed": 0}
+
+
+class User:
+    def __init__(self, spec):
+        self.spec = spec
+        self.cookies = {}
+        self.conn = http.client.HTTPConnection(base.hostname, base.port, timeout=60)
+
+    def request(self, method, path, body=None):
+        headers = {"Host": f"{base.hostname}:{base.port}", "User-Agent": "cp-bench"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            body = urllib.parse.urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = config["base"] + path
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()  # gunicorn sync workers close after each response: reconnect once
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+        return response.status, response.getheader("Location", ""), data
+
+    def login(self):
+        status, _, page = self.request("GET", self.spec["login"])
+        token = TOKEN.search(page.decode("utf-8", "replace"))
+        status, location, _ = self.request(
+            "POST", self.spec["login"],
+            {"username": self.spec["username"], "password": config["password"],
+             "csrfmiddlewaretoken": token.group(1) if token else ""},
+        )
+        ok = status == 302 and "dang-nhap" not in location
+        with lock:
+            logins["ok" if ok else "failed"] += 1
+            if not ok:
+                errors.append(f"login {self.spec['username']}: HTTP {status} {location}")
+        return ok
+
+    def act(self, phase, action):
+        t0 = time.perf_counter()
+        try:
+            if action.get("method") == "POST":
+                status, _, page = self.request("GET", action["form"])
+                token = TOKEN.search(page.decode("utf-8", "replace"))
+                data = dict(action["data"], csrfmiddlewaretoken=token.group(1) if token else "")
+                status, location, body = self.request("POST", action["path"], data)
+            else:
+                status, location, body = self.request("GET", action["path"])
+            ok = status in action.get("expect", [200])
+            detail = f"HTTP {status} {location}"
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
+            ok, detail = False, repr(exc)
+        elapsed = time.perf_counter() - t0
+        with lock:
+            samples[phase].append((action["name"], elapsed, ok))
+            if not ok and len(errors) < 50:
+                errors.append(f"{action['name']} {action['path']}: {detail}")
+
+
+def run_phase(phase, users, duration, floor=False):
+    start = threading.Barrier(len(users) + 1)
+    stop_at = [0.0]
+
+    def loop(user):
+        start.wait()
+        actions = [{"name": "/healthz/", "path": "/healthz/"}] if floor else user.spec["actions"]
+        i = 0
+        while time.monotonic() < stop_at[0]:
+            user.act(phase, actions[i % len(actions)])
+            i += 1
+
+    threads = [threading.Thread(target=loop, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.monotonic() + duration
+    t0 = time.monotonic()
+    start.wait()
+    for t in threads:
+        t.join()
+    return time.monotonic() - t0
+
+
+def summary(rows, seconds):
+    latencies = sorted(r[1] * 1000 for r in rows)
+    if not latencies:
+        return {"count": 0, "rps": 0.0, "median": 0.0, "p95": 0.0, "errors": 0}
+    p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
+    return {"count": len(rows), "rps": len(rows) / seconds, "median": statistics.median(latencies), "p95": p95,
+            "errors": sum(1 for r in rows if not r[2])}
+
+
+users = [User(spec) for spec in config["users"]]
+login_threads = [threading.Thread(target=u.login) for u in users]
+for t in login_threads:
+    t.start()
+for t in login_threads:
+    t.join()
+app_seconds = run_phase("app", users, config["duration"])
+floor_seconds = run_phase("floor", users, config["floor_duration"], floor=True)
+pages = {}
+for name, elapsed, ok in samples["app"]:
+    pages.setdefault(name, []).append((name, elapsed, ok))
+print(json.dumps({
+    "app": {"pages": {n: summary(r, app_seconds) for n, r in pages.items()}, "total": summary(samples["app"], app_seconds)},
+    "floor": {"total": summary(samples["floor"], floor_seconds)},
+    "logins": logins,
+    "error_samples": errors,
+}))
+"""
