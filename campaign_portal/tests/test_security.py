@@ -248,3 +248,26 @@ def test_check_deploy_is_clean_under_production_environment(tmp_path):
     assert result.returncode == 0, output
     assert "no issues" in output, output
     assert "WARNING" not in output, output
+
+
+def test_collectstatic_works_with_the_production_storage(tmp_path):
+    """Production serves hashed, compressed static files: every reference in CSS/JS must resolve."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST")) and k != "DEBUG"}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="thidua.daklak.gov.vn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'static.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="campaign_portal.settings",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
