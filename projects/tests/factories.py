@@ -76,6 +76,7 @@ class KeyWorkFactory(factory.django.DjangoModelFactory):
     sector = Sector.TRANSPORT
     investor = "Ban Quản lý dự án đầu tư xây dựng huyện"
     total_investment = 12_500_000_000
+    registered_on = datetime.date(2019, 9, 10)
     planned_date = datetime.date(2020, 11, 23)
     status = ReviewStatus.DRAFT
 
