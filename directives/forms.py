@@ -42,6 +42,7 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             "addressee_text": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
             "addressee_units": forms.SelectMultiple(attrs={"size": 6}),
+            "signer_title": forms.Textarea(attrs={"rows": 2, "placeholder": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}),
         }
 
     def __init__(self, *args, **kwargs):

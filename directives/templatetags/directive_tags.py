@@ -1,0 +1,27 @@
+"""Display helpers for the official layout of a directive."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def vn_long_date(value) -> str:
+    """'ngày 27 tháng 8 năm 2019' with Decree 30's zero-padding (days under 10, months 1 and 2)."""
+    if not value:
+        return "ngày … tháng … năm …"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+@register.filter
+def paragraphs(value) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+@register.filter
+def unit_kind_labels(kinds) -> str:
+    from campaign_portal.core.models import UnitKind
+
+    labels = dict(UnitKind.choices)
+    return "; ".join(str(labels.get(kind, kind)) for kind in kinds or [])
