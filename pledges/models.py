@@ -9,6 +9,7 @@ read it without importing this app.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,10 @@ class EmulationPlan(ReviewableSubmission):
     def __str__(self):
         return self.title
 
+    def validate_for_submit(self):
+        if not self.targets.exists():
+            raise ValidationError(_("Kế hoạch cần có ít nhất một chỉ tiêu trước khi gửi."))
+
 
 class CommitmentCategory(models.TextChoices):
     # Values equal RequirementKind values, so a requirement's kind picks the category.
@@ -138,6 +143,10 @@ class Commitment(ReviewableSubmission):
 
     def __str__(self):
         return self.title
+
+    def validate_for_submit(self):
+        if not (self.expected_result.strip() or self.targets.exists()):
+            raise ValidationError(_("Cần nêu kết quả dự kiến hoặc ít nhất một chỉ tiêu trước khi gửi."))
 
 
 def _one_parent(prefix: str = "") -> Q:

@@ -1,12 +1,616 @@
-"""Pages of the pledges app (filled in by issue 4)."""
+"""Pages of the pledges app: access helper → form → service → redirect."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign_portal.core import access, review
+from campaign_portal.core.audit import audit_entries_for
+from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.uploads import serve_private_file
+from directives.models import DirectiveStatus, Requirement, RequirementKind
+
+from . import importing, selectors, services
+from .forms import (
+    TARGET_PREFIX,
+    AttachmentForm,
+    CommitmentForm,
+    DisseminationForm,
+    EmulationPlanForm,
+    ProgressForm,
+    TargetImportForm,
+    TransitionForm,
+    target_formset,
+)
+from .models import Commitment, CommitmentCategory, Dissemination, EmulationPlan
+from .rules import requirement_applies_to_unit
+
+GET_POST = require_http_methods(["GET", "POST"])
+DETAIL_URL = {
+    Dissemination: "pledges:dissemination_detail",
+    EmulationPlan: "pledges:emulation_plan_detail",
+    Commitment: "pledges:commitment_detail",
+}
+EDIT_URL = {
+    Dissemination: "pledges:dissemination_edit",
+    EmulationPlan: "pledges:emulation_plan_edit",
+    Commitment: "pledges:commitment_edit",
+}
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def _detail_url(obj) -> str:
+    return reverse(DETAIL_URL[type(obj)], kwargs={"pk": obj.pk})
 
 
-owed = submission_list = review_list = _todo
-dissemination_create = dissemination_detail = plan_create = plan_detail = _todo
-theme_create = difficult_field_create = commitment_detail = _todo
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _model_for_slug(slug: str):
+    model = selectors.MODELS.get(slug)
+    if model is None:
+        raise Http404
+    return model
+
+
+# --- Home: what my unit owes --------------------------------------------------------------------
+
+
+def _owed_unit(request):
+    """The officer's unit; readers (staff, leaders, a district for its communes) may pick a unit they read."""
+    scope = access.scope_for(request.user)
+    wanted = request.GET.get("unit", "")
+    if wanted.isdigit():
+        unit = access.readable_units(request.user).filter(pk=int(wanted)).first()
+        if unit is None:
+            raise Http404
+        return unit
+    return scope.unit
+
+
+@login_required
+@require_GET
+def owed(request):
+    unit = _owed_unit(request)
+    rows = selectors.owed_rows(unit)
+    missing = sum(1 for row in rows if row.status in ("not_started", "overdue", "returned") or row.missing)
+    return render(
+        request,
+        "pledges/owed.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "missing": missing,
+            "is_own": access.can_write_unit(request.user, unit) if unit else False,
+        },
+    )
+
+
+# --- Lists --------------------------------------------------------------------------------------
+
+
+def _list_filters(request) -> dict:
+    kinds = set(selectors.KIND_LABELS)
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    unit = request.GET.get("unit", "")
+    directive = request.GET.get("directive", "")
+    return {
+        "kind": kind if kind in kinds else "",
+        "status": status if status in ReviewStatus.values else "",
+        "unit_id": int(unit) if unit.isdigit() else None,
+        "directive_id": int(directive) if directive.isdigit() else None,
+        "query": request.GET.get("q", "").strip()[:100],
+    }
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def submission_list(request):
+    scope = access.scope_for(request.user)
+    if scope.role is None:
+        raise PermissionDenied
+    filters = _list_filters(request)
+    page = Paginator(selectors.submission_list_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pledges/submission_list.html",
+        {
+            "page": page,
+            "rows": selectors.decorate_rows(page.object_list),
+            "filters": filters,
+            "kinds": list(selectors.KIND_LABELS.items()),
+            "statuses": ReviewStatus.choices,
+            "querystring": _querystring(request),
+            "scope": scope,
+        },
+    )
+
+
+@login_required
+@require_GET
+def review_list(request):
+    scope = access.scope_for(request.user)
+    if scope.role is None or scope.is_leader:
+        raise PermissionDenied
+    filters = _list_filters(request)
+    page = Paginator(selectors.review_queue_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pledges/review_list.html",
+        {
+            "page": page,
+            "rows": selectors.decorate_rows(page.object_list),
+            "filters": filters,
+            "kinds": list(selectors.KIND_LABELS.items()),
+            "querystring": _querystring(request),
+            "reviews_anything": scope.is_staff or access.reviewable_units(request.user).exists(),
+        },
+    )
+
+
+# --- Create and edit ----------------------------------------------------------------------------
+
+FORMS = {Dissemination: DisseminationForm, EmulationPlan: EmulationPlanForm, Commitment: CommitmentForm}
+TEMPLATES = {
+    Dissemination: "pledges/dissemination_form.html",
+    EmulationPlan: "pledges/plan_form.html",
+    Commitment: "pledges/commitment_form.html",
+}
+
+
+def _requirement_for_filing(request, requirement_pk, kinds) -> Requirement:
+    """A published requirement of one of `kinds` that the officer's unit owes; 404 otherwise, 403 for non-officers."""
+    scope = access.scope_for(request.user)
+    requirement = (
+        Requirement.objects.select_related("directive")
+        .filter(pk=requirement_pk, kind__in=kinds, directive__status=DirectiveStatus.PUBLISHED)
+        .first()
+    )
+    if requirement is None:
+        raise Http404
+    if not scope.is_officer:
+        raise PermissionDenied
+    if not requirement_applies_to_unit(requirement, scope.unit):
+        raise Http404
+    return requirement
+
+
+def _formset_for_add_row(request, owner):
+    """Plain-POST fallback of "add a target row": the same data with one more empty row, no errors shown."""
+    data = request.POST.copy()
+    key = f"{TARGET_PREFIX}-TOTAL_FORMS"
+    data[key] = str(int(data.get(key) or 0) + 1)
+    return data
+
+
+def _silence(form):
+    """A bound form shown again without error messages (the user only asked for one more row)."""
+    from django.forms.utils import ErrorDict, ErrorList
+
+    form.is_valid()
+    form._errors = ErrorDict()
+    if hasattr(form, "forms"):
+        form._non_form_errors = ErrorList()
+        for sub in form.forms:
+            sub.is_valid()
+            sub._errors = ErrorDict()
+    return form
+
+
+def _save(request, *, model, form, formset, requirement, obj):
+    """Call the create or update service; returns the record, or None after adding the errors to the form."""
+    data = {key: value for key, value in form.cleaned_data.items() if key not in ("version", "directives")}
+    extra = {}
+    if model is Dissemination:
+        extra["directives"] = list(form.cleaned_data.get("directives") or [])
+    if formset is not None:
+        extra["targets"] = formset.rows()
+    try:
+        if obj is None:
+            create = {
+                Dissemination: services.dissemination_create,
+                EmulationPlan: services.plan_create,
+                Commitment: services.commitment_create,
+            }[model]
+            return create(user=request.user, requirement=requirement, data=data, **extra)
+        update = {
+            Dissemination: services.dissemination_update,
+            EmulationPlan: services.plan_update,
+            Commitment: services.commitment_update,
+        }[model]
+        name = {Dissemination: "dissemination", EmulationPlan: "plan", Commitment: "commitment"}[model]
+        version = form.cleaned_data.get("version") or obj.version
+        return update(user=request.user, expected_version=version, data=data, **{name: obj}, **extra)
+    except review.ConflictError:
+        return _conflict(request, form, obj)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return None
+
+
+def _conflict(request, form, obj):
+    """Someone saved first: keep the user's text, say so, and let a second save knowingly replace theirs."""
+    current = type(obj).objects.select_related("created_by").get(pk=obj.pk)
+    form.conflict = {"at": current.updated_at, "version": current.version}
+    form.data = form.data.copy()
+    form.data["version"] = str(current.version)
+    form.add_error(
+        None,
+        _(
+            "Hồ sơ vừa được người khác lưu (lúc %(time)s) sau khi bạn mở trang. Nội dung bạn nhập vẫn còn nguyên bên dưới. "
+            "Hãy mở bản mới nhất trong thẻ khác để đối chiếu; nếu vẫn muốn dùng nội dung của bạn, bấm “Lưu” lần nữa."
+        )
+        % {"time": current.updated_at.astimezone().strftime("%H:%M %d/%m/%Y")},
+    )
+    return None
+
+
+def _edit_page(request, *, model, requirement=None, obj=None):
+    requirement = requirement or obj.requirement
+    with_targets = model in (EmulationPlan, Commitment)
+    unit = access.scope_for(request.user).unit
+    quota = services.quota_for(unit=unit, requirement=requirement)
+    maximum = services.quota_bounds(requirement)[1]
+    quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full else ""
+    form_kwargs = {"instance": obj, "quota_error": quota_error}
+    if model is Dissemination:
+        form_kwargs["requirement"] = requirement
+    form_class = FORMS[model]
+    if request.method == "POST":
+        adding_row = "add_target" in request.POST and with_targets
+        data = _formset_for_add_row(request, obj) if adding_row else request.POST
+        form = form_class(data, **form_kwargs)
+        formset = target_formset(owner=obj, data=data) if with_targets else None
+        if adding_row:
+            _silence(form)
+            _silence(formset)
+        elif form.is_valid() and (formset is None or formset.is_valid()):
+            saved = _save(request, model=model, form=form, formset=formset, requirement=requirement, obj=obj)
+            if saved is not None:
+                messages.success(request, _("Đã lưu “%(title)s”. Khi hoàn chỉnh, bấm “Gửi duyệt”.") % {"title": saved})
+                return redirect(_detail_url(saved))
+    else:
+        form = form_class(**form_kwargs)
+        extra = 0 if obj is not None else (3 if model is EmulationPlan else 1)
+        formset = target_formset(owner=obj, extra=extra) if with_targets else None
+    kind_label = RequirementKind(requirement.kind).label
+    if obj is None:
+        page_title = _("Nộp hồ sơ: %(kind)s") % {"kind": kind_label}
+    else:
+        page_title = _("Sửa: %(title)s") % {"title": obj.title}
+    return render(
+        request,
+        TEMPLATES[model],
+        {
+            "form": form,
+            "formset": formset,
+            "requirement": requirement,
+            "obj": obj,
+            "quota": quota,
+            "quota_max": maximum,
+            "quota_error": quota_error,
+            "page_title": page_title,
+            "obj_url": _detail_url(obj) if obj else "",
+            "slug": selectors.SLUG_FOR_MODEL[model],
+        },
+    )
+
+
+def _create_view(model, kinds):
+    @login_required
+    @GET_POST
+    def view(request, requirement_pk):
+        requirement = _requirement_for_filing(request, requirement_pk, kinds)
+        return _edit_page(request, model=model, requirement=requirement)
+
+    return view
+
+
+def _edit_view(model):
+    @login_required
+    @GET_POST
+    def view(request, pk):
+        obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+        if not obj.is_editable:
+            messages.warning(
+                request,
+                _(
+                    "Hồ sơ đang chờ duyệt hoặc đã được chấp nhận nên không sửa được. "
+                    "Nếu cần sửa, hãy rút hồ sơ và lập hồ sơ mới."
+                ),
+            )
+            return redirect(_detail_url(obj))
+        return _edit_page(request, model=model, obj=obj)
+
+    return view
+
+
+dissemination_create = _create_view(Dissemination, [RequirementKind.DISSEMINATION])
+plan_create = _create_view(EmulationPlan, [RequirementKind.EMULATION_PLAN])
+theme_create = _create_view(Commitment, [CommitmentCategory.BREAKTHROUGH_THEME])
+difficult_field_create = _create_view(Commitment, [CommitmentCategory.DIFFICULT_FIELD])
+dissemination_edit = _edit_view(Dissemination)
+plan_edit = _edit_view(EmulationPlan)
+commitment_edit = _edit_view(Commitment)
+
+
+@login_required
+@require_POST
+def target_row(request):
+    """HTMX: one more empty target row, and the formset's new TOTAL_FORMS (out of band)."""
+    if not access.scope_for(request.user).is_officer:
+        raise PermissionDenied
+    raw = request.POST.get(f"{TARGET_PREFIX}-TOTAL_FORMS", "0")
+    index = int(raw) if raw.isdigit() and int(raw) < importing.MAX_ROWS else 0
+    formset = target_formset(extra=index + 1)
+    return render(
+        request,
+        "pledges/_target_row_htmx.html",
+        {
+            "form": formset.forms[index],
+            "index": index,
+            "total": index + 1,
+            "prefix": TARGET_PREFIX,
+        },
+    )
+
+
+# --- Detail pages -------------------------------------------------------------------------------
+
+
+def _detail_context(request, obj) -> dict:
+    user = request.user
+    can_write = access.can_write_unit(user, obj.unit)
+    slug = selectors.SLUG_FOR_MODEL[type(obj)]
+    transitions = [(target, ReviewStatus(target).label) for target in review.allowed_transitions(obj, user)]
+    return {
+        "obj": obj,
+        "slug": slug,
+        "can_edit": can_write and obj.is_editable,
+        "can_delete": can_write and obj.status == ReviewStatus.DRAFT,
+        "transitions": transitions,
+        "events": list(review.events_for(obj)),
+        "audit_entries": list(audit_entries_for(obj)),
+        "attachments": list(obj.attachments.all()),
+        "attachment_form": AttachmentForm() if can_write and obj.is_editable else None,
+        "edit_url": reverse(EDIT_URL[type(obj)], kwargs={"pk": obj.pk}),
+        "can_report_progress": can_write
+        and obj.status in (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED, ReviewStatus.RETURNED),
+    }
+
+
+def _detail_view(model, template):
+    @login_required
+    @require_GET
+    def view(request, pk):
+        obj = selectors.get_submission_for_user(model, request.user, pk)
+        context = _detail_context(request, obj)
+        if model is not Dissemination:
+            context["targets"] = selectors.targets_with_progress(obj)
+        else:
+            context["directives"] = list(obj.directives.all())
+        return render(request, template, context)
+
+    return view
+
+
+dissemination_detail = _detail_view(Dissemination, "pledges/dissemination_detail.html")
+plan_detail = _detail_view(EmulationPlan, "pledges/plan_detail.html")
+commitment_detail = _detail_view(Commitment, "pledges/commitment_detail.html")
+
+
+# --- Workflow, deletion -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def transition(request, slug, pk):
+    model = _model_for_slug(slug)
+    obj = selectors.get_submission_for_user(model, request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    target = form.cleaned_data["target"]
+    error = ""
+    if target not in review.allowed_transitions(obj, request.user):
+        if not (access.can_write_unit(request.user, obj.unit) or access.can_review_unit(request.user, obj.unit)):
+            raise PermissionDenied
+        error = _("Hồ sơ đã đổi trạng thái (“%(status)s”); thao tác không còn phù hợp.") % {
+            "status": obj.get_status_display()
+        }
+    else:
+        try:
+            services.submission_transition(
+                user=request.user,
+                submission=obj,
+                target=target,
+                comment=form.cleaned_data["comment"],
+                url=_detail_url(obj),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if _is_htmx(request):
+        obj.refresh_from_db()
+        if error and obj.status == ReviewStatus.SUBMITTED:
+            return render(request, "pledges/_review_row.html", {"row": _review_row(obj, slug), "error": error})
+        return render(request, "pledges/_review_row_done.html", {"obj": obj, "url": _detail_url(obj), "slug": slug})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("“%(title)s”: %(status)s.") % {"title": obj, "status": obj.get_status_display()})
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else _detail_url(obj))
+
+
+def _review_row(obj, slug) -> dict:
+    return {
+        "slug": slug,
+        "obj_id": obj.pk,
+        "obj_title": obj.title,
+        "unit_name": obj.unit.name,
+        "kind_label": selectors.KIND_LABELS.get(getattr(obj, "category", "") or obj.requirement.kind, ""),
+        "directive_number": obj.requirement.directive.number,
+        "sent_at": obj.submitted_at,
+        "obj_on_time": obj.on_time,
+        "url": _detail_url(obj),
+    }
+
+
+@login_required
+@GET_POST
+def delete(request, slug, pk):
+    model = _model_for_slug(slug)
+    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    if obj.status != ReviewStatus.DRAFT:
+        messages.error(request, _("Chỉ xóa được bản nháp. Hồ sơ đã gửi chỉ có thể rút lại."))
+        return redirect(_detail_url(obj))
+    if request.method == "POST":
+        services.submission_delete(user=request.user, submission=obj)
+        messages.success(request, _("Đã xóa bản nháp “%(title)s”.") % {"title": obj})
+        return redirect("pledges:owed")
+    return render(request, "pledges/delete_confirm.html", {"obj": obj, "detail_url": _detail_url(obj)})
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request, slug, pk):
+    model = _model_for_slug(slug)
+    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(user=request.user, owner=obj, uploaded=form.cleaned_data["file"])
+            messages.success(request, _("Đã đính kèm tệp."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect(_detail_url(obj))
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = selectors.get_attachment_for_user(request.user, pk)
+    return serve_private_file(attachment.file, filename=attachment.filename)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = selectors.get_attachment_for_user(request.user, pk)
+    owner = attachment.owner
+    if not access.can_write_unit(request.user, owner.unit):
+        raise PermissionDenied
+    try:
+        services.attachment_delete(user=request.user, attachment=attachment)
+        messages.success(request, _("Đã xóa tệp đính kèm."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_detail_url(owner))
+
+
+# --- Targets: bulk import and progress ----------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def targets_import(request, slug, pk):
+    model = _model_for_slug(slug)
+    if model is Dissemination:
+        raise Http404
+    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    if not obj.is_editable:
+        messages.warning(request, _("Hồ sơ đã gửi: không thêm chỉ tiêu được."))
+        return redirect(_detail_url(obj))
+    form = TargetImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.targets_import(user=request.user, owner=obj, rows=form.cleaned_data["rows"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Đã nhập %(count)s chỉ tiêu.") % {"count": count})
+            return redirect(_detail_url(obj))
+    return render(
+        request,
+        "pledges/targets_import.html",
+        {"form": form, "obj": obj, "detail_url": _detail_url(obj), "headers": importing.HEADERS},
+    )
+
+
+@login_required
+@require_GET
+def targets_template(request):
+    response = HttpResponse(
+        importing.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-chi-tieu.xlsx"'
+    return response
+
+
+@login_required
+@GET_POST
+def progress_add(request, pk):
+    target = selectors.get_target_for_user(request.user, pk, write=True)
+    owner = target.owner
+    form = ProgressForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                progress = services.progress_add(
+                    user=request.user,
+                    target=target,
+                    reported_on=form.cleaned_data["reported_on"],
+                    actual_value=form.cleaned_data["actual_value"],
+                    note=form.cleaned_data["note"],
+                    evidence=form.cleaned_data.get("evidence"),
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if progress.is_late:
+                messages.warning(request, _("Đã ghi nhận tiến độ (cập nhật trễ)."))
+            else:
+                messages.success(request, _("Đã ghi nhận tiến độ."))
+            return redirect(_detail_url(owner) + f"#target-{target.pk}")
+    return render(
+        request,
+        "pledges/progress_form.html",
+        {
+            "form": form,
+            "target": target,
+            "obj": owner,
+            "detail_url": _detail_url(owner),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    from .models import TargetProgress
+
+    progress = TargetProgress.objects.select_related("target").filter(pk=pk).first()
+    if progress is None or not progress.evidence:
+        raise Http404
+    selectors.get_target_for_user(request.user, progress.target_id)
+    return serve_private_file(progress.evidence, filename=progress.evidence_name or "minh-chung")

@@ -1,0 +1,246 @@
+"""Forms of the pledges app; they validate input, the services enforce the rules again."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaign_portal.core.forms import DateInput, NFCFormMixin
+from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.uploads import DOCUMENT_KINDS, validate_upload
+from directives.models import Directive, DirectiveStatus
+
+from . import importing
+from .models import Commitment, Dissemination, EmulationPlan, Target
+
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class NumberField(forms.DecimalField):
+    """A decimal typed the Vietnamese way ('1.234,5', '95,5') or plainly ('95.5')."""
+
+    default_error_messages = {"invalid": _("Nhập một số, ví dụ 95,5 hoặc 1.200.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return importing.parse_number(value)
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return importing.format_decimal(value)
+        return value
+
+
+class VersionedForm(NFCFormMixin, forms.ModelForm):
+    """Carries the version the user opened, for the optimistic lock on save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, quota_error: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quota_error = quota_error
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        # Forms refuse what the service would refuse, with the same message (the service re-checks under lock).
+        if self.quota_error:
+            raise ValidationError(self.quota_error, code="quota")
+        return cleaned
+
+
+class DisseminationForm(VersionedForm):
+    attendees_total = forms.IntegerField(
+        label=_("Tổng số người tham dự"),
+        min_value=0,
+        required=False,
+        help_text=_("Để trống để tự cộng: lãnh đạo + cán bộ, công chức, viên chức + người lao động."),
+    )
+
+    class Meta:
+        model = Dissemination
+        fields = [
+            "title",
+            "held_on",
+            "form",
+            "directives",
+            "leaders",
+            "civil_servants",
+            "party_members",
+            "workers",
+            "attendees_total",
+            "notes",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "directives": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"party_members": _("Đảng viên có thể đồng thời là lãnh đạo hoặc công chức.")}
+
+    def __init__(self, *args, requirement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Directive.objects.filter(status=DirectiveStatus.PUBLISHED).order_by("-issued_on", "-id")
+        self.fields["directives"].queryset = qs
+        self.fields["directives"].required = False
+        self.fields["directives"].help_text = _("Để trống: văn bản của yêu cầu này.")
+        if requirement is not None and not self.instance.pk and not self.is_bound:
+            self.initial["directives"] = [requirement.directive_id]
+        if self.instance.pk and not self.is_bound:
+            self.initial["attendees_total"] = self.instance.attendees_total
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = {name: cleaned.get(name) or 0 for name in ("leaders", "civil_servants", "party_members", "workers")}
+        minimum = Dissemination.minimum_total(**groups)
+        total = cleaned.get("attendees_total")
+        if total is not None and total < minimum:
+            self.add_error(
+                "attendees_total",
+                _(
+                    "Tổng số (%(total)s) phải ít nhất bằng %(min)s: lãnh đạo + công chức "
+                    "+ người lao động, và không ít hơn số đảng viên."
+                )
+                % {"total": total, "min": minimum},
+            )
+        return cleaned
+
+
+class EmulationPlanForm(VersionedForm):
+    class Meta:
+        model = EmulationPlan
+        fields = ["title", "document_number", "document_date", "content"]
+        widgets = {"document_date": DateInput(), "content": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"document_number": _("Ví dụ: 125/KH-UBND")}
+
+
+class CommitmentForm(VersionedForm):
+    class Meta:
+        model = Commitment
+        fields = ["field", "title", "description", "expected_result"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_result": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class TargetForm(NFCFormMixin, forms.ModelForm):
+    baseline = NumberField(label=_("Giá trị gốc"), required=False)
+    target_value = NumberField(label=_("Chỉ tiêu"))
+
+    class Meta:
+        model = Target
+        fields = ["name", "unit_of_measure", "baseline", "target_value", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+
+class BaseTargetFormSet(forms.BaseModelFormSet):
+    def rows(self) -> list[dict]:
+        """Cleaned rows for services.targets_sync: existing rows with their id, new filled rows, deletions."""
+        result = []
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk:
+                    result.append({"id": form.instance.pk, "DELETE": True})
+                continue
+            if not form.instance.pk and not form.has_changed():
+                continue
+            data = {key: form.cleaned_data.get(key) for key in TargetForm.Meta.fields}
+            result.append({**data, "id": form.instance.pk})
+        return result
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if len([row for row in self.rows() if not row.get("DELETE")]) > importing.MAX_ROWS:
+            raise ValidationError(_("Quá nhiều chỉ tiêu."))
+
+
+TARGET_PREFIX = "targets"
+
+
+def target_formset(*, owner=None, data=None, extra: int = 0):
+    queryset = Target.objects.none()
+    if owner is not None and owner.pk:
+        kwargs = {"plan": owner} if isinstance(owner, EmulationPlan) else {"commitment": owner}
+        queryset = Target.objects.filter(**kwargs).order_by("position", "id")
+    formset_class = forms.modelformset_factory(
+        Target,
+        form=TargetForm,
+        formset=BaseTargetFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=importing.MAX_ROWS,
+        validate_max=True,
+    )
+    return formset_class(data=data, queryset=queryset, prefix=TARGET_PREFIX)
+
+
+class ProgressForm(NFCFormMixin, forms.Form):
+    reported_on = forms.DateField(label=_("Số liệu đến ngày"), widget=DateInput())
+    actual_value = NumberField(label=_("Giá trị đạt được"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Minh chứng (PDF, DOCX, XLSX, ảnh)"), required=False)
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            validate_upload(evidence, kinds=DOCUMENT_KINDS)
+        return evidence
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Tệp đính kèm (biên bản, ảnh, kế hoạch đã ký)"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        validate_upload(uploaded, kinds=DOCUMENT_KINDS)
+        return uploaded
+
+
+class TargetImportForm(forms.Form):
+    pasted = forms.CharField(
+        label=_("Dán các dòng từ bảng tính"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "\t".join(importing.HEADERS)}),
+        help_text=_("Mỗi dòng một chỉ tiêu; các cột cách nhau bằng phím Tab, theo thứ tự của tệp mẫu."),
+    )
+    file = forms.FileField(label=_("Hoặc chọn tệp Excel (.xlsx) theo mẫu"), required=False)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded:
+            validate_upload(uploaded, kinds=("xlsx",), max_bytes=IMPORT_MAX_BYTES)
+        return uploaded
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        pasted, uploaded = cleaned.get("pasted", "").strip(), cleaned.get("file")
+        if bool(pasted) == bool(uploaded):
+            raise ValidationError(_("Dán các dòng chỉ tiêu hoặc chọn một tệp Excel (chỉ một trong hai)."))
+        rows, errors = importing.parse_xlsx(uploaded) if uploaded else importing.parse_pasted(pasted)
+        if errors:
+            raise ValidationError([ValidationError(message) for message in errors])
+        cleaned["rows"] = rows
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(choices=ReviewStatus.choices)
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

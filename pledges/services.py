@@ -1,0 +1,441 @@
+"""Every write of the pledges app: create, edit, delete, attach, review transitions, progress.
+
+Quotas are enforced here (not only in forms): the unit's row is locked, the unit's counted
+records for the requirement are counted, and a record beyond the requirement's maximum is
+refused with a message naming the directive and the quota.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign_portal.core import access, review
+from campaign_portal.core.audit import audit_record, diff, snapshot
+from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
+from campaign_portal.core.text import nfc
+from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
+from directives.models import DirectiveStatus, Requirement, RequirementKind
+
+from .models import (
+    Attachment,
+    Commitment,
+    Dissemination,
+    EmulationPlan,
+    Target,
+    TargetProgress,
+)
+from .rules import quota_bounds, requirement_applies_to_unit
+
+# How many days after the date it reports a progress update may be entered before it is "late".
+PROGRESS_GRACE_DAYS = 15
+
+DISSEMINATION_FIELDS = [
+    "title",
+    "held_on",
+    "form",
+    "leaders",
+    "civil_servants",
+    "party_members",
+    "workers",
+    "attendees_total",
+    "notes",
+]
+PLAN_FIELDS = ["document_number", "document_date", "title", "content"]
+COMMITMENT_FIELDS = ["field", "title", "description", "expected_result"]
+TARGET_FIELDS = ["name", "unit_of_measure", "baseline", "target_value", "due_date", "position"]
+
+MODEL_FOR_KIND = {
+    RequirementKind.DISSEMINATION: Dissemination,
+    RequirementKind.EMULATION_PLAN: EmulationPlan,
+    RequirementKind.BREAKTHROUGH_THEME: Commitment,
+    RequirementKind.DIFFICULT_FIELD: Commitment,
+}
+
+
+class QuotaExceeded(ValidationError):
+    """The unit already has the requirement's maximum number of records."""
+
+
+@dataclass(frozen=True)
+class Quota:
+    minimum: int | None
+    maximum: int | None
+    used: int
+
+    @property
+    def full(self) -> bool:
+        return self.maximum is not None and self.used >= self.maximum
+
+    @property
+    def missing(self) -> int:
+        return max(0, (self.minimum or 0) - self.used)
+
+
+def _action(obj, verb: str) -> str:
+    return f"pledges.{obj._meta.model_name}.{verb}"
+
+
+# --- Quotas -------------------------------------------------------------------------------------
+
+
+def _counted(model, *, unit, requirement, lock: bool):
+    qs = model.objects.filter(unit=unit, requirement=requirement, status__in=COUNTED_STATUSES)
+    if model is Commitment:
+        qs = qs.filter(category=requirement.kind)
+    if lock:
+        qs = qs.select_for_update()
+    return len(list(qs.values_list("pk", flat=True))) if lock else qs.count()
+
+
+def quota_for(*, unit, requirement) -> Quota:
+    """The quota and how much of it the unit has used (for forms and pages; services re-check under lock)."""
+    minimum, maximum = quota_bounds(requirement)
+    model = MODEL_FOR_KIND[requirement.kind]
+    return Quota(minimum, maximum, _counted(model, unit=unit, requirement=requirement, lock=False))
+
+
+def quota_message(requirement: Requirement, maximum: int) -> str:
+    return _(
+        "Không thể thêm: %(directive)s chỉ cho phép mỗi đơn vị tối đa %(max)02d “%(what)s” "
+        "và đơn vị đã có đủ %(max)02d. Hãy sửa hoặc rút một hồ sơ đã có trước khi thêm mới."
+    ) % {"directive": str(requirement.directive), "max": maximum, "what": requirement.get_kind_display().lower()}
+
+
+def _check_quota(*, unit, requirement, model) -> None:
+    """Lock the unit (so two concurrent creations serialise) and its rows, then count."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
+    maximum = quota_bounds(requirement)[1]
+    used = _counted(model, unit=unit, requirement=requirement, lock=True)
+    if maximum is not None and used >= maximum:
+        raise QuotaExceeded(quota_message(requirement, maximum), code="quota")
+
+
+def _check_can_file(*, user, requirement, model) -> Unit:
+    scope = access.scope_for(user)
+    if not scope.is_officer:
+        raise PermissionDenied
+    unit = scope.unit
+    if MODEL_FOR_KIND.get(requirement.kind) is not model:
+        raise ValidationError(_("Yêu cầu này không nhận loại hồ sơ này."))
+    if requirement.directive.status != DirectiveStatus.PUBLISHED:
+        raise ValidationError(_("Văn bản chưa ban hành hoặc đã thu hồi: không thể nộp hồ sơ."))
+    if not requirement_applies_to_unit(requirement, unit):
+        raise PermissionDenied
+    return unit
+
+
+# --- Create and edit ----------------------------------------------------------------------------
+
+
+def _clean_text(data: dict) -> dict:
+    return {key: nfc(value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+def dissemination_total(data: dict) -> int:
+    """The stored total: what the user typed, or at least every disjoint group (and the Party members)."""
+    minimum = Dissemination.minimum_total(
+        leaders=data.get("leaders") or 0,
+        civil_servants=data.get("civil_servants") or 0,
+        party_members=data.get("party_members") or 0,
+        workers=data.get("workers") or 0,
+    )
+    entered = data.get("attendees_total")
+    if entered is not None and entered < minimum:
+        raise ValidationError(
+            {
+                "attendees_total": _("Tổng số người tham dự (%(total)s) nhỏ hơn số người của các nhóm (%(min)s).")
+                % {"total": entered, "min": minimum}
+            }
+        )
+    return entered if entered is not None else minimum
+
+
+def _create(model, *, user, requirement, fields: dict, extra: dict | None = None):
+    unit = _check_can_file(user=user, requirement=requirement, model=model)
+    _check_quota(unit=unit, requirement=requirement, model=model)
+    obj = model(unit=unit, requirement=requirement, created_by=user, **(extra or {}), **_clean_text(fields))
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=user,
+        action=_action(obj, "created"),
+        obj=obj,
+        unit=unit,
+        changes={name: [None, value] for name, value in snapshot(obj, fields).items()},
+    )
+    return obj
+
+
+def _update(obj, *, user, expected_version: int, fields: dict, names: list[str], extra_changes=None):
+    if not access.can_write_unit(user, obj.unit):
+        raise PermissionDenied
+    if not obj.is_editable:
+        raise ValidationError(_("Hồ sơ đã gửi hoặc đã được chấp nhận: không thể sửa."))
+    before = snapshot(obj, names)
+    for name, value in _clean_text(fields).items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=["version"])
+    review.save_with_version(instance=obj, expected_version=expected_version, fields=list(fields))
+    changes = {**diff(before, snapshot(obj, names)), **(extra_changes or {})}
+    if changes:
+        audit_record(actor=user, action=_action(obj, "updated"), obj=obj, unit=obj.unit, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def dissemination_create(*, user, requirement: Requirement, data: dict, directives=()) -> Dissemination:
+    data = {**data, "attendees_total": dissemination_total(data)}
+    obj = _create(Dissemination, user=user, requirement=requirement, fields=data)
+    obj.directives.set(directives or [requirement.directive])
+    return obj
+
+
+@transaction.atomic
+def dissemination_update(
+    *, user, dissemination: Dissemination, expected_version: int, data: dict, directives=None
+) -> Dissemination:
+    data = {**data, "attendees_total": dissemination_total(data)}
+    extra = None
+    if directives is not None:
+        old = sorted(dissemination.directives.values_list("pk", flat=True))
+        new = sorted(d.pk for d in directives)
+        extra = {"directives": [old, new]} if old != new else None
+    obj = _update(
+        dissemination,
+        user=user,
+        expected_version=expected_version,
+        fields=data,
+        names=DISSEMINATION_FIELDS,
+        extra_changes=extra,
+    )
+    if directives is not None:
+        obj.directives.set(directives)
+    return obj
+
+
+@transaction.atomic
+def plan_create(*, user, requirement: Requirement, data: dict, targets=()) -> EmulationPlan:
+    plan = _create(EmulationPlan, user=user, requirement=requirement, fields=data)
+    targets_sync(user=user, owner=plan, rows=targets, audit=False)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, user, plan: EmulationPlan, expected_version: int, data: dict, targets=None) -> EmulationPlan:
+    plan = _update(plan, user=user, expected_version=expected_version, fields=data, names=PLAN_FIELDS)
+    if targets is not None:
+        targets_sync(user=user, owner=plan, rows=targets)
+    return plan
+
+
+@transaction.atomic
+def commitment_create(*, user, requirement: Requirement, data: dict, targets=()) -> Commitment:
+    commitment = _create(
+        Commitment, user=user, requirement=requirement, fields=data, extra={"category": requirement.kind}
+    )
+    targets_sync(user=user, owner=commitment, rows=targets, audit=False)
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(*, user, commitment: Commitment, expected_version: int, data: dict, targets=None) -> Commitment:
+    commitment = _update(commitment, user=user, expected_version=expected_version, fields=data, names=COMMITMENT_FIELDS)
+    if targets is not None:
+        targets_sync(user=user, owner=commitment, rows=targets)
+    return commitment
+
+
+# --- Targets ------------------------------------------------------------------------------------
+
+
+def _owner_kwargs(owner) -> dict:
+    return {"plan": owner} if isinstance(owner, EmulationPlan) else {"commitment": owner}
+
+
+def targets_sync(*, user, owner, rows, audit: bool = True) -> None:
+    """Make the owner's targets match `rows` (dicts with optional `id` and `DELETE`); callers hold a transaction."""
+    existing = {t.pk: t for t in Target.objects.filter(**_owner_kwargs(owner))}
+    changes = {}
+    position = 0
+    for row in rows:
+        target = existing.get(row.get("id"))
+        if row.get("DELETE"):
+            if target is not None:
+                changes[f"target:{target.name}"] = [target.name, None]
+                target.delete()
+            continue
+        position += 1
+        values = {name: row.get(name) for name in TARGET_FIELDS if name != "position"}
+        values = {**_clean_text(values), "position": position, "unit_of_measure": values.get("unit_of_measure") or ""}
+        if target is None:
+            target = Target(**_owner_kwargs(owner), **values)
+            target.full_clean()
+            target.save()
+            changes[f"target:{target.name}"] = [None, str(target.target_value)]
+        else:
+            before = snapshot(target, TARGET_FIELDS)
+            for name, value in values.items():
+                setattr(target, name, value)
+            target.full_clean()
+            target.save()
+            for name, pair in diff(before, snapshot(target, TARGET_FIELDS)).items():
+                if name != "position":
+                    changes[f"{target.name}.{name}"] = pair
+    if audit and changes:
+        audit_record(actor=user, action=_action(owner, "targets"), obj=owner, unit=owner.unit, changes=changes)
+
+
+@transaction.atomic
+def targets_import(*, user, owner, rows: list[dict]) -> int:
+    """Append already-validated target rows to an editable plan or commitment, all or nothing."""
+    _check_owner_writable(user=user, owner=owner)
+    start = Target.objects.filter(**_owner_kwargs(owner)).count()
+    for offset, row in enumerate(rows, start=1):
+        target = Target(**_owner_kwargs(owner), position=start + offset, **_clean_text(row))
+        target.full_clean()
+        target.save()
+    audit_record(
+        actor=user,
+        action=_action(owner, "targets_imported"),
+        obj=owner,
+        unit=owner.unit,
+        changes={"targets": [start, start + len(rows)]},
+    )
+    _bump_version(owner)
+    return len(rows)
+
+
+def _bump_version(owner) -> None:
+    """Adding rows changes the record: open edit forms must notice (optimistic lock)."""
+    type(owner).objects.filter(pk=owner.pk).update(version=owner.version + 1, updated_at=timezone.now())
+    owner.version += 1
+
+
+def _check_owner_writable(*, user, owner) -> None:
+    if not access.can_write_unit(user, owner.unit):
+        raise PermissionDenied
+    if not owner.is_editable:
+        raise ValidationError(_("Hồ sơ đã gửi hoặc đã được chấp nhận: không thể sửa."))
+
+
+# --- Progress on targets ------------------------------------------------------------------------
+
+
+def progress_is_late(*, reported_on: datetime.date, entered_on: datetime.date, due_date: datetime.date | None) -> bool:
+    """Late when entered long after the date it reports, or when it reports past the target's due date."""
+    if (entered_on - reported_on).days > PROGRESS_GRACE_DAYS:
+        return True
+    return due_date is not None and reported_on > due_date
+
+
+@transaction.atomic
+def progress_add(
+    *, user, target: Target, reported_on: datetime.date, actual_value: Decimal, note: str = "", evidence=None
+) -> TargetProgress:
+    owner = target.owner
+    if not access.can_write_unit(user, owner.unit):
+        raise PermissionDenied
+    if owner.status not in (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED, ReviewStatus.RETURNED):
+        raise ValidationError(_("Chỉ cập nhật tiến độ cho hồ sơ đã gửi hoặc đã được chấp nhận."))
+    today = timezone.localdate()
+    if reported_on > today:
+        raise ValidationError({"reported_on": _("Ngày số liệu không được sau hôm nay.")})
+    progress = TargetProgress(
+        target=target,
+        reported_on=reported_on,
+        actual_value=actual_value,
+        note=nfc(note),
+        created_by=user,
+        is_late=progress_is_late(reported_on=reported_on, entered_on=today, due_date=target.due_date),
+    )
+    if evidence is not None:
+        validate_upload(evidence, kinds=DOCUMENT_KINDS)
+        progress.evidence_name = sanitise_filename(evidence.name)
+        progress.evidence = evidence
+    progress.full_clean()
+    progress.save()
+    audit_record(
+        actor=user,
+        action=_action(owner, "progress"),
+        obj=owner,
+        unit=owner.unit,
+        changes={target.name: [None, str(actual_value)]},
+        comment=progress.note,
+    )
+    return progress
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+def _attachment_owner_kwargs(owner) -> dict:
+    name = {Dissemination: "dissemination", EmulationPlan: "plan", Commitment: "commitment"}[type(owner)]
+    return {name: owner}
+
+
+@transaction.atomic
+def attachment_add(*, user, owner, uploaded) -> Attachment:
+    _check_owner_writable(user=user, owner=owner)
+    kind = validate_upload(uploaded, kinds=DOCUMENT_KINDS)
+    attachment = Attachment(
+        **_attachment_owner_kwargs(owner),
+        file=uploaded,
+        filename=sanitise_filename(uploaded.name),
+        kind=kind,
+        size=uploaded.size,
+        uploaded_by=user,
+    )
+    attachment.save()
+    audit_record(
+        actor=user,
+        action=_action(owner, "attached"),
+        obj=owner,
+        unit=owner.unit,
+        changes={"attachment": [None, attachment.filename]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, user, attachment: Attachment) -> None:
+    owner = attachment.owner
+    _check_owner_writable(user=user, owner=owner)
+    name = attachment.filename
+    attachment.file.delete(save=False)
+    attachment.delete()
+    audit_record(
+        actor=user, action=_action(owner, "detached"), obj=owner, unit=owner.unit, changes={"attachment": [name, None]}
+    )
+
+
+# --- Deletion and review ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_delete(*, user, submission) -> None:
+    """Only a draft, only by its own unit: anything submitted is withdrawn instead, never deleted."""
+    locked = type(submission).objects.select_for_update().get(pk=submission.pk)
+    if not access.can_write_unit(user, locked.unit):
+        raise PermissionDenied
+    if locked.status != ReviewStatus.DRAFT:
+        raise ValidationError(_("Chỉ xóa được bản nháp. Hồ sơ đã gửi chỉ có thể rút lại."))
+    audit_record(
+        actor=user,
+        action=_action(locked, "deleted"),
+        obj=locked,
+        unit=locked.unit,
+        changes={"title": [locked.title, None]},
+    )
+    for attachment in Attachment.objects.filter(**_attachment_owner_kwargs(locked)):
+        attachment.file.delete(save=False)
+    locked.delete()
+
+
+def submission_transition(*, user, submission, target: str, comment: str = "", url: str = ""):
+    """The shared workflow (core.review) is the only way a pledges record changes status."""
+    return review.submission_transition(submission=submission, user=user, target=target, comment=nfc(comment), url=url)
