@@ -240,7 +240,7 @@ def seed(*, users: int, password: str, target_units: int) -> dict:
         "counts": counts,
         "users": plan_users,
         "missing": missing,
-        "mix": ", ".join(f"{n} {role}s" for role, n in mix.items()),
+        "mix": ", ".join(f"{n} {role}" for role, n in mix.items()),
         "vendor": connection.vendor,
     }
 
