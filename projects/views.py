@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from campaign_portal.core.uploads import serve_private_file
 from directives.models import Requirement
 
 from . import forms, selectors, services, spreadsheets
-from .models import FundingSource, Risk, ThumbnailStatus
+from .models import Risk, ThumbnailStatus
 
 PAGE_SIZE = 50
 
@@ -48,9 +47,7 @@ def key_work_list(request):
     if scope.role is None:
         raise PermissionDenied
     form, filters = _filters(request, request.user)
-    works = selectors.key_work_table(request.user, filters).prefetch_related(
-        Prefetch("funding_sources", queryset=FundingSource.objects.order_by("id"))
-    )
+    works = selectors.key_work_table(request.user, filters)
     page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -1,0 +1,332 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.uploads import bytes_upload
+from projects import services
+from projects.models import KeyWork, ProgressUpdate, WorkStatus
+from projects.tests.factories import KeyWorkFactory, image_bytes
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def form_post(milestone, **overrides):
+    data = {
+        "name": "Trường THCS Ea Kly (khu phòng học mới)",
+        "kind": "inauguration",
+        "sector": "education",
+        "milestone": milestone.pk,
+        "registered_on": "10/09/2019",
+        "planned_date": "",
+        "total_investment": "12.500.000.000",
+        "investor": "UBND huyện Krông Pắc",
+        "address": "",
+        "description": "",
+        "funding-TOTAL_FORMS": "4",
+        "funding-INITIAL_FORMS": "0",
+        "funding-MIN_NUM_FORMS": "4",
+        "funding-MAX_NUM_FORMS": "8",
+        "funding-0-source": "provincial",
+        "funding-0-amount": "10.000.000.000",
+        "funding-1-source": "district",
+        "funding-1-amount": "2.500.000.000",
+        "funding-2-source": "",
+        "funding-2-amount": "",
+        "funding-3-source": "",
+        "funding-3-amount": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def login_url(url):
+    return f"{reverse('login')}?next={url}"
+
+
+# ---- list --------------------------------------------------------------------------------------
+
+
+def test_list_officer_sees_own_and_register_button(client_for, officer_kp, requirement, work_kp, work_bmt):
+    response = client_for(officer_kp).get(reverse("projects:list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert work_kp.name in body and work_bmt.name not in body
+    assert reverse("projects:create", kwargs={"requirement_pk": requirement.pk}) in body
+
+
+def test_list_leader_sees_province_and_filters(client_for, leader, work_kp, work_bmt, province):
+    client = client_for(leader)
+    body = client.get(reverse("projects:list")).content.decode()
+    assert work_kp.name in body and work_bmt.name in body
+    body = client.get(reverse("projects:list"), {"unit": province.bmt.pk}).content.decode()
+    assert work_bmt.name in body and work_kp.name not in body
+    body = client.get(reverse("projects:list"), {"risk": "late"}).content.decode()
+    assert work_kp.name in body  # planned 23/11/2020 is long past
+    body = client.get(reverse("projects:list"), {"kind": "inauguration"}).content.decode()
+    assert work_kp.name not in body
+    assert client.get(reverse("projects:list"), {"sort": "-investment", "unit": "abc"}).status_code == 200
+
+
+def test_list_drafts_hidden_from_other_units(client_for, leader, officer_bmt, requirement, province):
+    draft = KeyWorkFactory(requirement=requirement, unit=province.krong_pac, name="Bản nháp KP")
+    assert draft.name not in client_for(leader).get(reverse("projects:list")).content.decode()
+
+
+def test_list_anonymous_and_wrong_method(client, officer_kp, client_for):
+    url = reverse("projects:list")
+    assert client.get(url).url == login_url(url)
+    assert client_for(officer_kp).post(url).status_code == 405
+
+
+def test_province_table_queries_do_not_grow(client_for, leader, requirement, province, django_assert_max_num_queries):
+    client = client_for(leader)
+    url = reverse("projects:list")
+    client.get(url)  # warm the session
+
+    def make(n):
+        for i in range(n):
+            work = KeyWorkFactory(
+                requirement=requirement,
+                unit=province.bmt if i % 2 else province.krong_pac,
+                status=ReviewStatus.SUBMITTED,
+            )
+            work.funding_sources.create(source="central", amount=1000)
+
+    make(3)
+    # session, user, membership (scope), filter districts, filter milestones, page count, rows (unit,
+    # commune, milestone, requirement, directive joined), summary aggregate; base.html: unread
+    # notifications, user.membership for the menu
+    with django_assert_max_num_queries(10):
+        assert client.get(url, {"sort": "risk"}).status_code == 200
+    make(30)
+    with django_assert_max_num_queries(10):
+        assert client.get(url, {"sort": "risk"}).status_code == 200
+
+
+# ---- create (quota through the form page) ---------------------------------------------------------
+
+
+def test_create_via_form_and_third_refused(client_for, officer_kp, requirement, milestone):
+    client = client_for(officer_kp)
+    url = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    assert client.get(url).status_code == 200
+    for n in range(2):
+        response = client.post(url, form_post(milestone, name=f"Công trình {n}"))
+        assert response.status_code == 302, response.content.decode()[:3000]
+    work = KeyWork.objects.order_by("id").first()
+    assert work.total_investment == 12_500_000_000 and work.planned_date == datetime.date(2020, 11, 23)
+    assert sorted(work.funding_sources.values_list("amount", flat=True)) == [2_500_000_000, 10_000_000_000]
+    response = client.post(url, form_post(milestone, name="Công trình thứ ba"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "7019/UBND-TH" in body and "01–02" in body
+    assert "Công trình thứ ba" in body  # what the officer typed is kept
+    assert KeyWork.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("total_investment", "-5", ""),
+        ("total_investment", "9.999.999.999.999.999", ""),
+        ("total_investment", "12,5", "12.500.000.000"),
+        ("planned_date", "01/01/2019", "trước ngày đăng ký"),
+        ("latitude", "95", ""),
+    ],
+)
+def test_create_form_rejects_bad_values(client_for, officer_kp, requirement, milestone, field, value, message):
+    url = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    response = client_for(officer_kp).post(url, form_post(milestone, **{field: value}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not KeyWork.objects.exists()
+
+
+def test_create_forbidden_and_missing(client_for, client, leader, staff, officer_dept, requirement):
+    url = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    assert client.get(url).url == login_url(url)
+    assert client_for(leader).get(url).status_code == 403
+    assert client_for(staff).get(url).status_code == 403
+    assert client_for(officer_dept).get(url).status_code == 404  # not owed by a department
+    assert client_for(officer_dept).put(url).status_code == 405
+
+
+# ---- detail, edit, transitions -------------------------------------------------------------------
+
+
+def test_detail_success_and_foreign(client_for, client, officer_kp, officer_bmt, officer_commune, leader, work_kp):
+    url = reverse("projects:detail", kwargs={"pk": work_kp.pk})
+    response = client_for(officer_kp).get(url)
+    assert response.status_code == 200 and work_kp.name in response.content.decode()
+    assert client_for(leader).get(url).status_code == 200
+    assert client_for(officer_bmt).get(url).status_code == 404
+    assert client_for(officer_commune).get(url).status_code == 404  # a commune does not read its district
+    assert client_for(officer_kp).post(url).status_code == 405
+    client.logout()
+    assert client.get(url).url == login_url(url)
+
+
+def test_edit(client_for, client, officer_kp, officer_bmt, leader, requirement, milestone, province):
+    work = KeyWorkFactory(requirement=requirement, unit=province.krong_pac, milestone=milestone)
+    url = reverse("projects:edit", kwargs={"pk": work.pk})
+    kp = client_for(officer_kp)
+    assert kp.get(url).status_code == 200
+    response = kp.post(url, form_post(milestone, name="Tên đã sửa", expected_version=work.version))
+    assert response.status_code == 302
+    work.refresh_from_db()
+    assert work.name == "Tên đã sửa"
+    # Stale version: conflict message, text kept.
+    response = kp.post(url, form_post(milestone, name="Sửa muộn", expected_version=1))
+    assert response.status_code == 400 and "Sửa muộn" in response.content.decode()
+    assert client_for(officer_bmt).get(url).status_code == 404
+    assert client_for(leader).get(url).status_code == 404  # a draft is visible to its own unit only
+    assert client_for(officer_kp).delete(url).status_code == 405
+    work.status = ReviewStatus.SUBMITTED
+    work.save()
+    assert client_for(leader).get(url).status_code == 403  # visible, read-only
+    assert client_for(officer_kp).get(url).status_code == 302  # submitted: no longer editable
+
+
+def test_transition_submit_and_staff_accept(
+    client_for, officer_kp, staff, leader, officer_bmt, requirement, milestone, province
+):
+    work = KeyWorkFactory(requirement=requirement, unit=province.krong_pac, milestone=milestone)
+    url = reverse("projects:transition", kwargs={"pk": work.pk})
+    assert client_for(officer_kp).post(url, {"target": "submitted"}).status_code == 302
+    work.refresh_from_db()
+    assert work.status == ReviewStatus.SUBMITTED
+    assert client_for(leader).post(url, {"target": "accepted"}).status_code == 403
+    assert client_for(officer_bmt).post(url, {"target": "accepted"}).status_code == 404
+    assert client_for(officer_kp).post(url, {"target": "accepted"}).status_code == 403
+    assert client_for(officer_kp).get(url).status_code == 405
+    response = client_for(staff).post(url, {"target": "accepted", "comment": "Đồng ý"})
+    assert response.status_code == 302
+    work.refresh_from_db()
+    assert work.status == ReviewStatus.ACCEPTED and work.work_status == WorkStatus.APPROVED
+
+
+def test_detail_shows_review_buttons_to_staff(client_for, staff, work_kp):
+    body = client_for(staff).get(reverse("projects:detail", kwargs={"pk": work_kp.pk})).content.decode()
+    assert 'value="accepted"' in body and 'value="returned"' in body
+
+
+def test_set_status(client_for, officer_kp, leader, officer_bmt, work_kp):
+    work_kp.status = ReviewStatus.ACCEPTED
+    work_kp.work_status = WorkStatus.APPROVED
+    work_kp.save()
+    url = reverse("projects:set_status", kwargs={"pk": work_kp.pk})
+    assert client_for(leader).post(url, {"work_status": "under_construction"}).status_code == 403
+    assert client_for(officer_bmt).post(url, {"work_status": "under_construction"}).status_code == 404
+    assert client_for(officer_kp).get(url).status_code == 405
+    assert client_for(officer_kp).post(url, {"work_status": "under_construction"}).status_code == 302
+    work_kp.refresh_from_db()
+    assert work_kp.work_status == WorkStatus.UNDER_CONSTRUCTION
+    # Cancel without a reason: a message, no change, no 500.
+    assert client_for(officer_kp).post(url, {"work_status": "cancelled"}).status_code == 302
+    work_kp.refresh_from_db()
+    assert work_kp.work_status == WorkStatus.UNDER_CONSTRUCTION
+
+
+# ---- progress and photos -----------------------------------------------------------------------
+
+
+def test_progress_with_photo_then_gallery_and_download(
+    client_for, officer_kp, officer_bmt, leader, work_kp, django_capture_on_commit_callbacks
+):
+    url = reverse("projects:progress", kwargs={"pk": work_kp.pk})
+    client = client_for(officer_kp)
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "reported_on": "01/09/2020",
+                "physical_progress": "45",
+                "capital_disbursed": "1.200.000.000",
+                "note": "",
+                "photos": [bytes_upload("hien-truong.jpg", image_bytes("JPEG", size=(800, 600)))],
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    update = ProgressUpdate.objects.get()
+    photo = update.photos.get()
+    body = client.get(reverse("projects:detail", kwargs={"pk": work_kp.pk})).content.decode()
+    assert reverse("projects:thumbnail", kwargs={"pk": photo.pk}) in body
+    for user in (officer_kp, leader):
+        response = client_for(user).get(reverse("projects:photo", kwargs={"pk": photo.pk}))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert "attachment" in response["Content-Disposition"]
+        assert client_for(user).get(reverse("projects:thumbnail", kwargs={"pk": photo.pk})).status_code == 200
+    assert client_for(officer_bmt).get(reverse("projects:photo", kwargs={"pk": photo.pk})).status_code == 404
+    assert client_for(officer_bmt).get(reverse("projects:thumbnail", kwargs={"pk": photo.pk})).status_code == 404
+    assert client_for(officer_kp).post(reverse("projects:photo", kwargs={"pk": photo.pk})).status_code == 405
+
+
+def test_progress_bad_photo_and_values_rerender(client_for, officer_kp, work_kp):
+    url = reverse("projects:progress", kwargs={"pk": work_kp.pk})
+    response = client_for(officer_kp).post(
+        url,
+        {
+            "reported_on": "01/09/2020",
+            "physical_progress": "45",
+            "note": "ghi chú giữ lại",
+            "photos": [bytes_upload("anh.jpg", b"%PDF-1.4 this is a pdf")],
+        },
+    )
+    assert response.status_code == 400
+    assert "ghi chú giữ lại" in response.content.decode()
+    response = client_for(officer_kp).post(url, {"reported_on": "01/09/2020", "physical_progress": "120"})
+    assert response.status_code == 400
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_going_down_needs_note_in_form(client_for, officer_kp, work_kp):
+    url = reverse("projects:progress", kwargs={"pk": work_kp.pk})
+    client = client_for(officer_kp)
+    assert client.post(url, {"reported_on": "01/09/2020", "physical_progress": "60"}).status_code == 302
+    response = client.post(url, {"reported_on": "02/09/2020", "physical_progress": "50"})
+    assert response.status_code == 400 and "lý do" in response.content.decode()
+    assert (
+        client.post(url, {"reported_on": "02/09/2020", "physical_progress": "50", "note": "Đo lại"}).status_code == 302
+    )
+
+
+def test_progress_forbidden(client_for, client, leader, officer_bmt, work_kp):
+    url = reverse("projects:progress", kwargs={"pk": work_kp.pk})
+    assert client_for(leader).get(url).status_code == 403
+    assert client_for(officer_bmt).get(url).status_code == 404
+    assert client_for(leader).put(url).status_code == 405
+    client.logout()
+    assert client.get(url).url == login_url(url)
+
+
+def test_progress_refused_on_cancelled_work(client_for, officer_kp, work_kp):
+    KeyWork.objects.filter(pk=work_kp.pk).update(work_status=WorkStatus.CANCELLED, cancel_reason="x")
+    response = client_for(officer_kp).get(reverse("projects:progress", kwargs={"pk": work_kp.pk}))
+    assert response.status_code == 302
+
+
+# ---- officer of one district cannot touch another's works ---------------------------------------
+
+
+def test_foreign_district_cannot_touch(client_for, officer_bmt, work_kp):
+    client = client_for(officer_bmt)
+    for name in ("detail", "edit", "progress"):
+        assert client.get(reverse(f"projects:{name}", kwargs={"pk": work_kp.pk})).status_code == 404
+    for name, data in (
+        ("transition", {"target": "withdrawn", "comment": "x"}),
+        ("set_status", {"work_status": "delayed"}),
+    ):
+        assert client.post(reverse(f"projects:{name}", kwargs={"pk": work_kp.pk}), data).status_code == 404
+    with pytest.raises(Exception):  # noqa: B017 - the service refuses too
+        services.progress_update_create(
+            user=officer_bmt, work=work_kp, reported_on=datetime.date(2020, 9, 1), physical_progress=10
+        )
+    work_kp.refresh_from_db()
+    assert work_kp.status == ReviewStatus.SUBMITTED
