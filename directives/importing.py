@@ -3,6 +3,7 @@
 Pure functions over `directives.parsing` output; the services and views call them.
 """
 
+import datetime
 import io
 import re
 from dataclasses import dataclass
@@ -124,12 +125,16 @@ def requirements_from_parsed(parsed) -> list[dict]:
                     "title": "" if kind != RequirementKind.OTHER else _short(segment.text),
                     "text": segment.text.strip(),
                     "applies_to": [str(k) for k in applies_to],
-                    "deadline": (own_deadlines or item_deadlines or [None])[0],
+                    "deadline": _date((own_deadlines or item_deadlines or [None])[0]),
                     "quota_min": segment.quota.get("min") if segment.quota else None,
                     "quota_max": segment.quota.get("max") if segment.quota else None,
                 }
             )
     return rows
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -166,7 +171,11 @@ def body_from_text(text: str, parsed) -> str:
 
 
 def guess_issuer(issuer_text: str | None) -> Unit | None:
-    """The unit whose name appears in the header; the deepest, then longest, match wins."""
+    """The unit named last in the header (the issuing body comes after its parent), longest name first.
+
+    "UBND TỈNH ĐẮK LẮK / SỞ NỘI VỤ" → Sở Nội vụ; "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" → the province
+    (not "Huyện Lắk", whose short name "Lắk" also ends the line but is shorter).
+    """
     folded = fold(issuer_text or "").replace("uy ban nhan dan", "ubnd")
     if not folded:
         return None
@@ -175,8 +184,9 @@ def guess_issuer(issuer_text: str | None) -> Unit | None:
     for unit in candidates.only("pk", "name", "short_name", "depth", "kind", "path", "code"):
         for label in (unit.name, unit.short_name):
             name = fold(label).replace("uy ban nhan dan", "ubnd")
-            if name and re.search(rf"\b{re.escape(name)}\b", folded):
-                score = (unit.depth, len(name))
+            found = [m.end() for m in re.finditer(rf"\b{re.escape(name)}\b", folded)] if name else []
+            if found:
+                score = (found[-1], len(name))
                 if score > best_score:
                     best, best_score = unit, score
     return best

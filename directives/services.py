@@ -383,7 +383,11 @@ def directive_import_text(text: str) -> dict:
         "addressee_text": "\n".join(data.get("addressees") or []),
     }
     references = [
-        {"number": ref["number"], "issued_on": ref.get("date"), "doc_type": ref.get("type") or DocType.OTHER}
+        {
+            "number": ref["number"],
+            "issued_on": datetime.date.fromisoformat(ref["date"]) if ref.get("date") else None,
+            "doc_type": ref.get("type") or DocType.OTHER,
+        }
         for ref in data.get("references") or []
     ]
     return {
