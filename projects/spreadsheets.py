@@ -199,7 +199,13 @@ def _check_rows(user, raw, works, today) -> list[ImportRow]:
     for number, cells in raw:
         work = works.get(_row_id(cells))
         if work is None:
-            errors.append(_("Dòng %(row)s: không tìm thấy công trình (cột “Mã công trình”).") % {"row": number})
+            errors.append(
+                _(
+                    "Dòng %(row)s: không có công trình mã này trong số công trình đơn vị bạn được xem "
+                    "(cột “Mã công trình”); dòng của đơn vị khác không được nhập."
+                )
+                % {"row": number}
+            )
             continue
         if not access.can_write_unit(user, work.unit):
             errors.append(
