@@ -184,7 +184,7 @@ def _rows(model, qs: QuerySet) -> QuerySet:
         sent_at=F("submitted_at"),
         obj_on_time=F("on_time"),
         slug=Value(SLUG_FOR_MODEL[model], output_field=CharField()),
-    ).values(*_LIST_FIELDS)
+    ).order_by().values(*_LIST_FIELDS)
 
 
 def _union(querysets: dict) -> QuerySet:
