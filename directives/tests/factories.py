@@ -5,8 +5,8 @@ import datetime
 import factory
 
 from campaign_portal.core.models import UnitKind
-from campaign_portal.core.text import fold
 from campaign_portal.core.tests.factories import UnitFactory
+from campaign_portal.core.text import fold
 from directives.models import Campaign, Directive, DirectiveStatus, DocType, Requirement, RequirementKind
 
 

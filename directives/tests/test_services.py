@@ -173,9 +173,8 @@ def test_duplicate_number_lost_race_is_a_clear_error(staff, province):
     """The DB constraint is the backstop: an IntegrityError becomes the same clear message."""
     make_letter(staff, province)
     second = make_letter(staff, province, publish=False)
-    with mock.patch.object(services, "_check_number_free"):
-        with pytest.raises(ValidationError) as exc:
-            services.directive_publish(user=staff, directive=second)
+    with mock.patch.object(services, "_check_number_free"), pytest.raises(ValidationError) as exc:
+        services.directive_publish(user=staff, directive=second)
     assert "7019/UBND-TH" in exc.value.messages[0]
 
 
