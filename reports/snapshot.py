@@ -83,48 +83,31 @@ def _unit(unit: Unit) -> dict:
 
 
 def key_works_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date) -> list[dict]:
-    """Key works (projects app, read through the registry) with progress and risk, for the scope."""
-    entry = registry.get_kind("key_works")
-    if entry is None:
-        return []
-    qs = entry.queryset().exclude(status=ReviewStatus.WITHDRAWN).select_related("unit")
+    """Key works (not drafts, not withdrawn) with progress and risk on the cut-off day (one query)."""
+    from projects.models import KeyWork
+    from projects.selectors import key_work_risk
+
+    qs = KeyWork.objects.exclude(status__in=[ReviewStatus.WITHDRAWN, ReviewStatus.DRAFT]).select_related("unit")
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     if requirement_ids is not None:
         qs = qs.filter(requirement_id__in=list(requirement_ids))
-    works = list(qs.order_by("unit__path", "pk"))
-    risky = _at_risk_ids(works, cutoff)
-    rows = []
-    for work in works:
-        rows.append(
-            {
-                "id": work.pk,
-                "name": str(getattr(work, entry.title_field, "") or ""),
-                "unit_id": work.unit_id,
-                "unit_name": work.unit.name,
-                "status": work.status,
-                "event": str(getattr(work, "event", "") or getattr(work, "event_kind", "") or ""),
-                "progress": int(getattr(work, "progress", 0) or getattr(work, "progress_percent", 0) or 0),
-                "planned_on": _iso(getattr(work, "planned_on", None) or getattr(work, "event_date", None)),
-                "total_investment": int(getattr(work, "total_investment", 0) or 0),
-                "at_risk": work.pk in risky,
-            }
-        )
-    return rows
-
-
-def _at_risk_ids(works, cutoff) -> set[int]:
-    try:
-        from projects import selectors as project_selectors
-    except ImportError:
-        return set()
-    finder = getattr(project_selectors, "at_risk_ids", None)
-    if finder is not None:
-        return set(finder(works, today=cutoff))
-    checker = getattr(project_selectors, "is_at_risk", None)
-    if checker is not None:
-        return {w.pk for w in works if checker(w, today=cutoff)}
-    return set()
+    return [
+        {
+            "id": work.pk,
+            "name": work.name,
+            "unit_id": work.unit_id,
+            "unit_name": work.unit.name,
+            "status": work.status,
+            "kind": work.kind,
+            "work_status": work.work_status,
+            "progress": int(work.latest_progress or 0),
+            "planned_date": _iso(work.planned_date),
+            "total_investment": int(work.total_investment or 0),
+            "risk": str(key_work_risk(work, cutoff)),
+        }
+        for work in qs.order_by("unit__path", "planned_date", "pk")
+    ]
 
 
 THEME_KINDS = ("breakthrough_theme", "difficult_field")
@@ -133,12 +116,10 @@ THEME_KINDS = ("breakthrough_theme", "difficult_field")
 def themes_data(*, unit_ids=None, requirement_ids=None) -> list[dict]:
     """Breakthrough themes and difficult fields the units committed to (pledges app, via the registry)."""
     rows = []
-    seen = set()
     for kind in THEME_KINDS:
         entry = registry.get_kind(kind)
-        if entry is None or entry.model_label in seen and not entry.filters:
+        if entry is None:
             continue
-        seen.add(entry.model_label)
         qs = entry.queryset().exclude(status__in=[ReviewStatus.WITHDRAWN, ReviewStatus.DRAFT]).select_related("unit")
         if unit_ids is not None:
             qs = qs.filter(unit_id__in=list(unit_ids))

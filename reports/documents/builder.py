@@ -61,13 +61,13 @@ def _state_value(cell) -> StateValue:
 def _requirement_table(result: Compliance) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Nhiệm vụ"), 58),
-        Column(_("Thời hạn"), 20, "center"),
-        Column(_("Số đơn vị"), 16, "right"),
+        Column(_("Nhiệm vụ"), 56),
+        Column(_("Thời hạn"), 23, "center"),
+        Column(_("Số đơn vị"), 15, "right"),
         Column(_("Đạt"), 14, "right"),
         Column(_("Chờ duyệt"), 16, "right"),
         Column(_("Quá hạn"), 14, "right"),
-        Column(_("Tỉ lệ đạt"), 17, "right"),
+        Column(_("Tỉ lệ đạt"), 16, "right"),
     ]
     rows = []
     for index, (requirement, tally) in enumerate(zip(result.requirements, result.by_requirement(), strict=True), 1):
@@ -107,8 +107,8 @@ def _overdue_table(result: Compliance) -> Table:
         Column(_("TT"), 10, "center"),
         Column(_("Đơn vị"), 55),
         Column(_("Nhiệm vụ"), 60),
-        Column(_("Thời hạn"), 22, "center"),
-        Column(_("Đã có"), 18, "center"),
+        Column(_("Thời hạn"), 23, "center"),
+        Column(_("Đã có"), 17, "center"),
     ]
     rows = []
     for index, cell in enumerate(result.overdue(), 1):
@@ -125,23 +125,40 @@ def _overdue_table(result: Compliance) -> Table:
     return Table("qua-han", _("Đơn vị quá hạn"), columns, rows)
 
 
+AT_RISK = ("at_risk", "late")
+
+
+def _risk_label(code: str) -> str:
+    from projects.models import Risk
+
+    return str(Risk(code).label) if code in Risk.values else code
+
+
+def _work_kind_label(code: str) -> str:
+    from projects.models import WorkKind
+
+    return str(WorkKind(code).label) if code in WorkKind.values else code
+
+
 def _key_works_table(works: list[dict]) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Tên công trình"), 55),
-        Column(_("Đơn vị"), 38),
-        Column(_("Tiến độ"), 16, "right"),
-        Column(_("Trạng thái"), 26),
-        Column(_("Nguy cơ chậm"), 20, "center"),
+        Column(_("Tên công trình"), 48),
+        Column(_("Đơn vị"), 30),
+        Column(_("Hình thức"), 22),
+        Column(_("Ngày dự kiến"), 23, "center"),
+        Column(_("Tiến độ"), 14, "right"),
+        Column(_("Tình trạng"), 18),
     ]
     rows = [
         [
             i,
             w["name"],
             w["unit_name"],
+            _work_kind_label(w["kind"]),
+            _date(w["planned_date"]),
             Percent(w["progress"]),
-            _status_label(w["status"]),
-            _("Có") if w["at_risk"] else "",
+            _risk_label(w["risk"]),
         ]
         for i, w in enumerate(works, 1)
     ]
@@ -302,7 +319,7 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
         overdue.paragraphs.append(_("Không có đơn vị quá hạn."))
     works = Section(_("Công trình trọng điểm"))
     if data["key_works"]:
-        at_risk = sum(1 for w in data["key_works"] if w["at_risk"])
+        at_risk = sum(1 for w in data["key_works"] if w["risk"] in AT_RISK)
         works.paragraphs.append(
             _("Tổng số công trình đăng ký: %(n)s; có nguy cơ chậm tiến độ: %(risk)s.")
             % {"n": len(data["key_works"]), "risk": at_risk}
@@ -359,8 +376,8 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         _("Kết quả theo nhiệm vụ"),
         [
             Column(_("TT"), 10, "center"),
-            Column(_("Nhiệm vụ"), 55),
-            Column(_("Thời hạn"), 20, "center"),
+            Column(_("Nhiệm vụ"), 52),
+            Column(_("Thời hạn"), 23, "center"),
             Column(_("Kết quả"), 30, "center"),
             Column(_("Hồ sơ đã nộp"), 50),
         ],
@@ -408,7 +425,7 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
     parameters = parameters or {}
     cutoff = _date(data["cutoff"])
     works = data["key_works"]
-    at_risk = [w for w in works if w["at_risk"]]
+    at_risk = [w for w in works if w["risk"] in AT_RISK]
     summary = Section(
         _("Tình hình chung"),
         paragraphs=[

@@ -1,0 +1,69 @@
+"""The report request form: what, about which campaign or directive, for which unit, in which format."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign_portal.core import access
+from campaign_portal.core.forms import DateInput, NFCFormMixin
+from campaign_portal.core.models import Unit, UnitKind
+
+from .models import ReportFormat, ReportKind
+
+
+class ReportRequestForm(NFCFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportKind.choices)
+    source = forms.ChoiceField(label=_("Về phong trào hoặc văn bản"))
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị (với báo cáo của một đơn vị)"), queryset=Unit.objects.none(), required=False
+    )
+    format = forms.ChoiceField(label=_("Định dạng"), choices=ReportFormat.choices, initial=ReportFormat.PDF)
+    cutoff = forms.DateField(
+        label=_("Số liệu tính đến ngày"),
+        widget=DateInput(),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        required=False,
+        help_text=_("Để trống: đến hôm nay."),
+    )
+    document_number = forms.CharField(
+        label=_("Số văn bản (nếu đã cấp số)"),
+        max_length=20,
+        required=False,
+        help_text=_("Để trống khi là dự thảo: văn thư sẽ ghi số."),
+    )
+    remarks = forms.CharField(
+        label=_("Đề xuất, kiến nghị (đưa vào báo cáo)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+    def __init__(self, *args, user, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        scope = access.scope_for(user)
+        options = [(f"campaign:{c.pk}", _("Phong trào: %(name)s") % {"name": c.name}) for c in choices["campaigns"]]
+        options += [(f"directive:{d.pk}", _("Văn bản: %(name)s") % {"name": d}) for d in choices["directives"]]
+        self.fields["source"].choices = options
+        if scope.reads_all:
+            self.fields["unit"].queryset = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+        else:
+            self.fields["unit"].queryset = Unit.objects.filter(pk=scope.unit.pk) if scope.unit else Unit.objects.none()
+            self.fields["unit"].initial = scope.unit.pk if scope.unit else None
+            self.fields["kind"].choices = [(ReportKind.UNIT_REPORT, ReportKind.UNIT_REPORT.label)]
+
+    def clean_cutoff(self):
+        cutoff = self.cleaned_data.get("cutoff") or timezone.localdate()
+        if cutoff > timezone.localdate():
+            raise forms.ValidationError(_("Ngày chốt số liệu không được sau hôm nay."))
+        return cutoff
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ReportKind.UNIT_REPORT and not cleaned.get("unit"):
+            self.add_error("unit", _("Chọn đơn vị cho báo cáo của một đơn vị."))
+        source = cleaned.get("source", "")
+        if source:
+            key, _sep, pk = source.partition(":")
+            cleaned["parameters"] = {key: int(pk)}
+        return cleaned

@@ -1,0 +1,198 @@
+"""Scoped reads of reports: dashboard data, the review queue, report lists and files."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from campaign_portal.core import access
+from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
+from directives import registry
+from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
+
+from . import compliance
+from .models import Report, ReportKind
+
+# --- who may request and read reports ------------------------------------------------------------
+
+
+def province_root() -> Unit | None:
+    return Unit.objects.filter(kind=UnitKind.PROVINCE, parent__isnull=True).order_by("path").first()
+
+
+def can_request_report(user, *, kind: str, scope_unit: Unit) -> bool:
+    """Province-wide kinds: staff, leaders, admins. A unit's report: readers of all, or the unit's own officer."""
+    scope = access.scope_for(user)
+    if scope.role is None or scope_unit is None:
+        return False
+    if kind == ReportKind.UNIT_REPORT:
+        return scope.reads_all or (scope.is_officer and scope.unit.pk == scope_unit.pk)
+    return scope.reads_all
+
+
+def can_read_report(user, report: Report) -> bool:
+    return access.can_read_unit(user, report.scope_unit)
+
+
+def report_list_visible_to(user):
+    """Reports whose scope unit the user may read (a district officer: their own and their communes')."""
+    qs = Report.objects.select_related("requested_by", "scope_unit").defer("snapshot")
+    return access.scope_units(qs, user, field="scope_unit")
+
+
+def get_report_for_user(user, pk) -> Report:
+    return access.get_object_for_user(report_list_visible_to(user), pk, user=user)
+
+
+# --- what the dashboard and the matrix show ----------------------------------------------------
+
+
+@dataclass
+class Source:
+    """The campaign or directive a dashboard, matrix or report is about."""
+
+    campaign: Campaign | None = None
+    directive: Directive | None = None
+
+    @property
+    def label(self) -> str:
+        if self.directive is not None:
+            return str(self.directive)
+        return self.campaign.name if self.campaign else ""
+
+    @property
+    def parameters(self) -> dict:
+        if self.directive is not None:
+            return {"directive": self.directive.pk}
+        return {"campaign": self.campaign.pk} if self.campaign else {}
+
+    @property
+    def querystring(self) -> str:
+        return "&".join(f"{k}={v}" for k, v in self.parameters.items())
+
+    def __bool__(self) -> bool:
+        return self.campaign is not None or self.directive is not None
+
+
+def _published_directives():
+    return Directive.objects.filter(status=DirectiveStatus.PUBLISHED)
+
+
+def source_choices() -> dict:
+    """Campaigns with published directives, and published directives (two queries)."""
+    campaigns = list(Campaign.objects.filter(directives__status=DirectiveStatus.PUBLISHED).distinct())
+    directives = list(_published_directives().filter(requirements__isnull=False).distinct().order_by("-issued_on"))
+    return {"campaigns": campaigns, "directives": directives}
+
+
+def resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Source:
+    """The requested source, else the current campaign (running today), else the latest one with directives."""
+    choices = choices if choices is not None else source_choices()
+    for directive in choices["directives"]:
+        if str(directive.pk) == str(directive_id):
+            return Source(campaign=None, directive=directive)
+    for campaign in choices["campaigns"]:
+        if str(campaign.pk) == str(campaign_id):
+            return Source(campaign=campaign)
+    today = timezone.localdate()
+    running = [c for c in choices["campaigns"] if c.starts_on <= today <= c.ends_on]
+    if running:
+        return Source(campaign=running[0])
+    if choices["campaigns"]:
+        return Source(campaign=max(choices["campaigns"], key=lambda c: c.starts_on))
+    if choices["directives"]:
+        return Source(directive=choices["directives"][0])
+    return Source()
+
+
+def compliance_for_source(source: Source, *, as_of=None) -> compliance.Compliance:
+    return compliance.compute(directive=source.directive, campaign=source.campaign, as_of=as_of)
+
+
+def milestones_for(source: Source, *, today: datetime.date) -> list[dict]:
+    campaign = source.campaign or (source.directive.campaign if source.directive else None)
+    if campaign is None:
+        return []
+    return [
+        {"name": m.name, "date": m.date, "days": (m.date - today).days}
+        for m in campaign.milestones.all().order_by("date")
+    ]
+
+
+def key_work_figures(user, *, requirement_ids, today) -> dict:
+    from projects.selectors import key_work_summary
+
+    return key_work_summary(user=user, today=today, requirement_ids=requirement_ids)
+
+
+def plans_accepted(result: compliance.Compliance) -> dict:
+    """Emulation plans: applicable cells and accepted ones."""
+    cells = [c for c in result.cells.values() if c.requirement.kind == RequirementKind.EMULATION_PLAN]
+    done = sum(1 for c in cells if c.is_done)
+    return {"total": len(cells), "accepted": done, "percent": round(100 * done / len(cells), 1) if cells else None}
+
+
+# --- the staff home: everything awaiting review ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    kind_label: str
+    pk: int
+    title: str
+    unit: Unit
+    requirement_label: str
+    directive_label: str
+    submitted_at: datetime.datetime | None
+    url: str
+
+
+def review_queue_for(user) -> list[QueueItem]:
+    """Submitted records of every registered kind in the user's review scope, oldest first.
+
+    One query per registered kind (unit and requirement joined), whatever the number of records.
+    """
+    condition = access.unit_filter(user, mode="review")
+    items = []
+    for entry in registry.registered_kinds():
+        qs = entry.queryset().filter(status=ReviewStatus.SUBMITTED)
+        if condition is not None:
+            qs = qs.filter(condition)
+        qs = qs.select_related("unit", "requirement__directive").order_by("submitted_at", "pk")
+        label = RequirementKind(entry.kind).label if entry.kind in RequirementKind.values else entry.kind
+        for obj in qs:
+            requirement = obj.requirement
+            items.append(
+                QueueItem(
+                    kind=entry.kind,
+                    kind_label=str(label),
+                    pk=obj.pk,
+                    title=str(getattr(obj, entry.title_field, "")),
+                    unit=obj.unit,
+                    requirement_label=f"{requirement.ordinal}. {requirement.label}",
+                    directive_label=str(requirement.directive.number or requirement.directive.subject[:40]),
+                    submitted_at=obj.submitted_at,
+                    url=entry.detail_url_for(obj.pk),
+                )
+            )
+    far = timezone.now() + datetime.timedelta(days=3650)
+    return sorted(items, key=lambda i: (i.submitted_at or far, i.kind, i.pk))
+
+
+def districts_of(result: compliance.Compliance) -> list[tuple[int, str]]:
+    return result.districts()
+
+
+def readable_unit_ids(user) -> set[int] | None:
+    """None: every unit (staff, leaders); else the ids the user may read."""
+    if access.scope_for(user).reads_all:
+        return None
+    return set(access.readable_units(user).values_list("pk", flat=True))
+
+
+def unit_filter_q(user) -> Q | None:
+    return access.unit_filter(user, field="")

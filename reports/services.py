@@ -1,0 +1,334 @@
+"""Writes of the reports app: requesting, building, failing and re-running reports; reminders."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from campaign_portal.core.audit import audit_record
+from campaign_portal.core.formatting import format_date
+from campaign_portal.core.models import Unit
+from campaign_portal.core.notifications import notify_unit
+from campaign_portal.core.text import fold
+from directives.models import Campaign, Directive, DirectiveStatus, Requirement
+
+from . import compliance, documents, snapshot
+from .models import ReminderKind, ReminderLog, Report, ReportFormat, ReportKind, ReportStatus
+from .selectors import can_request_report, province_root
+
+logger = logging.getLogger(__name__)
+
+# A build that runs longer than this is stopped by Celery (soft limit) and marked failed.
+REPORT_SOFT_TIME_LIMIT = getattr(settings, "REPORTS_SOFT_TIME_LIMIT", 600)
+REPORT_TIME_LIMIT = REPORT_SOFT_TIME_LIMIT + 60
+# A row still "running" this long after it started was lost (worker killed): fail_stuck_reports fails it.
+STUCK_AFTER = datetime.timedelta(seconds=REPORT_TIME_LIMIT + 120)
+
+
+class ReportError(Exception):
+    """A problem the user must fix (no permission, nothing to report on): never retried."""
+
+
+def _enqueue(report_id: int) -> None:
+    from .tasks import build_report
+
+    transaction.on_commit(lambda: build_report.delay(report_id))
+
+
+def _validate_parameters(kind: str, parameters: dict) -> None:
+    if kind not in ReportKind.values:
+        raise ValidationError(_("Loại báo cáo không hợp lệ."))
+    campaign, directive = snapshot.resolve_source(parameters)
+    if campaign is None and directive is None:
+        raise ValidationError(_("Cần chọn một phong trào hoặc một văn bản chỉ đạo."))
+    if directive is not None and directive.status != DirectiveStatus.PUBLISHED:
+        raise ValidationError(_("Văn bản chưa ban hành."))
+
+
+def report_request(
+    *,
+    user,
+    kind: str,
+    fmt: str,
+    scope_unit: Unit,
+    parameters: dict,
+    cutoff: datetime.date | None = None,
+    document_number: str = "",
+) -> Report:
+    """Record a request and enqueue its build after commit; the requester must be allowed the scope."""
+    if not can_request_report(user, kind=kind, scope_unit=scope_unit):
+        raise PermissionDenied
+    if fmt not in ReportFormat.values:
+        raise ValidationError(_("Định dạng không hợp lệ."))
+    _validate_parameters(kind, parameters)
+    cutoff = cutoff or timezone.localdate()
+    if cutoff > timezone.localdate():
+        raise ValidationError(_("Ngày chốt số liệu không được sau hôm nay."))
+    with transaction.atomic():
+        report = Report(
+            kind=kind,
+            format=fmt,
+            parameters=parameters,
+            requested_by=user,
+            scope_unit=scope_unit,
+            cutoff=cutoff,
+            document_number=document_number.strip(),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        report.title = _report_title(report)
+        report.full_clean()
+        report.save()
+        audit_record(
+            actor=user,
+            action="reports.report.requested",
+            obj=report,
+            unit=scope_unit,
+            changes={"kind": [None, kind], "format": [None, fmt]},
+        )
+        _enqueue(report.pk)
+    return report
+
+
+def _report_title(report: Report) -> str:
+    campaign, directive = snapshot.resolve_source(report.parameters)
+    about = str(directive) if directive else (campaign.name if campaign else "")
+    if report.kind == ReportKind.UNIT_REPORT:
+        about = f"{report.scope_unit.name} · {about}"
+    return f"{ReportKind(report.kind).label} · {about} · {format_date(report.cutoff)}"[:300]
+
+
+def report_rerun(*, user, report: Report) -> Report:
+    """A failed report goes back to the queue; it is rebuilt from its stored snapshot when it has one."""
+    if report.status != ReportStatus.FAILED:
+        raise ValidationError(_("Chỉ chạy lại được báo cáo bị lỗi."))
+    if not can_request_report(user, kind=report.kind, scope_unit=report.scope_unit):
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+            status=ReportStatus.QUEUED, progress=0, error="", finished_at=None
+        )
+        if updated:
+            audit_record(actor=user, action="reports.report.rerun", obj=report, unit=report.scope_unit)
+            _enqueue(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def _claim(report_id: int) -> bool:
+    """queued/failed → running with one conditional UPDATE: a duplicate delivery finds nothing to claim."""
+    return bool(
+        Report.objects.filter(pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]).update(
+            status=ReportStatus.RUNNING,
+            started_at=timezone.now(),
+            finished_at=None,
+            progress=5,
+            error="",
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def _progress(report_id: int, percent: int) -> None:
+    Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=percent)
+
+
+def report_fail(*, report_id: int, reason: str) -> None:
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.SUCCEEDED).update(
+        status=ReportStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+
+
+def report_release(*, report_id: int) -> None:
+    """Give a claimed row back to the queue before a retry (transient error)."""
+    Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(status=ReportStatus.QUEUED, progress=0)
+
+
+def _filename(report: Report) -> str:
+    stem = slugify(fold(f"{ReportKind(report.kind).label} {report.scope_unit.code}"))[:80] or "bao-cao"
+    return f"{stem}-{report.cutoff:%Y-%m-%d}-{report.pk}.{report.format}"
+
+
+def report_build(*, report_id: int) -> bool:
+    """Build one report: claim it, re-check permission, freeze the snapshot once, render, replace the file.
+
+    Returns False when there was nothing to do (already running, finished or gone).
+    """
+    if not _claim(report_id):
+        return False
+    report = Report.objects.select_related("requested_by", "scope_unit").get(pk=report_id)
+    if report.requested_by is not None and not can_request_report(
+        report.requested_by, kind=report.kind, scope_unit=report.scope_unit
+    ):
+        with translation.override(report.language):
+            report_fail(report_id=report_id, reason=_("Người yêu cầu không còn quyền lập báo cáo cho phạm vi này."))
+        return False
+    with translation.override(report.language):
+        if report.snapshot is None:
+            data = snapshot.build(
+                kind=report.kind, parameters=report.parameters, scope_unit=report.scope_unit, cutoff=report.cutoff
+            )
+            report.snapshot = data
+            report.snapshot_sha256 = snapshot.snapshot_sha256(data)
+            Report.objects.filter(pk=report_id).update(
+                snapshot=data, snapshot_sha256=report.snapshot_sha256, progress=40
+            )
+        else:
+            _progress(report_id, 40)
+        content = documents.render(
+            report.kind,
+            report.snapshot,
+            report.format,
+            sha=report.snapshot_sha256,
+            number=report.document_number,
+            parameters=report.parameters,
+        )
+    _progress(report_id, 90)
+    _store_file(report, content)
+    return True
+
+
+def _store_file(report: Report, content: bytes) -> None:
+    """Save the new file, then delete the old one: a re-run replaces, never adds."""
+    old_name = report.file.name if report.file else ""
+    report.file.save(_filename(report), ContentFile(content), save=False)
+    Report.objects.filter(pk=report.pk).update(
+        file=report.file.name,
+        filename=_filename(report),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=ReportStatus.SUCCEEDED,
+        progress=100,
+        finished_at=timezone.now(),
+        error="",
+    )
+    if old_name and old_name != report.file.name:
+        report.file.storage.delete(old_name)
+
+
+def fail_stuck_reports(*, now: datetime.datetime | None = None) -> int:
+    """Rows still "running" past the time limit were lost with their worker: mark them failed."""
+    now = now or timezone.now()
+    return Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - STUCK_AFTER).update(
+        status=ReportStatus.FAILED,
+        finished_at=now,
+        error=_("Quá thời gian cho phép (%(minutes)s phút): tiến trình lập báo cáo đã dừng. Hãy chạy lại.")
+        % {"minutes": int(STUCK_AFTER.total_seconds() // 60)},
+    )
+
+
+# --- schedules ---------------------------------------------------------------------------------
+
+
+def current_campaign(today: datetime.date) -> Campaign | None:
+    campaigns = Campaign.objects.filter(directives__status=DirectiveStatus.PUBLISHED).distinct().order_by("-starts_on")
+    running = [c for c in campaigns if c.starts_on <= today <= c.ends_on]
+    return running[0] if running else campaigns.first()
+
+
+def weekly_report_create(*, today: datetime.date | None = None) -> Report | None:
+    """The Monday province report, stored for leaders; once per cut-off date (safe to run twice)."""
+    today = today or timezone.localdate()
+    campaign = current_campaign(today)
+    root = province_root()
+    if campaign is None or root is None:
+        return None
+    existing = Report.objects.filter(
+        scheduled=True, kind=ReportKind.PROVINCE_COMPLIANCE, cutoff=today, parameters__campaign=campaign.pk
+    ).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        report = Report(
+            kind=ReportKind.PROVINCE_COMPLIANCE,
+            format=ReportFormat.PDF,
+            parameters={"campaign": campaign.pk},
+            scope_unit=root,
+            cutoff=today,
+            scheduled=True,
+            language=settings.LANGUAGE_CODE,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            report.title = _report_title(report)
+        report.save()
+        _enqueue(report.pk)
+    return report
+
+
+OVERDUE_LOOKBACK = datetime.timedelta(days=60)
+
+
+def _reminder_kind(cell, today: datetime.date) -> str | None:
+    deadline = cell.requirement.deadline
+    if cell.state == compliance.State.OVERDUE:
+        return ReminderKind.OVERDUE
+    if cell.state in compliance.OWING_STATES:
+        return {7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}.get((deadline - today).days)
+    return None
+
+
+def _owed_url() -> str:
+    try:
+        return reverse("pledges:owed")
+    except NoReverseMatch:
+        return ""
+
+
+def _reminder_message(cell, kind: str, directive_labels: dict) -> str:
+    values = {
+        "task": cell.requirement.short_label,
+        "directive": directive_labels.get(cell.requirement.directive_id, ""),
+        "deadline": format_date(cell.requirement.deadline),
+    }
+    if kind == ReminderKind.OVERDUE:
+        return _("Quá hạn: %(task)s (%(directive)s), hạn %(deadline)s. Đề nghị đơn vị khẩn trương thực hiện.") % values
+    days = 7 if kind == ReminderKind.DAYS_7 else 1
+    return _("Nhắc hạn: %(task)s (%(directive)s), hạn %(deadline)s, còn %(days)s ngày.") % {**values, "days": days}
+
+
+def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind the units that still owe, 7 days and 1 day before a deadline and once when overdue.
+
+    Each (requirement, unit, kind) is claimed in ReminderLog (unique) before the notification is
+    written, in one transaction: a second run, a beat restart or a duplicate task sends nothing.
+    """
+    today = today or timezone.localdate()
+    soon = [today + datetime.timedelta(days=7), today + datetime.timedelta(days=1)]
+    requirements = list(
+        Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
+        .filter(Q(deadline__in=soon) | Q(deadline__lt=today, deadline__gte=today - OVERDUE_LOOKBACK))
+        .select_related("directive")
+    )
+    if not requirements:
+        return 0
+    result = compliance.compute(requirements=requirements, as_of=today)
+    labels = {
+        d.pk: str(d.number or d.subject[:40])
+        for d in Directive.objects.filter(pk__in={r.directive_id for r in requirements})
+    }
+    units = Unit.objects.in_bulk({c.unit_id for c in result.cells.values()})
+    url = _owed_url()
+    sent = 0
+    for cell in sorted(result.cells.values(), key=lambda c: (c.requirement.id, c.unit_id)):
+        kind = _reminder_kind(cell, today)
+        if kind is None:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(requirement_id=cell.requirement.id, unit_id=cell.unit_id, kind=kind)
+                with translation.override(settings.LANGUAGE_CODE):
+                    notify_unit(unit=units[cell.unit_id], message=_reminder_message(cell, kind, labels), url=url)
+        except IntegrityError:
+            continue  # already sent
+        sent += 1
+    return sent

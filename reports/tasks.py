@@ -1,0 +1,59 @@
+"""Background jobs of reports: ids in, a service call inside (see services.py)."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the database or the file system hiccuped. Anything else is a real failure.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+MAX_RETRIES = 3
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=services.REPORT_SOFT_TIME_LIMIT,
+    time_limit=services.REPORT_TIME_LIMIT,
+)
+def build_report(self, report_id: int) -> bool:
+    """Build one report; safe to deliver twice (the row is claimed with a conditional UPDATE)."""
+    try:
+        return services.report_build(report_id=report_id)
+    except SoftTimeLimitExceeded:
+        services.report_fail(report_id=report_id, reason=_("Quá thời gian cho phép khi lập báo cáo."))
+        return False
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            services.report_fail(report_id=report_id, reason=_("Lỗi tạm thời lặp lại: %(error)s") % {"error": exc})
+            return False
+        services.report_release(report_id=report_id)
+        raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from exc
+    except Exception as exc:
+        logger.exception("report %s failed", report_id)
+        services.report_fail(report_id=report_id, reason=f"{type(exc).__name__}: {exc}")
+        return False
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def fail_stuck_reports() -> int:
+    return services.fail_stuck_reports()
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def weekly_province_report() -> int | None:
+    report = services.weekly_report_create()
+    return report.pk if report else None
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def send_deadline_reminders() -> int:
+    return services.deadline_reminders_send()

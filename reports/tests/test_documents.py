@@ -1,0 +1,153 @@
+import datetime
+import io
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from docx import Document as WordDocument
+from openpyxl import load_workbook
+
+from campaign_portal.core.models import ReviewStatus
+from reports import services, snapshot
+from reports.models import Report, ReportFormat, ReportKind, ReportStatus
+
+from .conftest import file_work
+
+CUTOFF = datetime.date(2019, 10, 1)
+
+
+def request(user, province, directive, fmt, kind=ReportKind.PROVINCE_COMPLIANCE, scope=None, capture=None, **kw):
+    with capture(execute=True):
+        report = services.report_request(
+            user=user,
+            kind=kind,
+            fmt=fmt,
+            scope_unit=scope or province.province,
+            parameters={"directive": directive.pk},
+            cutoff=CUTOFF,
+            **kw,
+        )
+    report.refresh_from_db()
+    return report
+
+
+@pytest.fixture
+def filed(province, letter):
+    directive, requirement = letter
+    file_work(requirement, province.krong_pac, name="Cầu Ea Kly mới")
+    file_work(requirement, province.bmt, status=ReviewStatus.RETURNED)
+    return directive, requirement
+
+
+def pdftotext(data: bytes) -> str:
+    """The PDF's text, NFC, with runs of white space (line breaks inside table cells) made one space."""
+    result = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return " ".join(unicodedata.normalize("NFC", result.stdout.decode("utf-8")).split())
+
+
+def read(report) -> bytes:
+    with report.file.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_province_pdf_layout_fonts_and_text(province, leader, filed, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    report = request(leader, province, directive, ReportFormat.PDF, capture=django_capture_on_commit_callbacks)
+    assert report.status == ReportStatus.SUCCEEDED, report.error
+    data = read(report)
+    assert data.startswith(b"%PDF-")
+    text = pdftotext(data)
+    for expected in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH ĐẮK LẮK",
+        "/BC-UBND",
+        "Đắk Lắk, ngày 01 tháng 10 năm 2019",
+        "BÁO CÁO",
+        "I. TÌNH HÌNH CHUNG",
+        "Nơi nhận:",
+        "Huyện Krông Pắc",
+        "Thành phố Buôn Ma Thuột",
+        "Phụ lục I",
+        "PHÓ CHỦ TỊCH",
+        report.snapshot_sha256[:16],
+        "Cầu Ea Kly mới",
+    ]:
+        assert expected in text, expected
+    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    families = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()}
+    assert families and all(f.startswith("Liberation-Serif") for f in families), fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip()), fonts  # embedded
+
+
+def test_snapshot_frozen_and_reproducible(province, leader, filed, django_capture_on_commit_callbacks):
+    directive, requirement = filed
+    report = request(leader, province, directive, ReportFormat.XLSX, capture=django_capture_on_commit_callbacks)
+    assert report.snapshot_sha256 == snapshot.snapshot_sha256(report.snapshot)
+    # Later filings do not change the stored snapshot; a rebuild gives the same figures.
+    file_work(requirement, province.bmt)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED)
+    first = report.sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_rerun(user=leader, report=Report.objects.get(pk=report.pk))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
+    assert snapshot.snapshot_sha256(report.snapshot) == report.snapshot_sha256
+    workbook = load_workbook(io.BytesIO(read(report)))
+    summary = workbook.worksheets[0]
+    assert any(report.snapshot_sha256 in str(c.value) for c in summary["A"])
+    assert first  # the file hash may differ (zip timestamps); the figures do not
+    sheet = workbook["Kết quả theo nhiệm vụ"]
+    assert sheet.freeze_panes == "C2"
+    assert sheet["D2"].value == 2 and sheet["E2"].value == 1  # 2 districts apply, 1 accepted
+    assert sheet["C2"].value == datetime.datetime(2019, 9, 15)
+    assert sheet["C2"].number_format == "dd/mm/yyyy"
+    assert sheet["H2"].value == 0.5 and sheet["H2"].number_format == "0.0%"
+    matrix = workbook["Ma trận thực hiện"]
+    names = [matrix.cell(row=r, column=2).value for r in range(2, matrix.max_row + 1)]
+    assert names == ["Thành phố Buôn Ma Thuột", "Huyện Krông Pắc"]
+
+
+def test_docx_opens_with_the_layout(province, leader, filed, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    report = request(
+        leader, province, directive, ReportFormat.DOCX, capture=django_capture_on_commit_callbacks, document_number="5"
+    )
+    word = WordDocument(io.BytesIO(read(report)))
+    header = word.tables[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    assert header.cell(1, 0).text == "Số: 05/BC-UBND"
+    assert header.cell(1, 1).text == "Đắk Lắk, ngày 01 tháng 10 năm 2019"
+    body = "\n".join(p.text for p in word.paragraphs)
+    assert "BÁO CÁO" in body and "I. TÌNH HÌNH CHUNG" in body
+    all_cells = " ".join(c.text for t in word.tables for row in t.rows for c in row.cells)
+    assert "Huyện Krông Pắc" in all_cells and "Nơi nhận:" in all_cells
+    assert len(word.sections) == 2  # the landscape appendix
+
+
+def test_unit_and_key_works_reports(province, officer_kp, leader, filed, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    unit = request(
+        officer_kp,
+        province,
+        directive,
+        ReportFormat.PDF,
+        kind=ReportKind.UNIT_REPORT,
+        scope=province.krong_pac,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert unit.status == ReportStatus.SUCCEEDED, unit.error
+    text = pdftotext(read(unit))
+    assert "HUYỆN KRÔNG PẮC" in text and "Cầu Ea Kly mới" in text
+    works = request(
+        leader,
+        province,
+        directive,
+        ReportFormat.XLSX,
+        kind=ReportKind.KEY_WORKS,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert works.status == ReportStatus.SUCCEEDED, works.error

@@ -1,0 +1,243 @@
+"""Pages of the reports app: leaders' dashboard, compliance matrix, review queue, reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaign_portal.core import access
+from campaign_portal.core.models import UnitKind
+from campaign_portal.core.uploads import serve_private_file
+from directives import registry
+
+from . import charts, compliance, selectors, services
+from .compliance import STATE_ORDER
+from .forms import ReportRequestForm
+from .models import ReportKind, ReportStatus
+
+OVERDUE_SHOWN = 25
+
+
+def _require_reader(user):
+    """The dashboard and the matrix are for those who read the whole province (leaders, staff)."""
+    if not access.scope_for(user).reads_all:
+        raise PermissionDenied
+
+
+def _source(request, choices=None):
+    return selectors.resolve_source(
+        campaign_id=request.GET.get("campaign"), directive_id=request.GET.get("directive"), choices=choices
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    _require_reader(request.user)
+    choices = selectors.source_choices()
+    source = _source(request, choices)
+    context = {"source": source, "choices": choices}
+    if source:
+        today = timezone.localdate()
+        result = selectors.compliance_for_source(source, as_of=today)
+        total = result.total()
+        by_requirement = result.by_requirement()
+        by_district = result.by_district()
+        overdue = result.overdue()
+        context.update(
+            result=result,
+            total=total,
+            today=today,
+            by_kind=result.by_kind(),
+            by_district=by_district,
+            plans=selectors.plans_accepted(result),
+            key_works=selectors.key_work_figures(
+                request.user, requirement_ids=[r.id for r in result.requirements], today=today
+            ),
+            milestones=selectors.milestones_for(source, today=today),
+            overdue=[(result.unit(c.unit_id), c) for c in overdue[:OVERDUE_SHOWN]],
+            overdue_count=len(overdue),
+            requirement_chart=charts.state_bars(by_requirement, title=_("Tình trạng theo nhiệm vụ")),
+            district_chart=charts.percent_bars(
+                [(t.label, t.compliant_percent) for t in by_district],
+                title=_("Tỉ lệ đơn vị hoàn thành theo địa bàn (gồm các xã)"),
+            )
+            if by_district
+            else "",
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+def _cell_link(cell, unit_url):
+    filing = cell.link_filing
+    if filing is not None:
+        entry = registry.get_kind(filing.kind)
+        if entry is not None:
+            return entry.detail_url_for(filing.pk)
+    return unit_url if cell.applies else ""
+
+
+@login_required
+@require_GET
+def matrix(request):
+    _require_reader(request.user)
+    choices = selectors.source_choices()
+    source = _source(request, choices)
+    context = {"source": source, "choices": choices, "kinds": UnitKind.choices, "states": STATE_ORDER}
+    if source:
+        result = selectors.compliance_for_source(source)
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in UnitKind.values else ""
+        try:
+            district = int(request.GET.get("district") or 0)
+        except ValueError:
+            district = 0
+        units = result.filter_units(kind=kind, district_id=district)
+        base = f"?{source.querystring}" if source.querystring else ""
+        rows = []
+        for unit, cells in result.rows(units):
+            unit_url = f"{_unit_url(unit.id)}{base}"
+            rows.append(
+                (unit, unit_url, [(c, _cell_link(c, unit_url)) for c in cells], result.unit_is_compliant(unit.id))
+            )
+        context.update(
+            result=result,
+            rows=rows,
+            kind=kind,
+            district=district,
+            districts=result.districts(),
+            unit_kinds=[(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
+        )
+    return render(request, "reports/matrix.html", context)
+
+
+def _unit_url(unit_id: int) -> str:
+    return reverse("reports:unit", kwargs={"pk": unit_id})
+
+
+@login_required
+@require_GET
+def unit_detail(request, pk):
+    """One unit against the campaign or directive: each requirement, its state and the filings."""
+    unit = access.get_object_for_user(access.readable_units(request.user), pk, user=request.user)
+    choices = selectors.source_choices()
+    source = _source(request, choices)
+    context = {"unit": unit, "source": source, "choices": choices}
+    if source:
+        result = compliance.compute(directive=source.directive, campaign=source.campaign, unit_ids=[unit.pk])
+        rows = []
+        for cell in result.row(unit.pk):
+            links = []
+            for filing in cell.filings:
+                entry = registry.get_kind(filing.kind)
+                visible = filing.status != "draft" or access.can_write_unit(request.user, unit)
+                links.append((filing, entry.detail_url_for(filing.pk) if entry and visible else ""))
+            rows.append((cell, links))
+        context.update(result=result, rows=rows, compliant=result.unit_is_compliant(unit.pk))
+    return render(request, "reports/unit_detail.html", context)
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    scope = access.scope_for(request.user)
+    if scope.role is None:
+        raise PermissionDenied
+    items = selectors.review_queue_for(request.user)
+    return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    """History of the reports the user may read, and the form to request a new one."""
+    scope = access.scope_for(request.user)
+    if scope.role is None:
+        raise PermissionDenied
+    choices = selectors.source_choices()
+    form = ReportRequestForm(request.POST or None, user=request.user, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        report = _request_report(request.user, form)
+        if report is not None:
+            messages.success(request, _("Đã ghi nhận yêu cầu; báo cáo đang được lập."))
+            return redirect("reports:detail", pk=report.pk)
+    page = Paginator(selectors.report_list_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/report_list.html",
+        {"form": form, "page": page, "has_sources": bool(choices["campaigns"] or choices["directives"])},
+    )
+
+
+def _request_report(user, form):
+    """Call the service with the form's data; its refusals become form errors (None returned)."""
+    data = form.cleaned_data
+    scope_unit = data["unit"] if data["kind"] == ReportKind.UNIT_REPORT else selectors.province_root()
+    parameters = dict(data["parameters"])
+    if data["remarks"]:
+        parameters["remarks"] = data["remarks"]
+    try:
+        return services.report_request(
+            user=user,
+            kind=data["kind"],
+            fmt=data["format"],
+            scope_unit=scope_unit,
+            parameters=parameters,
+            cutoff=data["cutoff"],
+            document_number=data["document_number"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    return None
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    can_rerun = report.status == ReportStatus.FAILED and selectors.can_request_report(
+        request.user, kind=report.kind, scope_unit=report.scope_unit
+    )
+    return render(request, "reports/report_detail.html", {"report": report, "can_rerun": can_rerun})
+
+
+@login_required
+@require_GET
+def report_status(request, pk):
+    """The status block, polled by HTMX every 2 s until the report is done."""
+    report = selectors.get_report_for_user(request.user, pk)
+    can_rerun = report.status == ReportStatus.FAILED and selectors.can_request_report(
+        request.user, kind=report.kind, scope_unit=report.scope_unit
+    )
+    return render(request, "reports/_report_status.html", {"report": report, "can_rerun": can_rerun})
+
+
+@login_required
+@require_POST
+def report_rerun(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    try:
+        services.report_rerun(user=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã đưa báo cáo vào hàng đợi để lập lại."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_download(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    if report.status != ReportStatus.SUCCEEDED or not report.file:
+        raise Http404
+    return serve_private_file(report.file, filename=report.filename or f"bao-cao-{report.pk}.{report.format}")
