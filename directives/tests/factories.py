@@ -44,6 +44,7 @@ class DirectiveFactory(factory.django.DjangoModelFactory):
 class RequirementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Requirement
+        skip_postgeneration_save = True
 
     directive = factory.SubFactory(DirectiveFactory)
     ordinal = "1"
@@ -53,3 +54,8 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     applies_to = factory.LazyFunction(lambda: [UnitKind.DISTRICT])
     quota_min = 1
     quota_max = 2
+
+    @factory.post_generation
+    def target_units(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.target_units.set(extracted)
