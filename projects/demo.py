@@ -30,7 +30,7 @@ WORKS = [
             "kind": WorkKind.GROUNDBREAKING,
             "sector": Sector.TRANSPORT,
             "commune_code": "DLK-KPA-EKL",
-            "address": "Thôn 3, xã Ea Kly",
+            "address": "Thôn 3",
             "investor": "Ban Quản lý dự án đầu tư xây dựng huyện Krông Pắc",
             "total_investment": 45_000_000_000,
             "description": "Làm mới 6,2 km đường bê tông nhựa nối trung tâm hai xã.",
@@ -51,7 +51,7 @@ WORKS = [
             "kind": WorkKind.INAUGURATION,
             "sector": Sector.EDUCATION,
             "commune_code": "DLK-KPA-EKL",
-            "address": "Xã Ea Kly",
+            "address": "Thôn 5",
             "investor": "UBND huyện Krông Pắc",
             "total_investment": 12_500_000_000,
             "description": "Xây mới khối phòng học, nhà vệ sinh và sân trường.",
@@ -81,6 +81,7 @@ WORKS = [
             {"source": "district", "amount": 8_000_000_000},
         ],
         "progress": (datetime.date(2020, 2, 20), 90, 21_000_000_000, "Đang trồng cây xanh, lắp đèn chiếu sáng."),
+        "held_on": datetime.date(2020, 3, 9),
     },
 ]
 
@@ -151,5 +152,10 @@ def _seed_work(spec, *, requirement, users) -> bool:
             capital_disbursed=disbursed,
             note=note,
             photos=[bytes_upload("hien-truong.jpg", demo_photo())],
+        )
+    if spec.get("held_on"):
+        work.refresh_from_db()
+        services.key_work_set_status(
+            user=officer, work=work, work_status=WorkStatus.CEREMONY_HELD, actual_date=spec["held_on"]
         )
     return True

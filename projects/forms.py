@@ -64,8 +64,17 @@ class KeyWorkForm(NFCFormMixin, forms.ModelForm):
 
 
 class FundingSourceForm(forms.Form):
-    source = forms.ChoiceField(label=_("Nguồn vốn"), choices=[("", "—"), *FundingSourceKind.choices], required=False)
+    source = forms.ChoiceField(
+        label=_("Nguồn vốn"),
+        choices=[("", "—"), *FundingSourceKind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     amount = VNDField(label=_("Số tiền (đồng)"), max_value=MONEY_MAX, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs.update({"class": "form-control text-end", "placeholder": "0"})
 
     def clean(self):
         cleaned = super().clean()
@@ -163,7 +172,7 @@ class WorkStatusForm(NFCFormMixin, forms.Form):
 
 class TableFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
-    unit = forms.TypedChoiceField(label=_("Huyện, thị xã, thành phố"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("Địa phương"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("Hình thức"), required=False, choices=[("", _("Tất cả")), *WorkKind.choices])
     work_status = forms.ChoiceField(
         label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *WorkStatus.choices]
@@ -171,7 +180,22 @@ class TableFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Duyệt"), required=False, choices=[("", _("Tất cả")), *ReviewStatus.choices])
     milestone = forms.TypedChoiceField(label=_("Mốc kỷ niệm"), required=False, coerce=int, empty_value=None)
     risk = forms.ChoiceField(label=_("Cảnh báo"), required=False, choices=[("", _("Tất cả")), *Risk.choices])
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A CharField (not a ChoiceField): column headers also send the reversed keys ("-planned").
+    sort = forms.CharField(
+        label=_("Sắp xếp"),
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("planned", _("Ngày dự kiến (sớm trước)")),
+                ("risk", _("Cảnh báo (khẩn trước)")),
+                ("-progress", _("Tiến độ (cao trước)")),
+                ("progress", _("Tiến độ (thấp trước)")),
+                ("-investment", _("Tổng mức đầu tư (lớn trước)")),
+                ("unit", _("Đơn vị")),
+                ("name", _("Tên công trình")),
+            ]
+        ),
+    )
 
     def __init__(self, *args, units=(), milestones=(), **kwargs):
         super().__init__(*args, **kwargs)

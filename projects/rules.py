@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from .models import MONEY_MAX, Risk, WorkStatus
@@ -102,3 +102,16 @@ def check_progress(*, progress, previous, note: str, reported_on, registered_on,
     elif reported_on and today and reported_on > today:
         errors["reported_on"] = _("Ngày báo cáo không thể ở tương lai.")
     return errors
+
+
+# Most urgent first when a list is sorted by risk.
+RISK_ORDER = [Risk.LATE, Risk.AT_RISK, Risk.ON_TRACK, Risk.DONE, Risk.CANCELLED]
+
+
+def risk_rank_expression() -> Case:
+    """Sort key over an annotated `risk`: late, at risk, on track, done, cancelled."""
+    return Case(
+        *(When(risk=Value(risk), then=Value(rank)) for rank, risk in enumerate(RISK_ORDER)),
+        default=Value(len(RISK_ORDER)),
+        output_field=IntegerField(),
+    )

@@ -14,7 +14,7 @@ from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, Un
 from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
 
 from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk
-from .rules import key_work_risk, risk_expression
+from .rules import key_work_risk, risk_expression, risk_rank_expression
 
 __all__ = [
     "key_work_risk",
@@ -39,8 +39,8 @@ SORTS = {
     "-investment": ("-total_investment", "id"),
     "progress": ("latest_progress", "id"),
     "-progress": ("-latest_progress", "id"),
-    "risk": ("risk", "planned_date", "id"),
-    "-risk": ("-risk", "planned_date", "id"),
+    "risk": ("risk_rank", "planned_date", "id"),
+    "-risk": ("-risk_rank", "planned_date", "id"),
 }
 DEFAULT_SORT = "planned"
 
@@ -49,7 +49,7 @@ def key_works_visible_to(user, *, today: datetime.date | None = None):
     """Works the user may read (drafts only for their own unit), with `risk` annotated."""
     today = today or timezone.localdate()
     qs = KeyWork.objects.select_related("unit", "commune", "milestone", "requirement__directive")
-    return access.scope_submissions(qs, user).annotate(risk=risk_expression(today))
+    return access.scope_submissions(qs, user).annotate(risk=risk_expression(today), risk_rank=risk_rank_expression())
 
 
 def _can_write(user, work) -> bool:

@@ -1,0 +1,60 @@
+import datetime
+
+from campaign_portal.core.models import ReviewStatus
+from projects import selectors
+from projects.models import Risk, WorkStatus
+from projects.tests.factories import KeyWorkFactory
+
+TODAY = datetime.date(2020, 11, 1)
+
+
+def make_mix(requirement, province):
+    common = {"requirement": requirement, "status": ReviewStatus.SUBMITTED}
+    return {
+        "late": KeyWorkFactory(**common, planned_date=datetime.date(2020, 10, 20), latest_progress=90),
+        "at_risk": KeyWorkFactory(
+            **common, planned_date=datetime.date(2020, 11, 23), latest_progress=40, unit=province.bmt
+        ),
+        "on_track": KeyWorkFactory(**common, planned_date=datetime.date(2021, 3, 10), latest_progress=10),
+        "done": KeyWorkFactory(
+            **common, work_status=WorkStatus.CEREMONY_HELD, actual_date=datetime.date(2020, 10, 1), total_investment=1
+        ),
+        "draft": KeyWorkFactory(requirement=requirement, status=ReviewStatus.DRAFT),
+    }
+
+
+def test_sort_by_risk_puts_the_urgent_first(staff, requirement, province):
+    make_mix(requirement, province)
+    rows = selectors.key_work_table(staff, selectors.TableFilters(sort="risk"), today=TODAY)
+    assert [row.risk for row in rows] == [Risk.LATE, Risk.AT_RISK, Risk.ON_TRACK, Risk.DONE]
+
+
+def test_filters(staff, requirement, province):
+    works = make_mix(requirement, province)
+    table = selectors.key_work_table
+    assert [w.pk for w in table(staff, selectors.TableFilters(risk=Risk.AT_RISK), today=TODAY)] == [works["at_risk"].pk]
+    assert [w.pk for w in table(staff, selectors.TableFilters(unit=province.bmt.pk), today=TODAY)] == [
+        works["at_risk"].pk
+    ]
+    assert not table(staff, selectors.TableFilters(unit=999999), today=TODAY).exists()
+    assert (
+        table(staff, selectors.TableFilters(q="duong giao thong"), today=TODAY).count() == 0
+    )  # search_text set by services
+
+
+def test_summary_for_dashboard(leader, officer_kp, requirement, province):
+    make_mix(requirement, province)
+    summary = selectors.key_work_summary(user=leader, today=TODAY)
+    assert summary["total"] == 4  # the draft is not visible outside its unit
+    assert (summary["late"], summary["at_risk"], summary["on_track"], summary["done"]) == (1, 1, 1, 1)
+    assert summary["investment"] == 3 * 12_500_000_000 + 1
+    own = selectors.key_work_summary(user=officer_kp, today=TODAY)
+    assert own["total"] == 4  # three submitted Krông Pắc works and its own draft
+
+
+def test_requirements_owed_with_quota_use(officer_kp, officer_dept, requirement, province):
+    KeyWorkFactory(requirement=requirement)
+    KeyWorkFactory(requirement=requirement, status=ReviewStatus.WITHDRAWN)
+    (owed,) = selectors.key_work_requirements_for(officer_kp)
+    assert owed.pk == requirement.pk and owed.used == 1
+    assert selectors.key_work_requirements_for(officer_dept) == []
