@@ -80,8 +80,35 @@ def build_world(province, staff, leader, officer_kp, officer_bmt) -> World:
         for i, (kind, ordinal, applies, quota) in enumerate(kinds)
     }
     world = World(province, staff, leader, officer_kp, officer_bmt, directive, draft, requirements)
+    _directive_extras(world)
     _file_records(world)
+    _report(world)
     return world
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _directive_extras(world):
+    from django.core.files.base import ContentFile
+
+    from directives.models import Campaign, DirectiveAttachment, Milestone
+
+    campaign = Campaign.objects.create(
+        name="Thi đua chào mừng Đại hội Đảng các cấp",
+        organiser=world.province.province,
+        starts_on=datetime.date(2019, 8, 1),
+        ends_on=datetime.date(2020, 12, 31),
+    )
+    world.objects["campaign"] = campaign
+    world.objects["milestone"] = Milestone.objects.create(
+        campaign=campaign, name="80 năm Đảng bộ tỉnh", date=datetime.date(2020, 11, 23)
+    )
+    attachment = DirectiveAttachment(
+        directive=world.directive, filename="7019.pdf", kind="pdf", size=len(PDF), uploaded_by=world.staff
+    )
+    attachment.file.save("7019.pdf", ContentFile(PDF), save=True)
+    world.objects["directive_attachment"] = attachment
 
 
 def _file_records(world):
@@ -109,6 +136,28 @@ def _file_records(world):
         world.objects["difficult_field"] = pf.DifficultFieldFactory(
             requirement=reqs[RequirementKind.DIFFICULT_FIELD], **submitted
         )
+        world.objects["draft_plan"] = pf.EmulationPlanFactory(
+            requirement=reqs[RequirementKind.EMULATION_PLAN],
+            unit=kp,
+            status=ReviewStatus.DRAFT,
+            created_by=world.officer_kp,
+        )
+        from django.core.files.base import ContentFile
+
+        from pledges.models import Attachment
+
+        attachment = Attachment(
+            dissemination=world.objects["dissemination"],
+            filename="bien-ban.pdf",
+            kind="pdf",
+            size=len(PDF),
+            uploaded_by=world.officer_kp,
+        )
+        attachment.file.save("bien-ban.pdf", ContentFile(PDF), save=True)
+        world.objects["pledges_attachment"] = attachment
+        progress = pf.TargetProgressFactory(target=world.objects["target"])
+        progress.evidence.save("minh-chung.pdf", ContentFile(PDF), save=True)
+        world.objects["target_progress"] = progress
     try:
         from projects.tests import factories as kf
     except ImportError:  # pragma: no cover
@@ -119,8 +168,46 @@ def _file_records(world):
             requirement=world.requirements[RequirementKind.KEY_WORKS], milestone=milestone, **submitted
         )
         world.objects["progress"] = kf.ProgressUpdateFactory(key_work=world.objects["key_work"])
+        from django.core.files.base import ContentFile
+
+        from projects.models import ProgressPhoto
+
+        photo = ProgressPhoto(update=world.objects["progress"], filename="cong-truong.jpg", width=64, height=48)
+        data = kf.image_bytes()
+        photo.file.save("cong-truong.jpg", ContentFile(data), save=False)
+        photo.thumbnail.save("thumb.jpg", ContentFile(data), save=False)
+        photo.thumbnail_status = "ready"
+        photo.size = len(data)
+        photo.save()
+        world.objects["photo"] = photo
+
+
+def _report(world):
+    """A finished province report requested by staff, and a Krông Pắc unit report."""
+    from django.core.files.base import ContentFile
+
+    try:
+        from reports.models import Report, ReportStatus
+    except ImportError:  # pragma: no cover
+        return
+    for name, unit in (("report", world.province.province), ("unit_report", world.province.krong_pac)):
+        report = Report.objects.create(
+            kind="province_compliance" if name == "report" else "unit_report",
+            requested_by=world.staff,
+            scope_unit=unit,
+            title="Báo cáo",
+            status=ReportStatus.SUCCEEDED,
+            progress=100,
+            cutoff=datetime.date(2019, 12, 1),
+            parameters={"directive": world.directive.pk},
+        )
+        report.file.save("bao-cao.pdf", ContentFile(PDF), save=False)
+        report.filename = "bao-cao.pdf"
+        report.save()
+        world.objects[name] = report
 
 
 @pytest.fixture
-def world(province, staff, leader, officer_kp, officer_bmt) -> World:
+def world(province, staff, leader, officer_kp, officer_bmt, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     return build_world(province, staff, leader, officer_kp, officer_bmt)
