@@ -82,10 +82,17 @@ def _published_directives():
 
 
 def source_choices() -> dict:
-    """Campaigns with published directives, and published directives (two queries)."""
-    campaigns = list(Campaign.objects.filter(directives__status=DirectiveStatus.PUBLISHED).distinct())
-    directives = list(_published_directives().filter(requirements__isnull=False).distinct().order_by("-issued_on"))
-    return {"campaigns": campaigns, "directives": directives}
+    """Published directives with requirements, and their campaigns (one query)."""
+    directives = list(
+        _published_directives()
+        .filter(requirements__isnull=False)
+        .select_related("campaign")
+        .distinct()
+        .order_by("-issued_on", "-id")
+    )
+    campaigns = {d.campaign_id: d.campaign for d in directives if d.campaign_id}
+    ordered = sorted(campaigns.values(), key=lambda c: (c.starts_on, c.pk), reverse=True)
+    return {"campaigns": ordered, "directives": directives}
 
 
 def resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Source:

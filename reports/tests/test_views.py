@@ -1,0 +1,252 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.tests.factories import UnitFactory
+from reports.models import Report, ReportFormat, ReportKind, ReportStatus
+
+from .conftest import file_work
+from .factories import ReportFactory
+
+READ_PAGES = ["reports:dashboard", "reports:matrix"]
+
+
+@pytest.fixture
+def filed(province, letter):
+    directive, requirement = letter
+    file_work(requirement, province.krong_pac, name="Cầu Ea Kly mới")
+    file_work(requirement, province.bmt, status=ReviewStatus.SUBMITTED, name="Đường Y Wang")
+    return directive, requirement
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_leader_and_staff_read_the_dashboard_and_matrix(client_for, leader, staff, filed, name):
+    for user in (leader, staff):
+        response = client_for(user).get(reverse(name))
+        assert response.status_code == 200
+        assert "Krông Pắc" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", READ_PAGES + ["reports:review_queue", "reports:list"])
+def test_anonymous_redirected_to_login(client, name, db):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", READ_PAGES + ["reports:review_queue"])
+def test_wrong_method(client_for, leader, name):
+    assert client_for(leader).post(reverse(name)).status_code == 405
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_officers_may_not_read_the_province_dashboard(client_for, officer_kp, name, db):
+    assert client_for(officer_kp).get(reverse(name)).status_code == 403
+
+
+def test_dashboard_headline(client_for, leader, filed):
+    response = client_for(leader).get(reverse("reports:dashboard"))
+    body = response.content.decode()
+    assert "50 %" in body  # 1 of 2 districts fully compliant
+    assert "<svg" in body and "<script" not in body.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Kỷ niệm 80 năm thành lập Đảng bộ tỉnh" in body
+
+
+def test_dashboard_empty_state(client_for, leader):
+    response = client_for(leader).get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert "Chưa có phong trào" in response.content.decode()
+
+
+def test_matrix_drill_down_and_filters(client_for, leader, province, filed):
+    directive, _ = filed
+    client = client_for(leader)
+    response = client.get(reverse("reports:matrix"), {"directive": directive.pk})
+    body = response.content.decode()
+    work = filed[1].key_works.get(unit=province.krong_pac)
+    assert reverse("projects:detail", kwargs={"pk": work.pk}) in body
+    assert "Đạt" in body and "Chờ duyệt" in body and "1/01–02" in body
+    response = client.get(reverse("reports:matrix"), {"directive": directive.pk, "district": province.bmt.pk})
+    assert "Thành phố Buôn Ma Thuột" in response.content.decode()
+    assert "Huyện Krông Pắc" not in response.content.decode()
+    response = client.get(reverse("reports:matrix"), {"kind": UnitKind.COMMUNE, "district": "x"})
+    assert response.status_code == 200 and "Không có đơn vị nào phù hợp" in response.content.decode()
+
+
+def _grow(province, requirement, n):
+    for i in range(n):
+        district = UnitFactory(
+            code=f"DLK-X{i:03d}", name=f"Huyện thử {i}", kind=UnitKind.DISTRICT, parent=province.province
+        )
+        file_work(requirement, district, status=ReviewStatus.SUBMITTED if i % 2 else ReviewStatus.ACCEPTED)
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_dashboard_and_matrix_query_count_fixed(
+    client_for, leader, province, filed, extra, django_assert_max_num_queries
+):
+    _grow(province, filed[1], extra)
+    client = client_for(leader)
+    client.get(reverse("reports:dashboard"))  # warm the session
+    # session 1 + user 1 + membership 2 (scope, menu) + unread notifications 1 + sources 1 + engine (requirements 1,
+    # unit map 3, one per registered kind (5), units 1) + key-work summary 1 + milestones 1 = 18
+    with django_assert_max_num_queries(18):
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("reports:matrix")).status_code == 200
+
+
+def test_unit_page(client_for, officer_kp, officer_bmt, province, filed):
+    url = reverse("reports:unit", kwargs={"pk": province.krong_pac.pk})
+    response = client_for(officer_kp).get(url)
+    assert response.status_code == 200 and "Cầu Ea Kly mới" in response.content.decode()
+    assert client_for(officer_bmt).get(url).status_code == 404
+
+
+# --- review queue --------------------------------------------------------------------------------
+
+
+def test_review_queue_oldest_first_in_scope(
+    client_for, staff, officer_kp, officer_bmt, province, letter, django_assert_max_num_queries
+):
+    _, requirement = letter
+    file_work(
+        requirement,
+        province.bmt,
+        status=ReviewStatus.SUBMITTED,
+        name="Mới hơn",
+        submitted_on=datetime.date(2019, 9, 12),
+    )
+    file_work(
+        requirement,
+        province.krong_pac,
+        status=ReviewStatus.SUBMITTED,
+        name="Cũ hơn",
+        submitted_on=datetime.date(2019, 9, 2),
+    )
+    file_work(requirement, province.krong_pac, status=ReviewStatus.ACCEPTED, name="Đã duyệt")
+    client = client_for(staff)
+    client.get(reverse("reports:review_queue"))
+    # session, user, membership, unread count + one query per registered kind
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("reports:review_queue")).content.decode()
+    assert body.index("Cũ hơn") < body.index("Mới hơn") and "Đã duyệt" not in body
+    # A district officer reviews only the units below it: not its own district record.
+    assert "Cũ hơn" not in client_for(officer_kp).get(reverse("reports:review_queue")).content.decode()
+
+
+# --- reports pages ---------------------------------------------------------------------------------
+
+
+def test_leader_requests_a_report_and_polls(client_for, leader, filed, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    client = client_for(leader)
+    assert client.get(reverse("reports:list")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:list"),
+            {
+                "kind": ReportKind.PROVINCE_COMPLIANCE,
+                "source": f"directive:{directive.pk}",
+                "format": "xlsx",
+                "cutoff": "01/10/2019",
+                "document_number": "",
+                "remarks": "<b>Đề nghị</b> khen thưởng",
+            },
+        )
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:detail", kwargs={"pk": report.pk})
+    assert report.cutoff == datetime.date(2019, 10, 1) and report.status == ReportStatus.SUCCEEDED
+    status = client.get(reverse("reports:status", kwargs={"pk": report.pk})).content.decode()
+    assert "hx-get" not in status and reverse("reports:download", kwargs={"pk": report.pk}) in status
+    download = client.get(reverse("reports:download", kwargs={"pk": report.pk}))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    b"".join(download.streaming_content)
+
+
+def test_running_report_polls(client_for, leader, province, letter):
+    report = ReportFactory(
+        requested_by=leader,
+        scope_unit=province.province,
+        status=ReportStatus.RUNNING,
+        parameters={"directive": letter[0].pk},
+        progress=40,
+    )
+    body = client_for(leader).get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+    assert 'hx-trigger="every 2s"' in body and "40 %" in body
+
+
+def test_bad_request_rerenders_with_errors(client_for, leader, filed):
+    response = client_for(leader).post(
+        reverse("reports:list"),
+        {"kind": "unit_report", "source": "campaign:0", "format": "pdf", "cutoff": "31/12/2999"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_officer_form_offers_only_own_unit(client_for, officer_kp, filed, province, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    client = client_for(officer_kp)
+    form = client.get(reverse("reports:list")).context["form"]
+    assert list(form.fields["unit"].queryset) == [province.krong_pac]
+    response = client.post(
+        reverse("reports:list"),
+        {"kind": "unit_report", "source": f"directive:{directive.pk}", "format": "pdf", "unit": province.ea_kly.pk},
+    )
+    assert response.status_code == 200 and not Report.objects.exists()
+    response = client.post(
+        reverse("reports:list"), {"kind": "province_compliance", "source": f"directive:{directive.pk}", "format": "pdf"}
+    )
+    assert response.status_code == 200 and not Report.objects.exists()
+
+
+def test_download_only_for_readers_of_the_scope(
+    client_for, leader, officer_kp, officer_bmt, officer_commune, province, filed
+):
+    directive, _ = filed
+    province_report = ReportFactory(
+        requested_by=leader,
+        scope_unit=province.province,
+        parameters={"directive": directive.pk},
+        format=ReportFormat.XLSX,
+    )
+    unit_report = ReportFactory(
+        requested_by=officer_kp,
+        scope_unit=province.krong_pac,
+        kind=ReportKind.UNIT_REPORT,
+        parameters={"directive": directive.pk},
+        format=ReportFormat.XLSX,
+    )
+    from reports import tasks
+
+    tasks.build_report(province_report.pk)
+    tasks.build_report(unit_report.pk)
+    url = lambda r: reverse("reports:download", kwargs={"pk": r.pk})  # noqa: E731
+    assert client_for(officer_kp).get(url(province_report)).status_code == 404
+    assert client_for(officer_kp).get(url(unit_report)).status_code == 200
+    assert client_for(officer_bmt).get(url(unit_report)).status_code == 404
+    assert client_for(officer_commune).get(url(unit_report)).status_code == 404
+    assert client_for(leader).get(url(unit_report)).status_code == 200
+    listed = client_for(officer_bmt).get(reverse("reports:list")).context["page"].object_list
+    assert list(listed) == []
+
+
+def test_rerun_from_the_page(client_for, leader, officer_kp, province, letter, django_capture_on_commit_callbacks):
+    report = ReportFactory(
+        requested_by=leader,
+        scope_unit=province.province,
+        status=ReportStatus.FAILED,
+        parameters={"directive": letter[0].pk},
+        error="boom",
+        format=ReportFormat.XLSX,
+    )
+    page = client_for(leader).get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+    assert reverse("reports:rerun", kwargs={"pk": report.pk}) in page
+    assert client_for(leader).get(reverse("reports:rerun", kwargs={"pk": report.pk})).status_code == 405
+    assert client_for(officer_kp).post(reverse("reports:rerun", kwargs={"pk": report.pk})).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(leader).post(reverse("reports:rerun", kwargs={"pk": report.pk}))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
