@@ -122,3 +122,23 @@ def test_thumbnail_failure_recorded(officer_kp, work_kp, django_capture_on_commi
     services.photo_make_thumbnail(photo_id=photo.pk)
     photo.refresh_from_db()
     assert photo.thumbnail_status == ThumbnailStatus.FAILED and photo.thumbnail_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thumbnail_through_a_real_worker(celery_live, province, settings, tmp_path):
+    """The real path: enqueued on commit, run by a worker on Redis (skipped locally without REDIS_URL)."""
+    import time
+
+    from campaign_portal.core.tests.factories import make_user
+    from projects.tests.factories import KeyWorkFactory, RequirementFactory
+
+    officer = make_user(unit=province.krong_pac, username="officer_live")
+    work = KeyWorkFactory(requirement=RequirementFactory(), unit=province.krong_pac)
+    update = add_progress(officer, work, bytes_upload("a.jpg", image_bytes("JPEG", size=(900, 600))))
+    photo = update.photos.get()
+    for _ in range(100):
+        photo.refresh_from_db()
+        if photo.thumbnail_status != ThumbnailStatus.PENDING:
+            break
+        time.sleep(0.1)
+    assert photo.thumbnail_status == ThumbnailStatus.READY
