@@ -172,19 +172,23 @@ def _rows(model, qs: QuerySet) -> QuerySet:
         if model is Commitment
         else Value("dissemination" if model is Dissemination else "emulation_plan", output_field=CharField())
     )
-    return qs.annotate(
-        kind=kind,
-        obj_id=F("pk"),
-        obj_title=F("title"),
-        obj_status=F("status"),
-        obj_unit=F("unit_id"),
-        unit_name=F("unit__name"),
-        directive_number=F("requirement__directive__number"),
-        changed_at=F("updated_at"),
-        sent_at=F("submitted_at"),
-        obj_on_time=F("on_time"),
-        slug=Value(SLUG_FOR_MODEL[model], output_field=CharField()),
-    ).order_by().values(*_LIST_FIELDS)
+    return (
+        qs.annotate(
+            kind=kind,
+            obj_id=F("pk"),
+            obj_title=F("title"),
+            obj_status=F("status"),
+            obj_unit=F("unit_id"),
+            unit_name=F("unit__name"),
+            directive_number=F("requirement__directive__number"),
+            changed_at=F("updated_at"),
+            sent_at=F("submitted_at"),
+            obj_on_time=F("on_time"),
+            slug=Value(SLUG_FOR_MODEL[model], output_field=CharField()),
+        )
+        .order_by()
+        .values(*_LIST_FIELDS)
+    )
 
 
 def _union(querysets: dict) -> QuerySet:

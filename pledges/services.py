@@ -176,10 +176,11 @@ def _update(obj, *, user, expected_version: int, fields: dict, names: list[str],
         raise PermissionDenied
     if not obj.is_editable:
         raise ValidationError(_("Hồ sơ đã gửi hoặc đã được chấp nhận: không thể sửa."))
-    before = snapshot(obj, names)
+    # From the database: a ModelForm may already have copied the new values onto `obj`.
+    before = snapshot(type(obj).objects.get(pk=obj.pk), names)
     for name, value in _clean_text(fields).items():
         setattr(obj, name, value)
-    obj.full_clean(exclude=["version"])
+    obj.full_clean(exclude=["version", "created_by"])
     review.save_with_version(instance=obj, expected_version=expected_version, fields=list(fields))
     changes = {**diff(before, snapshot(obj, names)), **(extra_changes or {})}
     if changes:

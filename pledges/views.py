@@ -238,7 +238,11 @@ def _save(request, *, model, form, formset, requirement, obj):
     except review.ConflictError:
         return _conflict(request, form, obj)
     except ValidationError as exc:
-        form.add_error(None, exc.messages)
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
         return None
 
 

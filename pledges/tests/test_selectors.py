@@ -49,7 +49,9 @@ def test_owed_rows_for_a_commune_show_missing_and_statuses(letter, province):
 def test_owed_status_not_started_before_deadline(province):
     requirement = RequirementFactory(
         directive=PublishedDirectiveFactory(issuer=province.province, issued_on=datetime.date(2019, 8, 27)),
-        kind="dissemination", deadline=datetime.date(2099, 1, 1), applies_to=[UnitKind.DISTRICT],
+        kind="dissemination",
+        deadline=datetime.date(2099, 1, 1),
+        applies_to=[UnitKind.DISTRICT],
     )
     rows = selectors.owed_rows(province.krong_pac)
     assert _row(rows, requirement).status == "not_started"
@@ -58,8 +60,9 @@ def test_owed_status_not_started_before_deadline(province):
 def test_draft_directive_and_other_provinces_are_not_owed(province):
     other_root = UnitFactory(code="GLA", name="Tỉnh Gia Lai", kind=UnitKind.PROVINCE)
     RequirementFactory(directive=PublishedDirectiveFactory(issuer=other_root), applies_to=[UnitKind.DISTRICT])
-    RequirementFactory(directive=PublishedDirectiveFactory(issuer=province.province, status="draft"),
-                       applies_to=[UnitKind.DISTRICT])
+    RequirementFactory(
+        directive=PublishedDirectiveFactory(issuer=province.province, status="draft"), applies_to=[UnitKind.DISTRICT]
+    )
     assert selectors.owed_rows(province.krong_pac) == []
 
 
@@ -74,8 +77,9 @@ def _grow(letter, province, n):
     extra = PublishedDirectiveFactory(issuer=province.province, issued_on=datetime.date(2019, 9, 1))
     RequirementFactory(directive=extra, kind="emulation_plan", applies_to=[UnitKind.DISTRICT, UnitKind.COMMUNE])
     for i in range(n):
-        commune = UnitFactory(code=f"DLK-KPA-X{i:03d}", name=f"Xã thử {i}", kind=UnitKind.COMMUNE,
-                              parent=province.krong_pac)
+        commune = UnitFactory(
+            code=f"DLK-KPA-X{i:03d}", name=f"Xã thử {i}", kind=UnitKind.COMMUNE, parent=province.krong_pac
+        )
         DisseminationFactory(unit=commune, requirement=letter.dissemination, status="submitted")
         CommitmentFactory(unit=commune, requirement=letter.theme, status="submitted")
         EmulationPlanFactory(unit=commune, requirement=letter.plan, status="accepted")
@@ -105,16 +109,25 @@ def test_owed_page_queries_do_not_grow(letter, province, officer_kp, client_for,
     assert _count(client, url) == small
 
 
-def test_submission_and_review_lists_queries_do_not_grow(letter, province, officer_kp, staff, client_for,
-                                                         django_assert_max_num_queries):
+def test_submission_and_review_lists_queries_do_not_grow(
+    letter, province, officer_kp, staff, client_for, django_assert_max_num_queries
+):
     _grow(letter, province, 1)
     counts = {}
-    for user, name in ((officer_kp, "pledges:submission_list"), (officer_kp, "pledges:review_list"),
-                       (staff, "pledges:submission_list"), (staff, "pledges:review_list")):
+    for user, name in (
+        (officer_kp, "pledges:submission_list"),
+        (officer_kp, "pledges:review_list"),
+        (staff, "pledges:submission_list"),
+        (staff, "pledges:review_list"),
+    ):
         counts[(user.pk, name)] = _count(client_for(user), reverse(name))
     _grow(letter, province, 12)
-    for user, name in ((officer_kp, "pledges:submission_list"), (officer_kp, "pledges:review_list"),
-                       (staff, "pledges:submission_list"), (staff, "pledges:review_list")):
+    for user, name in (
+        (officer_kp, "pledges:submission_list"),
+        (officer_kp, "pledges:review_list"),
+        (staff, "pledges:submission_list"),
+        (staff, "pledges:review_list"),
+    ):
         client = client_for(user)
         # session, user, membership; the UNION's COUNT and page (2); the reviewable-units check (review list);
         # the page shell's unread count and membership (2): at most 8 whatever the data.

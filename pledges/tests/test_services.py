@@ -18,9 +18,17 @@ pytestmark = pytest.mark.django_db
 
 THEME = {"field": "economy", "title": "Chủ điểm", "description": "", "expected_result": "Tăng thu"}
 PLAN = {"title": "Kế hoạch thi đua", "document_number": "12/KH-UBND", "document_date": None, "content": ""}
-BRIEFING = {"title": "Hội nghị quán triệt", "held_on": datetime.date(2019, 9, 10), "form": "conference",
-            "leaders": 5, "civil_servants": 40, "party_members": 30, "workers": 10, "attendees_total": None,
-            "notes": ""}
+BRIEFING = {
+    "title": "Hội nghị quán triệt",
+    "held_on": datetime.date(2019, 9, 10),
+    "form": "conference",
+    "leaders": 5,
+    "civil_servants": 40,
+    "party_members": 30,
+    "workers": 10,
+    "attendees_total": None,
+    "notes": "",
+}
 
 
 def _theme(user, letter, title="Chủ điểm"):
@@ -115,8 +123,9 @@ def test_dissemination_total_is_computed_when_blank(letter, officer_kp):
 
 def test_dissemination_total_below_groups_is_refused(letter, officer_kp):
     with pytest.raises(ValidationError):
-        services.dissemination_create(user=officer_kp, requirement=letter.dissemination,
-                                      data={**BRIEFING, "attendees_total": 20})
+        services.dissemination_create(
+            user=officer_kp, requirement=letter.dissemination, data={**BRIEFING, "attendees_total": 20}
+        )
     assert not Dissemination.objects.exists()
 
 
@@ -144,8 +153,9 @@ def test_update_with_stale_version_raises_conflict(letter, officer_kp):
 
 
 def test_submitted_record_cannot_be_edited_or_deleted(letter, officer_kp):
-    plan = services.plan_create(user=officer_kp, requirement=letter.plan, data=PLAN,
-                                targets=[{"name": "T", "target_value": Decimal(1)}])
+    plan = services.plan_create(
+        user=officer_kp, requirement=letter.plan, data=PLAN, targets=[{"name": "T", "target_value": Decimal(1)}]
+    )
     services.submission_transition(user=officer_kp, submission=plan, target="submitted")
     with pytest.raises(ValidationError):
         services.plan_update(user=officer_kp, plan=plan, expected_version=plan.version, data=PLAN)
@@ -174,24 +184,47 @@ def test_another_unit_cannot_update(letter, officer_kp, officer_bmt):
 
 
 def test_targets_sync_creates_updates_and_deletes(letter, officer_kp):
-    plan = services.plan_create(user=officer_kp, requirement=letter.plan, data=PLAN, targets=[
-        {"name": "A", "target_value": Decimal(10)}, {"name": "B", "target_value": Decimal(20)},
-    ])
+    plan = services.plan_create(
+        user=officer_kp,
+        requirement=letter.plan,
+        data=PLAN,
+        targets=[
+            {"name": "A", "target_value": Decimal(10)},
+            {"name": "B", "target_value": Decimal(20)},
+        ],
+    )
     a, b = plan.targets.order_by("position")
-    services.plan_update(user=officer_kp, plan=plan, expected_version=1, data=PLAN, targets=[
-        {"id": a.pk, "DELETE": True}, {"id": b.pk, "name": "B2", "target_value": Decimal(25)},
-        {"name": "C", "target_value": Decimal(5), "baseline": Decimal(1)},
-    ])
+    services.plan_update(
+        user=officer_kp,
+        plan=plan,
+        expected_version=1,
+        data=PLAN,
+        targets=[
+            {"id": a.pk, "DELETE": True},
+            {"id": b.pk, "name": "B2", "target_value": Decimal(25)},
+            {"name": "C", "target_value": Decimal(5), "baseline": Decimal(1)},
+        ],
+    )
     assert list(plan.targets.order_by("position").values_list("name", "position")) == [("B2", 1), ("C", 2)]
 
 
 def test_targets_import_is_all_or_nothing(letter, officer_kp):
     plan = services.plan_create(user=officer_kp, requirement=letter.plan, data=PLAN)
     with pytest.raises(ValidationError):
-        services.targets_import(user=officer_kp, owner=plan, rows=[
-            {"name": "Tốt", "unit_of_measure": "", "baseline": None, "target_value": Decimal(1), "due_date": None},
-            {"name": "x" * 400, "unit_of_measure": "", "baseline": None, "target_value": Decimal(1), "due_date": None},
-        ])
+        services.targets_import(
+            user=officer_kp,
+            owner=plan,
+            rows=[
+                {"name": "Tốt", "unit_of_measure": "", "baseline": None, "target_value": Decimal(1), "due_date": None},
+                {
+                    "name": "x" * 400,
+                    "unit_of_measure": "",
+                    "baseline": None,
+                    "target_value": Decimal(1),
+                    "due_date": None,
+                },
+            ],
+        )
     assert not Target.objects.exists()
 
 
@@ -207,8 +240,9 @@ def test_progress_only_after_submission_and_flagged_late(letter, officer_kp):
     plan.status = ReviewStatus.ACCEPTED
     plan.save()
     fresh = services.progress_add(user=officer_kp, target=target, reported_on=today, actual_value=Decimal(60))
-    old = services.progress_add(user=officer_kp, target=target, reported_on=today - datetime.timedelta(days=40),
-                                actual_value=Decimal(55))
+    old = services.progress_add(
+        user=officer_kp, target=target, reported_on=today - datetime.timedelta(days=40), actual_value=Decimal(55)
+    )
     assert fresh.is_late is True  # today is after the target's due date (2020)
     assert old.is_late is True
     assert TargetProgress.objects.count() == 2
@@ -250,8 +284,9 @@ def test_achievement_handles_baseline():
     ],
 )
 def test_on_time_against_deadline_in_local_time(letter, officer_kp, local_time, on_time):
-    plan = services.plan_create(user=officer_kp, requirement=letter.plan, data=PLAN,
-                                targets=[{"name": "T", "target_value": Decimal(1)}])
+    plan = services.plan_create(
+        user=officer_kp, requirement=letter.plan, data=PLAN, targets=[{"name": "T", "target_value": Decimal(1)}]
+    )
     moment = timezone.make_aware(local_time)  # TIME_ZONE = Asia/Ho_Chi_Minh
     with mock.patch("campaign_portal.core.review.timezone.now", return_value=moment):
         services.submission_transition(user=officer_kp, submission=plan, target="submitted")

@@ -69,8 +69,9 @@ def test_return_needs_a_comment(letter, province, staff):
 
 def test_full_cycle_records_who_when_and_notifies(letter, officer_kp, staff):
     plan = services.plan_create(
-        user=officer_kp, requirement=letter.plan, data={"title": "KH", "document_number": "", "document_date": None,
-                                                         "content": ""},
+        user=officer_kp,
+        requirement=letter.plan,
+        data={"title": "KH", "document_number": "", "document_date": None, "content": ""},
         targets=[{"name": "A", "target_value": 1}],
     )
     services.submission_transition(user=officer_kp, submission=plan, target="submitted")
