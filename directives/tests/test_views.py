@@ -1,0 +1,483 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from campaign_portal.core.models import UnitKind
+from directives.models import Directive, DirectiveStatus, Receipt, RequirementKind
+
+from .conftest import LETTER_7019, make_letter
+from .factories import CampaignFactory, DirectiveFactory, RequirementFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def url(name, *args):
+    return reverse(f"directives:{name}", args=args)
+
+
+def login_redirect(response):
+    return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def form_post(data: dict, req_rows=(), ref_rows=()) -> dict:
+    """POST data of the directive form with its two formsets."""
+    post = {
+        "req-TOTAL_FORMS": str(len(req_rows)), "req-INITIAL_FORMS": "0",
+        "req-MIN_NUM_FORMS": "0", "req-MAX_NUM_FORMS": "1000",
+        "ref-TOTAL_FORMS": str(len(ref_rows)), "ref-INITIAL_FORMS": "0",
+        "ref-MIN_NUM_FORMS": "0", "ref-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    post.update(data)
+    for index, row in enumerate(req_rows):
+        post.update({f"req-{index}-{key}": value for key, value in row.items()})
+    for index, row in enumerate(ref_rows):
+        post.update({f"ref-{index}-{key}": value for key, value in row.items()})
+    return post
+
+
+# --- list -----------------------------------------------------------------------------------------
+
+
+def test_list_for_staff_shows_drafts_and_filters(client_for, staff, province):
+    DirectiveFactory(issuer=province.province, number="1/UBND-TH", status=DirectiveStatus.DRAFT)
+    DirectiveFactory(issuer=province.province, number="2/UBND-TH", doc_type="ke_hoach")
+    client = client_for(staff)
+    response = client.get(url("list"))
+    assert response.status_code == 200
+    assert "1/UBND-TH" in response.text and "2/UBND-TH" in response.text
+    assert "Nhập từ văn bản" in response.text
+    filtered = client.get(url("list"), {"doc_type": "ke_hoach", "year": "2019", "status": "published", "q": "  "})
+    assert "2/UBND-TH" in filtered.text and "1/UBND-TH" not in filtered.text
+    assert client.get(url("list"), {"year": "abc", "issuer": "x", "doc_type": "<script>"}).status_code == 200
+
+
+def test_list_for_officer_hides_drafts(client_for, officer_kp, province):
+    DirectiveFactory(issuer=province.province, number="1/UBND-TH", status=DirectiveStatus.DRAFT)
+    DirectiveFactory(issuer=province.province, number="2/UBND-TH")
+    response = client_for(officer_kp).get(url("list"))
+    assert response.status_code == 200
+    assert "2/UBND-TH" in response.text and "1/UBND-TH" not in response.text
+    assert "Nhập từ văn bản" not in response.text
+
+
+def test_list_search_without_accents(client_for, leader, staff, province):
+    make_letter(staff, province)
+    client = client_for(leader)
+    assert "7019/UBND-TH" in client.get(url("list"), {"q": "cong trinh trong diem"}).text
+    assert "7019/UBND-TH" in client.get(url("list"), {"q": "dak lak"}).text
+    assert "Không có văn bản phù hợp" in client.get(url("list"), {"q": "khong co tu nay"}).text
+
+
+def test_list_anonymous_and_wrong_method(client, staff, client_for):
+    assert login_redirect(client.get(url("list")))
+    assert client_for(staff).post(url("list")).status_code == 405
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_list_query_count_is_fixed(client_for, staff, province, django_assert_max_num_queries, count):
+    campaign = CampaignFactory(organiser=province.province)
+    for _ in range(count):
+        directive = DirectiveFactory(issuer=province.province, campaign=campaign)
+        RequirementFactory(directive=directive)
+    client = client_for(staff)
+    client.get(url("list"))  # warm the session and the scope
+    # session, user, membership (scope), page count, page of directives (with issuer, campaign and
+    # requirement count), years, issuers, campaigns, and the shell's unread count and role label:
+    # the same ten for 2 and for 12 directives.
+    with django_assert_max_num_queries(10):
+        response = client.get(url("list"))
+    assert response.status_code == 200
+
+
+# --- import, create, edit ---------------------------------------------------------------------------
+
+
+def test_import_page_prefills_from_text(client_for, staff, province):
+    client = client_for(staff)
+    assert client.get(url("import")).status_code == 200
+    response = client.post(url("import"), {"text": LETTER_7019})
+    assert response.status_code == 200
+    page = response.text
+    assert 'value="7019/UBND-TH"' in page and 'value="27/08/2019"' in page
+    assert page.count('class="card requirement-row') == 5
+    assert 'value="key_works" selected' in page and 'value="difficult_field" selected' in page
+    assert 'value="126-KH/TU"' in page and 'value="31/07/2019"' in page
+    assert f'<option value="{province.province.pk}" selected>' in page
+    assert reverse("directives:create") in page
+
+
+def test_import_from_docx_and_txt_upload(client_for, staff):
+    import docx
+
+    document = docx.Document()
+    for line in LETTER_7019.splitlines():
+        document.add_paragraph(line)
+    data = io.BytesIO()
+    document.save(data)
+    client = client_for(staff)
+    docx_file = io.BytesIO(data.getvalue())
+    docx_file.name = "7019.docx"
+    assert 'value="7019/UBND-TH"' in client.post(url("import"), {"file": docx_file}).text
+    txt = io.BytesIO(LETTER_7019.encode())
+    txt.name = "7019.txt"
+    assert 'value="7019/UBND-TH"' in client.post(url("import"), {"file": txt}).text
+
+
+def test_import_refuses_bad_files_with_a_message(client_for, staff):
+    client = client_for(staff)
+    exe = io.BytesIO(b"MZ\x90\x00" + b"\x00" * 100)
+    exe.name = "congvan.pdf"
+    response = client.post(url("import"), {"file": exe})
+    assert response.status_code == 200 and "không phải loại được chấp nhận" in response.text
+    broken = io.BytesIO(b"%PDF-1.4 garbage")
+    broken.name = "hong.pdf"
+    response = client.post(url("import"), {"file": broken})
+    assert response.status_code == 200 and "Không đọc được" in response.text or "PDF" in response.text
+    assert "Dán nội dung văn bản hoặc chọn một tệp" in client.post(url("import"), {"text": ""}).text
+
+
+@pytest.mark.parametrize("persona", ["leader", "officer_kp"])
+def test_write_pages_are_staff_only(request, client_for, persona, draft_letter, letter):
+    client = client_for(request.getfixturevalue(persona))
+    for name in ("import", "create", "requirement_row"):
+        assert client.get(url(name)).status_code == 403
+    assert client.post(url("import"), {"text": LETTER_7019}).status_code == 403
+    assert client.get(url("edit", letter.pk)).status_code == 403
+    assert client.get(url("preview", letter.pk)).status_code == 403
+    assert client.post(url("publish", draft_letter.pk)).status_code == 404  # a draft is invisible
+    assert client.get(url("edit", draft_letter.pk)).status_code == 404
+    assert client.post(url("withdraw", letter.pk), {"reason": "x"}).status_code == 403
+
+
+def test_write_pages_anonymous(client, letter):
+    for target in (url("import"), url("create"), url("edit", letter.pk), url("preview", letter.pk)):
+        assert login_redirect(client.get(target))
+    assert login_redirect(client.post(url("publish", letter.pk)))
+
+
+def test_create_then_preview_then_publish(client_for, staff, province, django_capture_on_commit_callbacks):
+    client = client_for(staff)
+    data = form_post(
+        {
+            "doc_type": "ke_hoach",
+            "number": "15/KH-UBND",
+            "issued_on": "05/01/2020",
+            "issuer": province.province.pk,
+            "place": "Đắk Lắk",
+            "subject": "Kế hoạch thi đua năm 2020",
+            "addressee_kinds": ["district"],
+            "addressee_text": "UBND các huyện, thị xã, thành phố",
+            "body": "Nội dung.",
+        },  # fmt: skip
+        req_rows=[
+            {
+                "position": "2",
+                "ordinal": "2",
+                "kind": "report",
+                "text": "Báo cáo kết quả.",
+                "applies_to": ["district"],
+                "deadline": "30/06/2020",
+            },
+            {
+                "position": "1",
+                "ordinal": "1",
+                "kind": "key_works",
+                "text": "Đăng ký công trình.",
+                "applies_to": ["district"],
+                "quota_min": "1",
+                "quota_max": "2",
+            },
+            {"position": "", "ordinal": "", "kind": "other", "text": "", "DELETE": "on"},
+        ],  # fmt: skip
+        ref_rows=[{"doc_type": "ke_hoach", "number": "126-KH/TU", "issued_on": "31/07/2019"}],
+    )
+    response = client.post(url("create"), data)
+    directive = Directive.objects.get(number="15/KH-UBND")
+    assert response.status_code == 302 and response["Location"] == url("preview", directive.pk)
+    assert list(directive.requirements.values_list("ordinal", "kind")) == [("1", "key_works"), ("2", "report")]
+    assert directive.references.get().issued_on == datetime.date(2019, 7, 31)
+
+    preview = client.get(url("preview", directive.pk))
+    assert preview.status_code == 200
+    assert "ngày 05 tháng 01 năm 2020" in preview.text and "KẾ HOẠCH" in preview.text.upper()
+
+    assert client.get(url("publish", directive.pk)).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("publish", directive.pk))
+    assert response.status_code == 302
+    directive.refresh_from_db()
+    assert directive.status == DirectiveStatus.PUBLISHED and directive.notified_at
+
+
+def test_create_form_errors_keep_the_input(client_for, staff, province):
+    data = form_post(
+        {"doc_type": "cong_van", "subject": "", "issuer": province.province.pk, "body": "Giữ nguyên nội dung này"},
+        req_rows=[
+            {
+                "position": "1",
+                "ordinal": "1",
+                "kind": "key_works",
+                "text": "Công trình",
+                "quota_min": "3",
+                "quota_max": "1",
+            }
+        ],  # fmt: skip
+    )
+    response = client_for(staff).post(url("create"), data)
+    assert response.status_code == 200
+    assert "Giữ nguyên nội dung này" in response.text
+    assert "Số tối đa phải lớn hơn hoặc bằng số tối thiểu." in response.text
+    assert not Directive.objects.exists()
+
+
+def test_add_row_htmx_and_plain_post(client_for, staff, province):
+    client = client_for(staff)
+    response = client.get(url("requirement_row"), {"req-TOTAL_FORMS": "3"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'name="req-3-text"' in response.text and 'value="4"' in response.text and "hx-swap-oob" in response.text
+    data = form_post({"doc_type": "cong_van", "subject": "Giữ", "issuer": province.province.pk, "add_row": "1"})
+    response = client.post(url("create"), data)
+    assert response.status_code == 200 and 'name="req-0-text"' in response.text and ">\nGiữ</textarea>" in response.text
+    assert not Directive.objects.exists()
+
+
+def test_publish_refusal_is_shown(client_for, staff, province):
+    make_letter(staff, province)
+    second = make_letter(staff, province, publish=False)
+    response = client_for(staff).post(url("publish", second.pk), follow=True)
+    assert response.status_code == 200
+    assert "đã được Tỉnh Đắk Lắk dùng cho một văn bản khác năm 2019" in response.text
+    second.refresh_from_db()
+    assert second.status == DirectiveStatus.DRAFT
+
+
+def test_edit_published_records_revision(client_for, staff, letter):
+    client = client_for(staff)
+    page = client.get(url("edit", letter.pk))
+    assert page.status_code == 200 and "Ghi chú lần sửa" in page.text
+    reqs = list(letter.requirements.order_by("position"))
+    rows = [
+        {"id": r.pk, "position": r.position, "ordinal": r.ordinal, "kind": r.kind, "text": r.text,
+         "applies_to": r.applies_to, "deadline": "31/10/2019", "quota_min": r.quota_min or "",
+         "quota_max": r.quota_max or ""}
+        for r in reqs
+    ]  # fmt: skip
+    data = form_post(
+        {
+            "doc_type": "cong_van",
+            "number": letter.number,
+            "issued_on": "27/08/2019",
+            "issuer": letter.issuer_id,
+            "subject": letter.subject,
+            "addressee_kinds": letter.addressee_kinds,
+            "body": letter.body,
+            "note": "Bổ sung thời hạn",
+        },  # fmt: skip
+        req_rows=rows,
+    )
+    data["req-INITIAL_FORMS"] = str(len(rows))
+    response = client.post(url("edit", letter.pk), data)
+    assert response.status_code == 302, response.content
+    assert set(letter.requirements.values_list("deadline", flat=True)) == {datetime.date(2019, 10, 31)}
+    history = client.get(url("revisions", letter.pk))
+    assert "Bổ sung thời hạn" in history.text and "requirements" in history.text
+
+
+# --- detail, preview, withdraw ----------------------------------------------------------------------
+
+
+def test_officer_cannot_read_a_draft(client_for, officer_kp, leader, draft_letter):
+    assert client_for(officer_kp).get(url("detail", draft_letter.pk)).status_code == 404
+    assert client_for(leader).get(url("detail", draft_letter.pk)).status_code == 404
+
+
+def test_detail_for_staff_shows_receipts_and_compliance(client_for, staff, officer_kp, province, letter):
+    cited = DirectiveFactory(issuer=province.province, number="126-KH/TU", doc_type="ke_hoach")
+    Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
+    response = client_for(staff).get(url("detail", letter.pk))
+    assert response.status_code == 200
+    page = response.text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page and "Số: 7019/UBND-TH" in page
+    assert "Đơn vị xác nhận đã nhận" in page and "Chưa xác nhận" in page and str(officer_kp) in page
+    assert url("detail", cited.pk) in page  # the cited plan is in the portal: linked
+    assert "chưa có trên cổng" in page  # 35-CT/TU is not
+    assert "0/2" in page  # key works: two districts owe, none filed
+
+
+def test_detail_for_officer_offers_receipt(client_for, officer_kp, letter):
+    response = client_for(officer_kp).get(url("detail", letter.pk))
+    assert response.status_code == 200
+    assert "Xác nhận đã nhận" in response.text and "Đơn vị xác nhận đã nhận" not in response.text
+
+
+def test_detail_anonymous_and_wrong_method(client, client_for, staff, letter):
+    # `client_for` logs in the same client: the anonymous checks come first.
+    assert login_redirect(client.get(url("detail", letter.pk)))
+    assert client_for(staff).post(url("detail", letter.pk)).status_code == 405
+    assert client_for(staff).get(url("detail", 999999)).status_code == 404
+
+
+def test_withdraw(client_for, staff, letter):
+    client = client_for(staff)
+    assert client.get(url("withdraw", letter.pk)).status_code == 200
+    response = client.post(url("withdraw", letter.pk), {"reason": ""})
+    assert response.status_code == 200 and "This field is required" in response.text or "bắt buộc" in response.text
+    response = client.post(url("withdraw", letter.pk), {"reason": "Ban hành nhầm số"})
+    assert response.status_code == 302
+    page = client.get(url("detail", letter.pk)).text
+    assert "Ban hành nhầm số" in page and "ĐÃ THU HỒI" in page
+
+
+# --- inbox and receipts -----------------------------------------------------------------------------
+
+
+def test_inbox_and_receipt_plain_post(client_for, officer_kp, letter):
+    client = client_for(officer_kp)
+    page = client.get(url("inbox"))
+    assert page.status_code == 200 and "7019/UBND-TH" in page.text and "Xác nhận đã nhận" in page.text
+    response = client.post(url("receipt_confirm", letter.pk), {"next": "inbox"})
+    assert response.status_code == 302 and response["Location"] == url("inbox")
+    assert client.post(url("receipt_confirm", letter.pk)).status_code == 302  # twice: still one receipt
+    assert Receipt.objects.filter(directive=letter).count() == 1
+    assert "Đã nhận" in client.get(url("inbox")).text
+
+
+def test_receipt_htmx(client_for, officer_commune, letter):
+    response = client_for(officer_commune).post(url("receipt_confirm", letter.pk), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Đơn vị đã xác nhận nhận văn bản" in response.text
+    assert Receipt.objects.get(directive=letter).confirmed_by == officer_commune
+
+
+def test_receipt_refused_for_others(client, client_for, staff, leader, officer_kp, province, draft_letter):
+    to_departments = DirectiveFactory(issuer=province.province, addressee_kinds=[UnitKind.DEPARTMENT])
+    assert login_redirect(client.post(url("receipt_confirm", to_departments.pk)))
+    assert client_for(officer_kp).post(url("receipt_confirm", to_departments.pk)).status_code == 403
+    assert client_for(officer_kp).post(url("receipt_confirm", draft_letter.pk)).status_code == 404
+    assert client_for(officer_kp).get(url("receipt_confirm", to_departments.pk)).status_code == 405
+    assert client_for(leader).post(url("receipt_confirm", to_departments.pk)).status_code == 403
+    assert not Receipt.objects.exists()
+
+
+def test_inbox_is_for_officers(client, client_for, staff, leader):
+    assert login_redirect(client.get(url("inbox")))
+    assert client_for(staff).get(url("inbox")).status_code == 403
+    assert client_for(leader).get(url("inbox")).status_code == 403
+
+
+def test_inbox_empty_state(client_for, officer_dept):
+    assert "Chưa có văn bản nào gửi tới đơn vị" in client_for(officer_dept).get(url("inbox")).text
+
+
+# --- attachments --------------------------------------------------------------------------------------
+
+
+def upload(name, data):
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def test_attachment_upload_and_download(client_for, staff, officer_kp, letter, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(staff)
+    response = client.post(url("attachment_add", letter.pk), {"file": upload("Công văn 7019.pdf", PDF)}, follow=True)
+    assert "Đã đính kèm tệp" in response.text
+    attachment = letter.attachments.get()
+    download = client_for(officer_kp).get(url("attachment_download", letter.pk, attachment.pk))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/pdf"
+    other = DirectiveFactory(issuer=letter.issuer)
+    assert client_for(officer_kp).get(url("attachment_download", other.pk, attachment.pk)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("congvan.pdf", b"MZ\x90\x00\x03" + b"\x00" * 300, "không phải loại được chấp nhận"),
+        ("../../etc/passwd.pdf", b"root:x:0:0:root:/root:/bin/bash\n", "không phải loại được chấp nhận"),
+        ("bien-ban.pdf.exe", PDF, "phần mở rộng không được phép"),
+    ],
+)
+def test_attachment_abuse_shows_a_message(client_for, staff, letter, settings, tmp_path, name, data, message):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(staff).post(url("attachment_add", letter.pk), {"file": upload(name, data)}, follow=True)
+    assert response.status_code == 200
+    assert message in response.text
+    assert not letter.attachments.exists()
+    assert not any(tmp_path.rglob("passwd*"))
+
+
+def test_path_traversal_name_never_leaves_the_private_folder(client_for, staff, letter, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client_for(staff).post(url("attachment_add", letter.pk), {"file": upload("../../etc/passwd.pdf", PDF)})
+    attachment = letter.attachments.get()
+    assert attachment.filename == "passwd.pdf"
+    assert attachment.file.name.startswith("private/directives/") and ".." not in attachment.file.name
+
+
+def test_oversized_attachment_shows_a_message(client_for, staff, letter, settings, tmp_path, monkeypatch):
+    from directives import services
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 1024)
+    response = client_for(staff).post(
+        url("attachment_add", letter.pk), {"file": upload("lon.pdf", PDF + b"0" * 4096)}, follow=True
+    )
+    assert "quá lớn" in response.text and not letter.attachments.exists()
+
+
+def test_attachment_of_a_draft_is_hidden_from_officers(client_for, staff, officer_kp, draft_letter, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client_for(staff).post(url("attachment_add", draft_letter.pk), {"file": upload("a.pdf", PDF)})
+    attachment = draft_letter.attachments.get()
+    assert client_for(officer_kp).get(url("attachment_download", draft_letter.pk, attachment.pk)).status_code == 404
+    assert (
+        client_for(officer_kp).post(url("attachment_add", draft_letter.pk), {"file": upload("a.pdf", PDF)}).status_code
+        == 404
+    )
+
+
+# --- campaigns ------------------------------------------------------------------------------------------
+
+
+def test_campaign_pages(client, client_for, staff, officer_kp, province):
+    assert login_redirect(client.get(url("campaign_list")))
+    staff_client = client_for(staff)
+    response = staff_client.post(
+        url("campaign_create"),
+        {
+            "name": "Phong trào 80 năm",
+            "organiser": province.province.pk,
+            "starts_on": "01/08/2019",
+            "ends_on": "31/12/2020",
+            "organising_level": "province",
+            "scope": "province_wide",
+            "method": "thematic",
+        },  # fmt: skip
+    )
+    assert response.status_code == 302
+    campaign_url = response["Location"]
+    response = staff_client.post(
+        campaign_url, {"name": "80 năm thành lập Đảng bộ tỉnh", "date": "23/11/2020", "anniversary_of": "23/11/1940"}
+    )
+    assert response.status_code == 302
+    page = staff_client.get(campaign_url).text
+    assert "23/11/2020" in page and "80 năm thành lập Đảng bộ tỉnh" in page
+    assert "Phong trào 80 năm" in staff_client.get(url("campaign_list")).text
+
+    officer = client_for(officer_kp)
+    assert officer.get(campaign_url).status_code == 200
+    assert officer.post(campaign_url, {"name": "x", "date": "01/01/2020"}).status_code == 403
+    assert officer.get(url("campaign_create")).status_code == 403
+
+
+def test_campaign_list_empty_state(client_for, officer_kp):
+    assert "Chưa có phong trào thi đua nào" in client_for(officer_kp).get(url("campaign_list")).text
+
+
+def test_seeded_letter_page_has_kinds(client_for, staff, letter):
+    page = client_for(staff).get(url("detail", letter.pk)).text
+    for kind in (RequirementKind.KEY_WORKS, RequirementKind.BREAKTHROUGH_THEME, RequirementKind.DIFFICULT_FIELD):
+        assert str(kind.label) in page
