@@ -5,13 +5,14 @@ is checked first, each bad row is reported by its row number, and nothing is sav
 every row is good.
 """
 
+import contextlib
 import datetime
 import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -148,13 +149,18 @@ def _row_id(cells) -> int | None:
 
 
 def _header_map(header_row) -> dict:
-    wanted = {header: key for key, header, _w, _f in _columns() if key in IMPORT_KEYS}
+    # A file exported in English is read back in a Vietnamese session (and the other way round).
+    wanted = {}
+    for language in ("vi", "en", None):
+        with translation.override(language) if language else contextlib.nullcontext():
+            wanted.update({header: key for key, header, _w, _f in _columns() if key in IMPORT_KEYS})
     found = {}
     for index, value in enumerate(header_row):
         key = wanted.get(str(value or "").strip())
         if key:
             found[key] = index
-    missing = [header for header, key in wanted.items() if key not in found]
+    labels = {key: header for key, header, _w, _f in _columns()}
+    missing = sorted({labels[key] for key in IMPORT_KEYS if key not in found})
     if missing:
         raise ImportFailed(
             [_("Tệp thiếu cột: %(cols)s. Hãy dùng tệp tải về từ trang này.") % {"cols": ", ".join(missing)}]

@@ -200,3 +200,33 @@ def test_import_view(client_for, client, officer_kp, officer_bmt, leader, two_kp
     assert response.status_code == 400 and "Dòng 2:" in response.content.decode()
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_import_reads_a_file_exported_in_english(officer_kp, two_kp_works):
+    from django.utils import translation
+
+    from projects.models import KeyWork
+
+    with translation.override("en"):
+        data = spreadsheets.export_xlsx(KeyWork.objects.order_by("planned_date"))
+    assert read(data)[1][0][0] == "Work ID"
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("New progress (%)") + 1, value=35)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with translation.override("vi"):
+        assert (
+            spreadsheets.import_progress(
+                user=officer_kp, uploaded=bytes_upload("x.xlsx", buffer.getvalue()), today=TODAY
+            )
+            == 1
+        )
+
+
+def test_english_pages(client_for, leader, work_kp):
+    client = client_for(leader)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("projects:list")).content.decode()
+    assert "Key works" in body and "Export to Excel" in body and "Late" in body
