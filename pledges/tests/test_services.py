@@ -322,3 +322,16 @@ def test_attachment_validated_and_audited(letter, officer_kp, settings, tmp_path
 def test_commitment_factory_category_follows_requirement(letter, province):
     commitment = CommitmentFactory(unit=province.ea_kly, requirement=letter.difficult)
     assert commitment.category == "difficult_field"
+
+
+def test_demo_seed_is_idempotent(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (Dissemination.objects.count(), EmulationPlan.objects.count(), Commitment.objects.count())
+    assert counts == (1, 1, 2)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Dissemination.objects.count(), EmulationPlan.objects.count(), Commitment.objects.count()) == counts
+    assert Dissemination.objects.get().status == ReviewStatus.ACCEPTED
