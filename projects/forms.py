@@ -14,8 +14,22 @@ from .models import MONEY_MAX, FundingSourceKind, KeyWork, Risk, WorkKind, WorkS
 from .rules import check_progress, check_work_dates
 
 
+def money_field(label, **kwargs) -> VNDField:
+    """A VND input with messages that say what is wrong in words, not "≤ 1000000000000000"."""
+    return VNDField(
+        label=label,
+        max_value=MONEY_MAX,
+        required=False,
+        error_messages={
+            "min_value": _("Số tiền không được là số âm."),
+            "max_value": _("Số tiền quá lớn (trên 1.000.000 tỷ đồng): vui lòng kiểm tra lại số chữ số."),
+        },
+        **kwargs,
+    )
+
+
 class KeyWorkForm(NFCFormMixin, forms.ModelForm):
-    total_investment = VNDField(label=_("Tổng mức đầu tư (đồng)"), max_value=MONEY_MAX, required=False)
+    total_investment = money_field(_("Tổng mức đầu tư (đồng)"))
 
     class Meta:
         model = KeyWork
@@ -70,7 +84,7 @@ class FundingSourceForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    amount = VNDField(label=_("Số tiền (đồng)"), max_value=MONEY_MAX, required=False)
+    amount = money_field(_("Số tiền (đồng)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +133,7 @@ class MultiplePhotoField(forms.FileField):
 class ProgressForm(NFCFormMixin, forms.Form):
     reported_on = forms.DateField(label=_("Ngày báo cáo"), widget=DateInput())
     physical_progress = forms.IntegerField(label=_("Khối lượng thực hiện (%)"), min_value=0, max_value=100)
-    capital_disbursed = VNDField(label=_("Vốn đã giải ngân (đồng)"), max_value=MONEY_MAX, required=False)
+    capital_disbursed = money_field(_("Vốn đã giải ngân (đồng)"))
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(
         label=_("Ảnh hiện trường"),

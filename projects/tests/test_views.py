@@ -132,8 +132,8 @@ def test_create_via_form_and_third_refused(client_for, officer_kp, requirement, 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("total_investment", "-5", ""),
-        ("total_investment", "9.999.999.999.999.999", ""),
+        ("total_investment", "-5", "số âm"),
+        ("total_investment", "9.999.999.999.999.999", "quá lớn"),
         ("total_investment", "12,5", "12.500.000.000"),
         ("planned_date", "01/01/2019", "trước ngày đăng ký"),
         ("latitude", "95", ""),
