@@ -143,7 +143,7 @@ class TargetForm(NFCFormMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["name", "unit_of_measure", "baseline", "target_value", "due_date"]
-        widgets = {"due_date": DateInput()}
+        widgets = {"due_date": DateInput(attrs={"class": "form-control form-control-sm date-input"})}
 
 
 class BaseTargetFormSet(forms.BaseModelFormSet):

@@ -138,7 +138,11 @@ def owed_rows(unit) -> list[OwedRow]:
             OwedRow(
                 requirement=requirement,
                 status=_owed_status(rows, past_deadline=past),
-                submissions=[{"row": row, "url": url} for row, url in pairs if row.status != ReviewStatus.WITHDRAWN],
+                submissions=[
+                    {"row": row, "url": url, "status_label": ReviewStatus(row.status).label}
+                    for row, url in pairs
+                    if row.status != ReviewStatus.WITHDRAWN
+                ],
                 create_url=entry.create_url_for(requirement.pk) if entry else "",
                 quota_min=minimum,
                 quota_max=maximum,
