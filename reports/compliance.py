@@ -272,13 +272,24 @@ class Compliance:
         self.cells: dict[tuple[int, int], Cell] = cells
         self.as_of: datetime.date = as_of
         self._units_by_id = {u.id: u for u in units}
+        self._requirements_by_id = {r.id: r for r in requirements}
+        # Applicable cells per unit and per requirement, and each unit's verdict: computed once.
+        self._unit_cells = defaultdict(list)
+        self._requirement_cells = defaultdict(list)
+        for cell in cells.values():
+            self._unit_cells[cell.unit_id].append(cell)
+            self._requirement_cells[cell.requirement.id].append(cell)
+        self._compliant = {
+            uid: bool(found) and all(c.is_done for c in found) for uid, found in self._unit_cells.items()
+        }
 
     # --- reading cells ---------------------------------------------------------------------
     def cell(self, requirement_id: int, unit_id: int) -> Cell:
         found = self.cells.get((requirement_id, unit_id))
         if found is None:
-            requirement = next(r for r in self.requirements if r.id == requirement_id)
-            found = Cell(requirement=requirement, unit_id=unit_id, state=State.NOT_APPLICABLE)
+            found = Cell(
+                requirement=self._requirements_by_id[requirement_id], unit_id=unit_id, state=State.NOT_APPLICABLE
+            )
         return found
 
     def unit(self, unit_id: int) -> UnitInfo | None:
@@ -291,8 +302,7 @@ class Compliance:
         return [(unit, self.row(unit.id)) for unit in (self.units if units is None else units)]
 
     def unit_is_compliant(self, unit_id: int) -> bool:
-        cells = [c for c in self.row(unit_id) if c.applies]
-        return bool(cells) and all(c.is_done for c in cells)
+        return self._compliant.get(unit_id, False)
 
     def filter_units(self, *, kind: str = "", district_id: int | None = None) -> list[UnitInfo]:
         units = self.units
@@ -307,8 +317,8 @@ class Compliance:
         tally = Tally(key=str(key), label=str(label))
         for unit in units:
             tally.units += 1
-            tally.compliant_units += self.unit_is_compliant(unit.id)
-            for cell in self.row(unit.id):
+            tally.compliant_units += self._compliant.get(unit.id, False)
+            for cell in self._unit_cells.get(unit.id, ()):
                 tally.add(cell)
         return tally
 
@@ -323,11 +333,9 @@ class Compliance:
         result = []
         for requirement in self.requirements:
             tally = Tally(key=str(requirement.id), label=requirement.short_label)
-            for unit in self.units:
-                cell = self.cell(requirement.id, unit.id)
-                if cell.applies:
-                    tally.units += 1
-                    tally.compliant_units += cell.is_done
+            for cell in self._requirement_cells.get(requirement.id, ()):
+                tally.units += 1
+                tally.compliant_units += cell.is_done
                 tally.add(cell)
             result.append(tally)
         return result

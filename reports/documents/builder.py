@@ -134,32 +134,17 @@ def _risk_label(code: str) -> str:
     return str(Risk(code).label) if code in Risk.values else code
 
 
-def _work_kind_label(code: str) -> str:
-    from projects.models import WorkKind
-
-    return str(WorkKind(code).label) if code in WorkKind.values else code
-
-
 def _key_works_table(works: list[dict]) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Tên công trình"), 48),
-        Column(_("Đơn vị"), 30),
-        Column(_("Hình thức"), 22),
+        Column(_("Tên công trình"), 58),
+        Column(_("Đơn vị"), 35),
         Column(_("Ngày dự kiến"), 23, "center"),
-        Column(_("Tiến độ"), 14, "right"),
-        Column(_("Tình trạng"), 18),
+        Column(_("Tiến độ"), 16, "right"),
+        Column(_("Tình trạng"), 23),
     ]
     rows = [
-        [
-            i,
-            w["name"],
-            w["unit_name"],
-            _work_kind_label(w["kind"]),
-            _date(w["planned_date"]),
-            Percent(w["progress"]),
-            _risk_label(w["risk"]),
-        ]
+        [i, w["name"], w["unit_name"], _date(w["planned_date"]), Percent(w["progress"]), _risk_label(w["risk"])]
         for i, w in enumerate(works, 1)
     ]
     return Table("cong-trinh", _("Công trình trọng điểm"), columns, rows)
@@ -182,6 +167,85 @@ def _themes_table(themes: list[dict]) -> Table:
         for i, t in enumerate(themes, 1)
     ]
     return Table("chu-diem", _("Chủ điểm đột phá, lĩnh vực khó khăn"), columns, rows)
+
+
+def _overdue_paragraphs(result: Compliance) -> list[str]:
+    """Per requirement, the overdue units by name: prose, cheaper to print than a long table."""
+    by_requirement = {}
+    for cell in result.overdue():
+        by_requirement.setdefault(cell.requirement.id, []).append(cell)
+    paragraphs = []
+    for requirement in result.requirements:
+        cells = by_requirement.get(requirement.id)
+        if not cells:
+            continue
+        names = ", ".join(result.unit(c.unit_id).name for c in cells if result.unit(c.unit_id))
+        paragraphs.append(
+            _("%(task)s (hạn %(deadline)s): %(n)s đơn vị quá hạn: %(names)s.")
+            % {
+                "task": requirement.short_label,
+                "deadline": format_date(requirement.deadline),
+                "n": len(cells),
+                "names": names,
+            }
+        )
+    return paragraphs
+
+
+def _key_works_by_area(result: Compliance, works: list[dict]) -> Table:
+    """Key works per district (with its communes) or unit: count, kind and risk."""
+    groups = {}
+    for work in works:
+        unit = result.unit(work["unit_id"])
+        area = (unit.district_name or unit.display_name) if unit else work["unit_name"]
+        row = groups.setdefault(
+            area, {"n": 0, "groundbreaking": 0, "inauguration": 0, "done": 0, "risk": 0, "investment": 0}
+        )
+        row["n"] += 1
+        row[work["kind"]] = row.get(work["kind"], 0) + 1
+        row["done"] += work["risk"] == "done"
+        row["risk"] += work["risk"] in AT_RISK
+        row["investment"] += work["total_investment"]
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(_("Địa bàn, đơn vị"), 45),
+        Column(_("Số công trình"), 18, "right"),
+        Column(_("Khởi công"), 16, "right"),
+        Column(_("Khánh thành"), 18, "right"),
+        Column(_("Đã tổ chức lễ"), 18, "right"),
+        Column(_("Nguy cơ, quá hạn"), 18, "right"),
+        Column(_("Tổng mức đầu tư (triệu đồng)"), 22, "right"),
+    ]
+    rows = [
+        [i, area, g["n"], g["groundbreaking"], g["inauguration"], g["done"], g["risk"], g["investment"] // 10**6]
+        for i, (area, g) in enumerate(groups.items(), 1)
+    ]
+    return Table("cong-trinh-dia-ban", _("Công trình trọng điểm theo địa bàn"), columns, rows)
+
+
+def _themes_summary(themes: list[dict]) -> Table:
+    counts = {}
+    units = {}
+    for theme in themes:
+        counts[theme["kind"]] = counts.get(theme["kind"], 0) + 1
+        units.setdefault(theme["kind"], set()).add(theme["unit_id"])
+    columns = [
+        Column(_("TT"), 10, "center"),
+        Column(_("Loại đăng ký"), 95),
+        Column(_("Số đơn vị"), 30, "right"),
+        Column(_("Số chủ điểm, lĩnh vực"), 30, "right"),
+    ]
+    rows = [
+        [i, RequirementKind(kind).label if kind in RequirementKind.values else kind, len(units[kind]), n]
+        for i, (kind, n) in enumerate(sorted(counts.items()), 1)
+    ]
+    return Table(
+        "chu-diem-tong-hop",
+        _("Đăng ký chủ điểm, lĩnh vực"),
+        columns,
+        rows,
+        note=_("Danh sách chi tiết trong tệp Excel của báo cáo."),
+    )
 
 
 def _status_label(status: str) -> str:
@@ -312,24 +376,29 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
         )
         groups.tables.append(_group_table("dia-ban", _("Theo địa bàn"), _("Huyện, thị xã, thành phố"), districts))
     overdue = Section(_("Đơn vị chưa thực hiện, quá hạn"))
-    overdue_table = _overdue_table(result)
-    if overdue_table.rows:
-        overdue.tables.append(overdue_table)
-    else:
-        overdue.paragraphs.append(_("Không có đơn vị quá hạn."))
+    overdue.paragraphs.extend(_overdue_paragraphs(result) or [_("Không có đơn vị quá hạn.")])
     works = Section(_("Công trình trọng điểm"))
+    appendices_extra = []
     if data["key_works"]:
-        at_risk = sum(1 for w in data["key_works"] if w["risk"] in AT_RISK)
+        at_risk = [w for w in data["key_works"] if w["risk"] in AT_RISK]
         works.paragraphs.append(
-            _("Tổng số công trình đăng ký: %(n)s; có nguy cơ chậm tiến độ: %(risk)s.")
-            % {"n": len(data["key_works"]), "risk": at_risk}
+            _("Tổng số công trình đăng ký: %(n)s; có nguy cơ chậm tiến độ hoặc quá hạn: %(risk)s.")
+            % {"n": len(data["key_works"]), "risk": len(at_risk)}
         )
-        works.tables.append(_key_works_table(data["key_works"]))
+        works.tables.append(_key_works_by_area(result, data["key_works"]))
+        if at_risk:
+            risky = _key_works_table(at_risk)
+            risky.title = _("Công trình có nguy cơ chậm tiến độ, quá hạn")
+            works.tables.append(risky)
+        works.paragraphs.append(_("Danh sách đầy đủ và tiến độ từng công trình tại Phụ lục II."))
+        appendices_extra.append(_key_works_table(data["key_works"]))
     else:
         works.paragraphs.append(_("Chưa có công trình trọng điểm được đăng ký."))
     themes = Section(_("Chủ điểm thi đua cần đột phá, lĩnh vực khó khăn"))
+    data_tables = [_overdue_table(result)] if result.overdue() else []
     if data["themes"]:
-        themes.tables.append(_themes_table(data["themes"]))
+        themes.tables.append(_themes_summary(data["themes"]))
+        data_tables.append(_themes_table(data["themes"]))
     else:
         themes.paragraphs.append(_("Chưa có đăng ký."))
     header = _header(data, number=number, symbol="BC-UBND")
@@ -355,7 +424,12 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
         snapshot_note=_snapshot_note(sha, cutoff),
         appendices=[
             Appendix(_("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ"), appendix_ref, _matrix_table(result))
+        ]
+        + [
+            Appendix(_("Phụ lục II"), _("DANH SÁCH CÔNG TRÌNH TRỌNG ĐIỂM"), appendix_ref, table, landscape=False)
+            for table in appendices_extra
         ],
+        data_tables=data_tables,
         title=_("Báo cáo kết quả thực hiện %(subject)s") % {"subject": subject_name},
     )
 

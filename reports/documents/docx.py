@@ -222,11 +222,15 @@ def render_docx(document: Document, *, remarks_text: str = "") -> bytes:
     _foot(word, document)
     _para(word, document.snapshot_note, size=10, italic=True)
     for appendix in document.appendices:
-        landscape = word.add_section()
-        landscape.orientation = WD_ORIENT.LANDSCAPE
-        landscape.page_width, landscape.page_height = Mm(297), Mm(210)
-        landscape.left_margin = landscape.right_margin = Mm(15)
-        landscape.different_first_page_header_footer = False
+        page = word.add_section()
+        if appendix.landscape:
+            page.orientation = WD_ORIENT.LANDSCAPE
+            page.page_width, page.page_height = Mm(297), Mm(210)
+            page.left_margin = page.right_margin = Mm(15)
+        else:
+            page.orientation = WD_ORIENT.PORTRAIT
+            page.page_width, page.page_height = Mm(210), Mm(297)
+            page.left_margin, page.right_margin = Mm(30), Mm(15)
         _para(word, appendix.title, bold=True, align="center")
         _para(word, appendix.subject, bold=True, align="center")
         _para(word, appendix.attached_to, size=13, italic=True, align="center", after=6)

@@ -81,13 +81,14 @@ class Document:
     signer_name: str
     snapshot_note: str
     appendices: list[Appendix] = field(default_factory=list)
+    data_tables: list[Table] = field(default_factory=list)  # long lists: XLSX only
     remarks_html: str = ""  # sanitised with nh3 (see documents.richtext)
     title: str = ""  # file metadata
     issued_on: datetime.date | None = None
 
     def all_tables(self) -> list[Table]:
         tables = [t for s in self.sections for t in s.tables]
-        return tables + [a.table for a in self.appendices]
+        return tables + [a.table for a in self.appendices] + self.data_tables
 
 
 def cell_text(value) -> str:

@@ -67,8 +67,14 @@ def safe_fetcher():
     return _FETCHER_CLASS()
 
 
+def state_css() -> str:
+    from ..compliance import STATE_COLOURS
+
+    return "\n".join(f"td.st-{state} {{ background: {bg}; color: {fg}; }}" for state, (bg, fg) in STATE_COLOURS.items())
+
+
 def render_html(document: Document) -> str:
-    return render_to_string("reports/pdf/document.html", {"doc": document})
+    return render_to_string("reports/pdf/document.html", {"doc": document, "state_css": state_css()})
 
 
 def html_to_pdf(html: str) -> bytes:

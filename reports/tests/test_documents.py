@@ -125,7 +125,7 @@ def test_docx_opens_with_the_layout(province, leader, filed, django_capture_on_c
     assert "BÁO CÁO" in body and "I. TÌNH HÌNH CHUNG" in body
     all_cells = " ".join(c.text for t in word.tables for row in t.rows for c in row.cells)
     assert "Huyện Krông Pắc" in all_cells and "Nơi nhận:" in all_cells
-    assert len(word.sections) == 2  # the landscape appendix
+    assert [s.orientation for s in word.sections] == [0, 1, 0]  # body, landscape matrix, key works list
 
 
 def test_unit_and_key_works_reports(province, officer_kp, leader, filed, django_capture_on_commit_callbacks):

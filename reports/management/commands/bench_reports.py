@@ -1,0 +1,242 @@
+"""Benchmark the compliance engine, the dashboard and the province PDF on a province-scale data set.
+
+Everything is created inside one transaction that is rolled back at the end: the database is left
+exactly as it was (demo data untouched). Targets (2 cores, PostgreSQL): dashboard < 150 ms and < 20
+queries; province PDF < 10 s.
+"""
+
+import datetime
+import random
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign_portal.core.models import Membership, ReviewStatus, Role, Unit, UnitKind, User
+from directives.models import Campaign, Directive, DirectiveStatus, Milestone, Requirement, RequirementKind
+from reports import compliance, documents, snapshot
+
+
+class Rollback(Exception):
+    pass
+
+
+STATUSES = [ReviewStatus.ACCEPTED] * 5 + [ReviewStatus.SUBMITTED] * 2 + [ReviewStatus.RETURNED, ReviewStatus.DRAFT]
+
+
+def _unit(code, name, kind, parent, order):
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, sort_order=order)
+    unit.refresh_derived()
+    unit.save()
+    return unit
+
+
+class Command(BaseCommand):
+    help = "Time the compliance engine, the dashboard and the province PDF on 250 units (rolled back)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=7, help="runs per measurement (median reported)")
+        parser.add_argument("--pdf-out", default="", help="also write the PDF to this path")
+
+    def handle(self, *args, repeat, pdf_out, **options):
+        try:
+            with transaction.atomic():
+                self._run(repeat=repeat, pdf_out=pdf_out)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("data set rolled back")
+
+    # --- data -----------------------------------------------------------------------------------
+    def _build(self):
+        rng = random.Random(7019)
+        root = _unit("BENCH", "Tỉnh Thử Nghiệm", UnitKind.PROVINCE, None, 0)
+        units = [_unit(f"BENCH-S{i:02d}", f"Sở thử nghiệm {i:02d}", UnitKind.DEPARTMENT, root, i) for i in range(34)]
+        for d in range(15):
+            district = _unit(f"BENCH-H{d:02d}", f"Huyện Krông Thử {d:02d}", UnitKind.DISTRICT, root, 100 + d)
+            units.append(district)
+            for c in range(200 // 15 + (1 if d < 200 % 15 else 0)):
+                units.append(
+                    _unit(f"BENCH-H{d:02d}-X{c:02d}", f"Xã Ea Thử {d:02d}-{c:02d}", UnitKind.COMMUNE, district, c)
+                )
+        campaign = Campaign.objects.create(
+            name="Phong trào thi đua thử nghiệm quy mô tỉnh",
+            organiser=root,
+            starts_on=datetime.date(2019, 9, 1),
+            ends_on=datetime.date(2030, 12, 31),
+        )
+        Milestone.objects.create(campaign=campaign, name="Mốc kỷ niệm thử", date=datetime.date(2030, 11, 23))
+        all_kinds = [UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE]
+        spec = [
+            (RequirementKind.DISSEMINATION, all_kinds, None, None),
+            (RequirementKind.EMULATION_PLAN, all_kinds, None, None),
+            (RequirementKind.KEY_WORKS, [UnitKind.DISTRICT, UnitKind.COMMUNE], 1, 2),
+            (RequirementKind.BREAKTHROUGH_THEME, [UnitKind.DEPARTMENT, UnitKind.COMMUNE], 1, 2),
+            (RequirementKind.DIFFICULT_FIELD, [UnitKind.DEPARTMENT, UnitKind.COMMUNE], 1, 2),
+        ]
+        requirements = []
+        for n in range(2):
+            directive = Directive.objects.create(
+                number=f"{9000 + n}/UBND-TH",
+                issuer=root,
+                issued_on=datetime.date(2019, 9, 5 + n),
+                subject=f"V/v triển khai phong trào thi đua, đợt {n + 1}",
+                status=DirectiveStatus.PUBLISHED,
+                campaign=campaign,
+                issuer_name="Ủy ban nhân dân tỉnh",
+            )
+            for position, (kind, applies, qmin, qmax) in enumerate(spec):
+                requirements.append(
+                    Requirement.objects.create(
+                        directive=directive,
+                        ordinal=str(position + 1),
+                        position=position,
+                        kind=kind,
+                        title=str(kind.label),
+                        text=str(kind.label),
+                        applies_to=[str(k) for k in applies],
+                        deadline=datetime.date(2019, 10, 15 + n),
+                        quota_min=qmin,
+                        quota_max=qmax,
+                    )
+                )
+        self._submissions(rng, units, requirements)
+        leader = User.objects.create(username="bench-leader", full_name="Lãnh đạo thử")
+        Membership.objects.create(user=leader, unit=root, role=Role.LEADER)
+        return campaign, root, leader, units
+
+    def _submissions(self, rng, units, requirements):
+        from pledges.models import Commitment, Dissemination, EmulationPlan
+        from projects.models import KeyWork, WorkKind
+
+        by_kind = {}
+        for requirement in requirements:
+            by_kind.setdefault(requirement.kind, []).append(requirement)
+
+        def pick(kind, kinds):
+            requirement = rng.choice(by_kind[kind])
+            unit = rng.choice([u for u in units if u.kind in kinds])
+            status = rng.choice(STATUSES)
+            submitted = (
+                None
+                if status == ReviewStatus.DRAFT
+                else timezone.make_aware(datetime.datetime(2019, 10, rng.randint(1, 25), 9))
+            )
+            return {
+                "requirement": requirement,
+                "unit": unit,
+                "status": status,
+                "submitted_at": submitted,
+                "on_time": None if submitted is None else submitted.date() <= requirement.deadline,
+                "reviewed_at": submitted if status in (ReviewStatus.ACCEPTED, ReviewStatus.RETURNED) else None,
+            }
+
+        all_kinds = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
+        Dissemination.objects.bulk_create(
+            [
+                Dissemination(
+                    title=f"Hội nghị quán triệt {i}",
+                    held_on=datetime.date(2019, 9, 20),
+                    attendees_total=50,
+                    **pick(RequirementKind.DISSEMINATION, all_kinds),
+                )
+                for i in range(400)
+            ]
+        )
+        EmulationPlan.objects.bulk_create(
+            [
+                EmulationPlan(
+                    title=f"Kế hoạch phát động thi đua {i}", **pick(RequirementKind.EMULATION_PLAN, all_kinds)
+                )
+                for i in range(400)
+            ]
+        )
+        commitments = []
+        for i in range(700):
+            kind = RequirementKind.BREAKTHROUGH_THEME if i % 2 else RequirementKind.DIFFICULT_FIELD
+            commitments.append(
+                Commitment(
+                    category=kind,
+                    title=f"Chủ điểm, lĩnh vực {i}",
+                    **pick(kind, (UnitKind.DEPARTMENT, UnitKind.COMMUNE)),
+                )
+            )
+        Commitment.objects.bulk_create(commitments)
+        KeyWork.objects.bulk_create(
+            [
+                KeyWork(
+                    name=f"Công trình trọng điểm số {i}",
+                    kind=WorkKind.GROUNDBREAKING,
+                    registered_on=datetime.date(2019, 9, 10),
+                    planned_date=datetime.date(2030, 11, 1),
+                    latest_progress=rng.randint(0, 100),
+                    total_investment=rng.randint(1, 100) * 10**9,
+                    **pick(RequirementKind.KEY_WORKS, (UnitKind.DISTRICT, UnitKind.COMMUNE)),
+                )
+                for i in range(500)
+            ]
+        )
+
+    # --- measurements ---------------------------------------------------------------------------
+    def _measure(self, label, fn, repeat):
+        times, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                fn()
+                times.append((time.perf_counter() - start) * 1000)
+            queries = len(ctx.captured_queries)
+        self.stdout.write(
+            f"{label:<34} median {statistics.median(times):8.1f} ms   min {min(times):8.1f} ms   queries {queries}"
+        )
+        return statistics.median(times), queries
+
+    def _run(self, *, repeat, pdf_out):
+        start = time.perf_counter()
+        campaign, root, leader, units = self._build()
+        cells = compliance.compute(campaign=campaign)
+        self.stdout.write(
+            f"data set: {len(units)} units, {len(cells.requirements)} requirements, {len(cells.cells)} cells, "
+            f"2000 submissions, 500 key works ({time.perf_counter() - start:.1f} s to build); "
+            f"database {connection.vendor}"
+        )
+        self._measure("compliance engine", lambda: compliance.compute(campaign=campaign), repeat)
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(leader)
+        query = f"?campaign={campaign.pk}"
+
+        def get(name):
+            response = client.get(reverse(name) + query)
+            assert response.status_code == 200, response.status_code
+
+        get("reports:dashboard")
+        dashboard_ms, dashboard_queries = self._measure(
+            "dashboard view (leader)", lambda: get("reports:dashboard"), repeat
+        )
+        self._measure("matrix view (250 × 10)", lambda: get("reports:matrix"), max(3, repeat // 2))
+        pdf = {}
+
+        def build_pdf():
+            data = snapshot.build(
+                kind="province_compliance",
+                parameters={"campaign": campaign.pk},
+                scope_unit=root,
+                cutoff=timezone.localdate(),
+            )
+            pdf["bytes"] = documents.render("province_compliance", data, "pdf", sha=snapshot.snapshot_sha256(data))
+
+        documents.render  # noqa: B018 - import WeasyPrint before timing (a worker has it loaded)
+        from weasyprint import HTML  # noqa: F401
+
+        pdf_ms, _ = self._measure("province PDF (snapshot + render)", build_pdf, 1)
+        pages = pdf["bytes"].count(b"/Type /Page\n") or pdf["bytes"].count(b"/Type /Page")
+        self.stdout.write(f"PDF size {len(pdf['bytes']) / 1024:.0f} KiB, about {pages} pages")
+        if pdf_out:
+            with open(pdf_out, "wb") as handle:
+                handle.write(pdf["bytes"])
+        verdict = "OK" if dashboard_ms < 150 and dashboard_queries < 20 and pdf_ms < 10_000 else "OVER TARGET"
+        self.stdout.write(f"targets (dashboard < 150 ms, < 20 queries; PDF < 10 s): {verdict}")
