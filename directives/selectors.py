@@ -18,8 +18,10 @@ officer's "what my unit owes" page (pledges) and the compliance engine (reports)
 import datetime
 from collections import defaultdict
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from campaign_portal.core.access import get_object_for_user, scope_for
 from campaign_portal.core.models import Unit
@@ -273,8 +275,53 @@ def requirement_compliance(requirements: list[Requirement]) -> dict[int, dict]:
     }
 
 
-def directive_revisions(directive: Directive) -> QuerySet:
-    return DirectiveRevision.objects.filter(directive=directive).select_related("by")
+def directive_revisions(directive: Directive) -> list[DirectiveRevision]:
+    """Revisions, newest first, each with `rows`: (what changed, before, after) in words."""
+    revisions = list(DirectiveRevision.objects.filter(directive=directive).select_related("by"))
+    for revision in revisions:
+        revision.rows = _revision_rows(revision.changes or {})
+    return revisions
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return capfirst(str(model._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:  # a key that is not a model field keeps its name
+        return name
+
+
+def _revision_rows(changes: dict) -> list[tuple[str, object, object]]:
+    rows = []
+    for name, (before, after) in changes.items():
+        if name == "requirements":
+            rows.extend(_requirement_rows(before or [], after or []))
+        elif name == "references":
+            rows.append((str(Directive._meta.get_field("references").related_model._meta.verbose_name_plural),
+                         ", ".join(r.get("number", "") for r in before or []),
+                         ", ".join(r.get("number", "") for r in after or [])))  # fmt: skip
+        else:
+            rows.append((_field_label(Directive, name), before, after))
+    return rows
+
+
+def _requirement_rows(before: list[dict], after: list[dict]) -> list[tuple[str, object, object]]:
+    """One row per changed field of each requirement, matched by id (new and removed rows too)."""
+    old = {row.get("id"): row for row in before}
+    new = {row.get("id"): row for row in after}
+    rows = []
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        label = (b or a).get("ordinal", "")
+        if a is None or b is None:
+            rows.append(
+                (f"{_field_label(Requirement, 'ordinal')} {label}", (a or {}).get("text"), (b or {}).get("text"))
+            )
+            continue
+        for field, value in b.items():
+            if field != "id" and a.get(field) != value:
+                name = f"{_field_label(Requirement, 'ordinal')} {label} · {_field_label(Requirement, field)}"
+                rows.append((name, a.get(field), value))
+    return rows
 
 
 # --- campaigns ------------------------------------------------------------------------------

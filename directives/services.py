@@ -74,7 +74,7 @@ def _apply_fields(directive: Directive, fields: dict) -> None:
 def _requirements_state(directive: Directive) -> list[dict]:
     rows = []
     for req in directive.requirements.order_by("position", "id").prefetch_related("target_units"):
-        row = snapshot(req, REQUIREMENT_FIELDS)
+        row = {"id": req.pk, **snapshot(req, REQUIREMENT_FIELDS)}
         row["target_units"] = sorted(u.pk for u in req.target_units.all())
         rows.append(row)
     return rows

@@ -282,7 +282,7 @@ def test_edit_published_records_revision(client_for, staff, letter):
     assert response.status_code == 302, response.content
     assert set(letter.requirements.values_list("deadline", flat=True)) == {datetime.date(2019, 10, 31)}
     history = client.get(url("revisions", letter.pk))
-    assert "Bổ sung thời hạn" in history.text and "requirements" in history.text
+    assert "Bổ sung thời hạn" in history.text and "Mục 3 · Thời hạn" in history.text and "2019-10-31" in history.text
 
 
 # --- detail, preview, withdraw ----------------------------------------------------------------------
