@@ -349,3 +349,19 @@ def test_demo_seed_is_idempotent(province, staff):
     assert deadlines[RequirementKind.EMULATION_PLAN] == datetime.date(2019, 10, 15)
     assert deadlines[RequirementKind.KEY_WORKS] == datetime.date(2019, 10, 31)
     assert directive.requirements.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_notifies_through_a_real_worker(celery_live, province, staff):
+    """The real path: on commit → Redis → worker → notifications (skips locally without REDIS_URL)."""
+    import time
+
+    directive = make_letter(staff, province, publish=False)
+    services.directive_publish(user=staff, directive=directive)
+    for _ in range(100):
+        directive.refresh_from_db()
+        if directive.notified_at and Notification.objects.filter(url__endswith=f"/{directive.pk}/").exists():
+            break
+        time.sleep(0.1)
+    assert directive.notified_at is not None
+    assert Notification.objects.filter(unit=province.krong_pac, url__endswith=f"/{directive.pk}/").exists()
