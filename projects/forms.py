@@ -153,6 +153,7 @@ class ProgressForm(NFCFormMixin, forms.Form):
         for name, message in check_progress(
             progress=cleaned.get("physical_progress"),
             previous=self.previous,
+            last_reported_on=self.work.latest_progress_on,
             note=cleaned.get("note", ""),
             reported_on=cleaned.get("reported_on"),
             registered_on=self.work.registered_on,

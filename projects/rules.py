@@ -86,8 +86,13 @@ def check_work_dates(*, registered_on, planned_date, actual_date) -> dict:
     return errors
 
 
-def check_progress(*, progress, previous, note: str, reported_on, registered_on, today) -> dict:
-    """Field → message for a progress report that cannot be right."""
+def check_progress(*, progress, previous, note: str, reported_on, registered_on, today, last_reported_on=None) -> dict:
+    """Field → message for a progress report that cannot be right.
+
+    Reports run forwards: none before the registration, none before the latest report (the same
+    day is allowed, to correct it), none in the future; progress within 0–100 % and never lower
+    than the latest report unless the note says why.
+    """
     errors = {}
     if progress is not None and not 0 <= progress <= 100:
         errors["physical_progress"] = _("Tiến độ phải từ 0 đến 100 %.")
@@ -99,6 +104,10 @@ def check_progress(*, progress, previous, note: str, reported_on, registered_on,
         errors["reported_on"] = _("Ngày báo cáo không thể trước ngày đăng ký công trình (%(reg)s).") % {
             "reg": f"{registered_on:%d/%m/%Y}"
         }
+    elif reported_on and last_reported_on and reported_on < last_reported_on:
+        errors["reported_on"] = _(
+            "Đã có báo cáo tiến độ ngày %(last)s; báo cáo mới không thể lùi về trước ngày đó."
+        ) % {"last": f"{last_reported_on:%d/%m/%Y}"}
     elif reported_on and today and reported_on > today:
         errors["reported_on"] = _("Ngày báo cáo không thể ở tương lai.")
     return errors

@@ -263,16 +263,6 @@ def key_work_set_status(
     return work
 
 
-def _previous_progress(work: KeyWork, reported_on: datetime.date) -> int | None:
-    latest = (
-        ProgressUpdate.objects.filter(key_work=work, reported_on__lte=reported_on)
-        .order_by("-reported_on", "-id")
-        .values_list("physical_progress", flat=True)
-        .first()
-    )
-    return latest
-
-
 def _refresh_progress_cache(work: KeyWork) -> None:
     latest = ProgressUpdate.objects.filter(key_work=work).order_by("-reported_on", "-id").first()
     work.latest_progress = latest.physical_progress if latest else 0
@@ -290,7 +280,8 @@ def check_progress_allowed(user, work: KeyWork) -> None:
 def validate_progress(work, *, reported_on, physical_progress, capital_disbursed, note, today) -> None:
     errors = check_progress(
         progress=physical_progress,
-        previous=_previous_progress(work, reported_on),
+        previous=work.latest_progress if work.latest_progress_on else None,
+        last_reported_on=work.latest_progress_on,
         note=note,
         reported_on=reported_on,
         registered_on=work.registered_on,
@@ -338,6 +329,7 @@ def progress_update_create(
             cleaned.append(photo_rules.clean_photo(uploaded))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
+    previous = work.latest_progress if work.latest_progress_on else None
     update = ProgressUpdate.objects.create(
         key_work=work,
         reported_on=reported_on,
@@ -354,20 +346,10 @@ def progress_update_create(
         action="projects.progressupdate.created",
         obj=work,
         unit=work.unit,
-        changes={"physical_progress": [_previous_progress_before(update), physical_progress]},
+        changes={"physical_progress": [previous, physical_progress]},
         comment=note,
     )
     return update
-
-
-def _previous_progress_before(update: ProgressUpdate) -> int | None:
-    return (
-        ProgressUpdate.objects.filter(key_work_id=update.key_work_id, reported_on__lte=update.reported_on)
-        .exclude(pk=update.pk)
-        .order_by("-reported_on", "-id")
-        .values_list("physical_progress", flat=True)
-        .first()
-    )
 
 
 def _store_photo(update: ProgressUpdate, photo) -> ProgressPhoto:

@@ -236,6 +236,7 @@ def test_progress_rules(officer_kp, requirement, milestone):
     )
     for bad in (
         {"physical_progress": 101, "reported_on": datetime.date(2020, 9, 20)},
+        {"physical_progress": 70, "reported_on": datetime.date(2020, 9, 10)},  # before the latest report
         {"physical_progress": 70, "reported_on": datetime.date(2019, 1, 1)},
         {"physical_progress": 70, "reported_on": datetime.date(2020, 10, 2)},
         {"physical_progress": 70, "reported_on": datetime.date(2020, 9, 20), "capital_disbursed": -1},
@@ -259,3 +260,10 @@ def test_other_requirement_kind_refused(officer_kp, requirement, milestone):
     other = RequirementFactory(directive=requirement.directive, kind="report")
     with pytest.raises(ValidationError):
         services.key_work_create(user=officer_kp, requirement=other, data=work_data(milestone))
+
+
+def test_submit_needs_a_planned_date(officer_kp, requirement):
+    work = services.key_work_create(user=officer_kp, requirement=requirement, data=work_data(None))
+    assert work.planned_date is None
+    with pytest.raises(ValidationError, match="ngày dự kiến"):
+        services.key_work_transition(user=officer_kp, work=work, target=ReviewStatus.SUBMITTED)

@@ -230,3 +230,18 @@ def test_english_pages(client_for, leader, work_kp):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("projects:list")).content.decode()
     assert "Key works" in body and "Export to Excel" in body and "Late" in body
+
+
+def test_export_queries_do_not_grow(client_for, leader, requirement, province, django_assert_max_num_queries):
+    client = client_for(leader)
+    client.get(reverse("projects:list"))  # warm the session
+    for n in range(3):
+        KeyWorkFactory(requirement=requirement, status=ReviewStatus.SUBMITTED, name=f"A{n}")
+    # session, user, membership (scope), filter districts, filter milestones, rows with every relation joined
+    with django_assert_max_num_queries(6):
+        client.get(reverse("projects:export"))
+    for n in range(25):
+        KeyWorkFactory(requirement=requirement, status=ReviewStatus.SUBMITTED, name=f"B{n}", unit=province.bmt)
+    with django_assert_max_num_queries(6):
+        _sheet, rows = read(client.get(reverse("projects:export")).content)
+    assert len(rows) == 29
