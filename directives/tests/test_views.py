@@ -483,3 +483,36 @@ def test_seeded_letter_page_has_kinds(client_for, staff, letter):
     page = client_for(staff).get(url("detail", letter.pk)).text
     for kind in (RequirementKind.KEY_WORKS, RequirementKind.BREAKTHROUGH_THEME, RequirementKind.DIFFICULT_FIELD):
         assert str(kind.label) in page
+
+
+def test_import_from_pdf_upload(client_for, staff):
+    """A PDF with a text layer (rendered here by WeasyPrint) is read with pypdf."""
+    import html
+
+    import weasyprint
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in LETTER_7019.replace("**", "").splitlines())
+    pdf = weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+    response = client_for(staff).post(url("import"), {"file": upload("7019.pdf", pdf)})
+    assert response.status_code == 200
+    assert 'value="7019/UBND-TH"' in response.text and response.text.count('class="card requirement-row') == 5
+
+
+def test_import_from_docx_with_a_header_table(client_for, staff):
+    """Letters often put the two header columns in a table: its cells come first, in order."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK"
+    table.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    table.cell(1, 0).text = "Số: 7019/UBND-TH\nV/v triển khai thực hiện Kế hoạch số 126-KH/TU"
+    table.cell(1, 1).text = "Đắk Lắk, ngày 27 tháng 8 năm 2019"
+    body = LETTER_7019[LETTER_7019.index("Kính gửi:") :]
+    for line in body.splitlines():
+        document.add_paragraph(line)
+    data = io.BytesIO()
+    document.save(data)
+    response = client_for(staff).post(url("import"), {"file": upload("7019.docx", data.getvalue())})
+    assert 'value="7019/UBND-TH"' in response.text and 'value="27/08/2019"' in response.text
+    assert response.text.count('class="card requirement-row') == 5
