@@ -137,6 +137,25 @@ def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None,
     return totals
 
 
+def key_work_counts_by_unit(*, user, today: datetime.date | None = None, requirement_ids=None) -> dict:
+    """{unit_id: {total, at_risk, late, done, investment}} for a dashboard or matrix (one query)."""
+    qs = key_works_visible_to(user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
+    if requirement_ids is not None:
+        qs = qs.filter(requirement_id__in=list(requirement_ids))
+    rows = (
+        qs.order_by()
+        .values("unit_id")
+        .annotate(
+            total=Count("id"),
+            at_risk=Count("id", filter=Q(risk=Risk.AT_RISK)),
+            late=Count("id", filter=Q(risk=Risk.LATE)),
+            done=Count("id", filter=Q(risk=Risk.DONE)),
+            investment=Sum("total_investment"),
+        )
+    )
+    return {row.pop("unit_id"): row for row in rows}
+
+
 def key_work_requirements_for(user):
     """Key-works requirements of published directives that apply to the officer's unit, with quota use."""
     scope = access.scope_for(user)

@@ -58,3 +58,11 @@ def test_requirements_owed_with_quota_use(officer_kp, officer_dept, requirement,
     (owed,) = selectors.key_work_requirements_for(officer_kp)
     assert owed.pk == requirement.pk and owed.used == 1
     assert selectors.key_work_requirements_for(officer_dept) == []
+
+
+def test_counts_by_unit(leader, requirement, province, django_assert_num_queries):
+    make_mix(requirement, province)
+    with django_assert_num_queries(2):  # membership (scope), one grouped query
+        counts = selectors.key_work_counts_by_unit(user=leader, today=TODAY)
+    assert counts[province.bmt.pk] == {"total": 1, "at_risk": 1, "late": 0, "done": 0, "investment": 12_500_000_000}
+    assert counts[province.krong_pac.pk]["late"] == 1 and counts[province.krong_pac.pk]["total"] == 3
