@@ -33,3 +33,25 @@ class PortalLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class BadInputMiddleware:
+    """Crafted out-of-range numbers answer 400, not 500.
+
+    SQLite raises OverflowError deep inside a query for integers beyond 64 bits, e.g. a forged
+    `addressee_units=9999999999999999999999` in a multiple-choice field (Django does not catch it
+    in ModelMultipleChoiceField); PostgreSQL simply finds nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            from django.views.defaults import bad_request
+
+            return bad_request(request, exception)
+        return None
