@@ -23,6 +23,7 @@ from .forms import (
     ImportForm,
     MilestoneForm,
     ReferenceFormSet,
+    RequirementForm,
     RequirementFormSet,
     WithdrawForm,
 )
@@ -223,7 +224,8 @@ def requirement_row(request):
     _require_staff(request)
     index = max(0, min(_int(request.GET.get(f"{REQUIREMENT_PREFIX}-TOTAL_FORMS")) or 0, 199))
     formset = RequirementFormSet(prefix=REQUIREMENT_PREFIX)
-    form = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
+    form = RequirementForm(prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False)
+    formset.add_fields(form, index)  # the "remove this row" checkbox
     return render(
         request, "directives/_requirement_row.html", {"row": form, "total": index + 1, "prefix": REQUIREMENT_PREFIX}
     )

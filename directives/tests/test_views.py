@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from campaign_portal.core.models import UnitKind
-from directives.models import Directive, DirectiveStatus, Receipt, RequirementKind
+from directives.models import Directive, DirectiveStatus, Milestone, Receipt, RequirementKind
 
 from .conftest import LETTER_7019, make_letter
 from .factories import CampaignFactory, DirectiveFactory, RequirementFactory
@@ -469,10 +469,17 @@ def test_campaign_pages(client, client_for, staff, officer_kp, province):
     assert "23/11/2020" in page and "80 năm thành lập Đảng bộ tỉnh" in page
     assert "Phong trào 80 năm" in staff_client.get(url("campaign_list")).text
 
+    milestone = Milestone.objects.get(name="80 năm thành lập Đảng bộ tỉnh")
+    delete_url = url("milestone_delete", milestone.campaign_id, milestone.pk)
     officer = client_for(officer_kp)
+    assert officer.post(delete_url).status_code == 403
     assert officer.get(campaign_url).status_code == 200
     assert officer.post(campaign_url, {"name": "x", "date": "01/01/2020"}).status_code == 403
     assert officer.get(url("campaign_create")).status_code == 403
+    staff_client = client_for(staff)
+    assert staff_client.get(delete_url).status_code == 405
+    assert staff_client.post(delete_url).status_code == 302
+    assert not Milestone.objects.exists()
 
 
 def test_campaign_list_empty_state(client_for, officer_kp):
