@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -418,7 +419,7 @@ class Compliance:
 # --- building from the database ---------------------------------------------------------------
 def published_requirements(*, directive=None, campaign=None):
     """Requirements of one directive, or of every published directive of a campaign (one query)."""
-    qs = Requirement.objects.select_related("directive")
+    qs = Requirement.objects.select_related("directive__issuer")
     if directive is not None:
         qs = qs.filter(directive=directive)
     elif campaign is not None:
@@ -449,9 +450,17 @@ def unit_map(requirements) -> dict[int, list[int]]:
     return requirement_unit_map(requirements)
 
 
-def _unit_infos(unit_ids) -> list[UnitInfo]:
+def _unit_infos(unit_ids, requirements) -> list[UnitInfo]:
+    """The units of the map, with their district (one query, filtered by kind and root, not a long IN list)."""
+    kinds = {k for r in requirements for k in (r.applies_to or [])}
+    roots = {"/" + r.directive.issuer.path.strip("/").split("/")[0] + "/" for r in requirements}
+    root_q = Q(pk__in=[])
+    for root in roots:
+        root_q |= Q(path__startswith=root)
     infos = []
-    for unit in Unit.objects.filter(pk__in=unit_ids).select_related("parent").order_by("path"):
+    for unit in Unit.objects.filter(root_q, kind__in=kinds).select_related("parent").order_by("path"):
+        if unit.pk not in unit_ids:
+            continue
         district = None
         if unit.kind == UnitKind.DISTRICT:
             district = unit
@@ -506,4 +515,4 @@ def compute(*, directive=None, campaign=None, requirements=None, as_of=None, uni
                 accepted=sum(1 for f in found if f.status == ReviewStatus.ACCEPTED),
                 filings=tuple(found),
             )
-    return Compliance(requirements=infos, units=_unit_infos(all_units), cells=cells, as_of=as_of)
+    return Compliance(requirements=infos, units=_unit_infos(all_units, requirements), cells=cells, as_of=as_of)

@@ -307,7 +307,7 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
     requirements = list(
         Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
         .filter(Q(deadline__in=soon) | Q(deadline__lt=today, deadline__gte=today - OVERDUE_LOOKBACK))
-        .select_related("directive")
+        .select_related("directive__issuer")
     )
     if not requirements:
         return 0

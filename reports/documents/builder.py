@@ -169,24 +169,35 @@ def _themes_table(themes: list[dict]) -> Table:
     return Table("chu-diem", _("Chủ điểm đột phá, lĩnh vực khó khăn"), columns, rows)
 
 
+OVERDUE_NAMES_MAX = 12
+
+
 def _overdue_paragraphs(result: Compliance) -> list[str]:
-    """Per requirement, the overdue units by name: prose, cheaper to print than a long table."""
+    """Per requirement, the overdue units: by name when few, else counted per district (prose, not a table)."""
     by_requirement = {}
     for cell in result.overdue():
-        by_requirement.setdefault(cell.requirement.id, []).append(cell)
+        by_requirement.setdefault(cell.requirement.id, []).append(result.unit(cell.unit_id))
     paragraphs = []
     for requirement in result.requirements:
-        cells = by_requirement.get(requirement.id)
-        if not cells:
+        units = [u for u in by_requirement.get(requirement.id, []) if u is not None]
+        if not units:
             continue
-        names = ", ".join(result.unit(c.unit_id).name for c in cells if result.unit(c.unit_id))
+        if len(units) <= OVERDUE_NAMES_MAX:
+            detail = ", ".join(u.name for u in units)
+        else:
+            groups = {}
+            for unit in units:
+                label = unit.district_name or str(UnitKind(unit.kind).label)
+                groups[label] = groups.get(label, 0) + 1
+            detail = "; ".join(f"{label} {n}" for label, n in groups.items())
+            detail += " " + _("(chi tiết tại Phụ lục I)")
         paragraphs.append(
-            _("%(task)s (hạn %(deadline)s): %(n)s đơn vị quá hạn: %(names)s.")
+            _("%(task)s (hạn %(deadline)s): %(n)s đơn vị quá hạn: %(detail)s.")
             % {
                 "task": requirement.short_label,
                 "deadline": format_date(requirement.deadline),
-                "n": len(cells),
-                "names": names,
+                "n": len(units),
+                "detail": detail,
             }
         )
     return paragraphs

@@ -79,6 +79,7 @@ class Command(BaseCommand):
             (RequirementKind.DIFFICULT_FIELD, [UnitKind.DEPARTMENT, UnitKind.COMMUNE], 1, 2),
         ]
         requirements = []
+        today = timezone.localdate()  # one directive's deadline has passed, the other's has not
         for n in range(2):
             directive = Directive.objects.create(
                 number=f"{9000 + n}/UBND-TH",
@@ -99,7 +100,7 @@ class Command(BaseCommand):
                         title=str(kind.label),
                         text=str(kind.label),
                         applies_to=[str(k) for k in applies],
-                        deadline=datetime.date(2019, 10, 15 + n),
+                        deadline=today + datetime.timedelta(days=-10 + 30 * n),
                         quota_min=qmin,
                         quota_max=qmax,
                     )
@@ -131,7 +132,7 @@ class Command(BaseCommand):
                 "unit": unit,
                 "status": status,
                 "submitted_at": submitted,
-                "on_time": None if submitted is None else submitted.date() <= requirement.deadline,
+                "on_time": None if submitted is None else timezone.localdate(submitted) <= requirement.deadline,
                 "reviewed_at": submitted if status in (ReviewStatus.ACCEPTED, ReviewStatus.RETURNED) else None,
             }
 
