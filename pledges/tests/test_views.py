@@ -522,3 +522,10 @@ def test_progress_update_page(letter, province, officer_kp, officer_bmt, leader,
     assert client_for(officer_kp).get(commune_url).status_code == 403  # visible (its commune) but not its own
     assert client_for(leader).post(url, {"reported_on": today, "actual_value": "1"}).status_code == 403
     assert TargetProgress.objects.count() == 1
+
+
+def test_owed_page_in_english(letter, officer_kp, client_for, settings):
+    client = client_for(officer_kp)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("pledges:owed")).content.decode()
+    assert "What my unit owes" in body and "Overdue" in body and "Dissemination" in body
