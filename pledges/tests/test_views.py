@@ -528,4 +528,4 @@ def test_owed_page_in_english(letter, officer_kp, client_for, settings):
     client = client_for(officer_kp)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(reverse("pledges:owed")).content.decode()
-    assert "What my unit owes" in body and "Overdue" in body and "Dissemination" in body
+    assert "What my unit owes" in body and "Overdue" in body and "Your records" in body
