@@ -172,7 +172,9 @@ class Cell:
         if not self.applies:
             return ""
         quota = self.requirement.quota_text
-        return f"{self.counted}/{quota}" if quota else str(self.counted)
+        if quota:
+            return f"{self.counted}/{quota}"
+        return str(self.counted) if self.counted else ""
 
     @property
     def over_quota(self) -> bool:
@@ -457,8 +459,8 @@ def _unit_infos(unit_ids, requirements) -> list[UnitInfo]:
     root_q = Q(pk__in=[])
     for root in roots:
         root_q |= Q(path__startswith=root)
-    infos = []
-    for unit in Unit.objects.filter(root_q, kind__in=kinds).select_related("parent").order_by("path"):
+    infos, keys = [], {}
+    for unit in Unit.objects.filter(root_q, kind__in=kinds).select_related("parent"):
         if unit.pk not in unit_ids:
             continue
         district = None
@@ -466,20 +468,32 @@ def _unit_infos(unit_ids, requirements) -> list[UnitInfo]:
             district = unit
         elif unit.parent_id and unit.parent.kind == UnitKind.DISTRICT:
             district = unit.parent
-        infos.append(
-            UnitInfo(
-                id=unit.pk,
-                code=unit.code,
-                name=unit.name,
-                short_name=unit.short_name,
-                kind=unit.kind,
-                path=unit.path,
-                depth=unit.depth,
-                district_id=district.pk if district else None,
-                district_name=district.display_name if district else "",
-            )
+        info = UnitInfo(
+            id=unit.pk,
+            code=unit.code,
+            name=unit.name,
+            short_name=unit.short_name,
+            kind=unit.kind,
+            path=unit.path,
+            depth=unit.depth,
+            district_id=district.pk if district else None,
+            district_name=district.display_name if district else "",
         )
-    return infos
+        infos.append(info)
+        # Departments, then agencies, then each district followed by its communes.
+        rank = GROUP_ORDER.get(UnitKind.DISTRICT if district else unit.kind, 9)
+        keys[unit.pk] = (
+            rank,
+            district.sort_order if district else 0,
+            district.name if district else "",
+            unit.depth,
+            unit.sort_order,
+            unit.name,
+        )
+    return sorted(infos, key=lambda u: keys[u.id])
+
+
+GROUP_ORDER = {UnitKind.DEPARTMENT: 0, UnitKind.AGENCY: 1, UnitKind.DISTRICT: 2, UnitKind.COMMUNE: 3}
 
 
 def compute(*, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None) -> Compliance:

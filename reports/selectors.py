@@ -56,6 +56,7 @@ class Source:
 
     campaign: Campaign | None = None
     directive: Directive | None = None
+    as_of: datetime.date | None = None  # None: today
 
     @property
     def label(self) -> str:
@@ -71,7 +72,10 @@ class Source:
 
     @property
     def querystring(self) -> str:
-        return "&".join(f"{k}={v}" for k, v in self.parameters.items())
+        items = [f"{k}={v}" for k, v in self.parameters.items()]
+        if self.as_of:
+            items.append(f"as_of={self.as_of:%d/%m/%Y}")
+        return "&".join(items)
 
     def __bool__(self) -> bool:
         return self.campaign is not None or self.directive is not None
@@ -95,8 +99,25 @@ def source_choices() -> dict:
     return {"campaigns": ordered, "directives": directives}
 
 
-def resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Source:
+def parse_day(value) -> datetime.date | None:
+    """dd/mm/yyyy or yyyy-mm-dd, not after today; None when empty or invalid."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = datetime.datetime.strptime(str(value or "").strip(), fmt).date()
+        except ValueError:
+            continue
+        return min(day, timezone.localdate())
+    return None
+
+
+def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None) -> Source:
     """The requested source, else the current campaign (running today), else the latest one with directives."""
+    source = _resolve_source(campaign_id=campaign_id, directive_id=directive_id, choices=choices)
+    source.as_of = parse_day(as_of)
+    return source
+
+
+def _resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Source:
     choices = choices if choices is not None else source_choices()
     for directive in choices["directives"]:
         if str(directive.pk) == str(directive_id):
@@ -115,8 +136,10 @@ def resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Sour
     return Source()
 
 
-def compliance_for_source(source: Source, *, as_of=None) -> compliance.Compliance:
-    return compliance.compute(directive=source.directive, campaign=source.campaign, as_of=as_of)
+def compliance_for_source(source: Source, *, unit_ids=None) -> compliance.Compliance:
+    return compliance.compute(
+        directive=source.directive, campaign=source.campaign, as_of=source.as_of, unit_ids=unit_ids
+    )
 
 
 def milestones_for(source: Source, *, today: datetime.date) -> list[dict]:

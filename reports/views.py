@@ -16,7 +16,7 @@ from campaign_portal.core.models import UnitKind
 from campaign_portal.core.uploads import serve_private_file
 from directives import registry
 
-from . import charts, compliance, selectors, services
+from . import charts, selectors, services
 from .compliance import STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
@@ -32,7 +32,10 @@ def _require_reader(user):
 
 def _source(request, choices=None):
     return selectors.resolve_source(
-        campaign_id=request.GET.get("campaign"), directive_id=request.GET.get("directive"), choices=choices
+        campaign_id=request.GET.get("campaign"),
+        directive_id=request.GET.get("directive"),
+        choices=choices,
+        as_of=request.GET.get("as_of"),
     )
 
 
@@ -44,8 +47,8 @@ def dashboard(request):
     source = _source(request, choices)
     context = {"source": source, "choices": choices}
     if source:
-        today = timezone.localdate()
-        result = selectors.compliance_for_source(source, as_of=today)
+        today = source.as_of or timezone.localdate()
+        result = selectors.compliance_for_source(source)
         total = result.total()
         by_requirement = result.by_requirement()
         by_district = result.by_district()
@@ -130,7 +133,7 @@ def unit_detail(request, pk):
     source = _source(request, choices)
     context = {"unit": unit, "source": source, "choices": choices}
     if source:
-        result = compliance.compute(directive=source.directive, campaign=source.campaign, unit_ids=[unit.pk])
+        result = selectors.compliance_for_source(source, unit_ids=[unit.pk])
         rows = []
         for cell in result.row(unit.pk):
             links = []

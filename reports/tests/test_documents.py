@@ -108,7 +108,7 @@ def test_snapshot_frozen_and_reproducible(province, leader, filed, django_captur
     assert sheet["H2"].value == 0.5 and sheet["H2"].number_format == "0.0%"
     matrix = workbook["Ma trận thực hiện"]
     names = [matrix.cell(row=r, column=2).value for r in range(2, matrix.max_row + 1)]
-    assert names == ["Thành phố Buôn Ma Thuột", "Huyện Krông Pắc"]
+    assert names == ["Huyện Krông Pắc", "Thành phố Buôn Ma Thuột"]
 
 
 def test_docx_opens_with_the_layout(province, leader, filed, django_capture_on_commit_callbacks):
