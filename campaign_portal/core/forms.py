@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .text import nfc
@@ -14,6 +15,13 @@ class PortalAuthenticationForm(AuthenticationForm):
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
         "inactive": _("Tên đăng nhập hoặc mật khẩu không đúng."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The stock form sets max_length after the field is built, so it is never validated: a 5,000-character
+        # username reached the login-failure log (varchar 255) and crashed on PostgreSQL.
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))
 
 
 class DateInput(forms.DateInput):

@@ -271,3 +271,10 @@ def test_collectstatic_works_with_the_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_overlong_username_is_refused_without_a_crash(db, client):
+    """Found by the fuzzer on PostgreSQL: the login-failure log stores usernames in 255 characters."""
+    response = _login(client, "Ủy ban " * 800, "whatever-1")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
