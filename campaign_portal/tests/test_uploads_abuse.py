@@ -193,3 +193,89 @@ def test_traversal_name_with_valid_content_is_accepted_but_never_used_as_a_path(
 def test_very_long_names_are_cut():
     clean = sanitise_filename("á" * 500 + ".pdf")
     assert len(clean) <= 120 and clean.endswith(".pdf")
+
+
+# --- Through the real upload views ----------------------------------------------------------------
+
+HOSTILE = {
+    "exe-renamed-pdf": ("bienban.pdf", EXE),
+    "double-extension-exe": ("bienban.pdf.exe", PDF),
+    "php-as-jpg": ("x.php.jpg", jpeg_bytes()),
+    "svg-script": ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    "traversal-exe": ("../../etc/passwd.pdf", EXE),
+    "docx-zip-bomb": ("bom.docx", None),
+    "oversized": ("lon.pdf", None),
+}
+
+
+def hostile_file(key):
+    name, data = HOSTILE[key]
+    if key == "docx-zip-bomb":
+        data = office_zip("docx", bomb=True)
+    if key == "oversized":
+        data = PDF + b"0" * (21 * 1024 * 1024)
+    return SimpleUploadedFile(name, data)
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", list(HOSTILE))
+def test_directive_attachment_view_refuses_hostile_files(world, client, key, settings):
+    from django.urls import reverse
+
+    from directives.models import DirectiveAttachment
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    before = DirectiveAttachment.objects.count()
+    client.force_login(world.staff)
+    response = client.post(
+        reverse("directives:attachment_add", kwargs={"pk": world.directive.pk}),
+        {"file": hostile_file(key)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert DirectiveAttachment.objects.count() == before
+    text = _messages(response)
+    assert any(
+        word in text for word in ("không được phép", "không phải loại", "quá lớn", "bất thường", "không khớp")
+    ), text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", list(HOSTILE))
+def test_submission_attachment_view_refuses_hostile_files(world, client, key):
+    from django.urls import reverse
+
+    from pledges.models import Attachment
+
+    before = Attachment.objects.count()
+    client.force_login(world.officer_kp)
+    response = client.post(
+        reverse("pledges:attachment_upload", kwargs={"slug": "ke-hoach", "pk": world.pk("draft_plan")}),
+        {"file": hostile_file(key)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Attachment.objects.count() == before
+    assert _messages(response).strip()
+
+
+@pytest.mark.django_db
+def test_submission_attachment_view_accepts_a_good_file_and_serves_it_privately(world, client):
+    from django.urls import reverse
+
+    from pledges.models import Attachment
+
+    client.force_login(world.officer_kp)
+    url = reverse("pledges:attachment_upload", kwargs={"slug": "ke-hoach", "pk": world.pk("draft_plan")})
+    client.post(url, {"file": SimpleUploadedFile("../../kế hoạch.pdf", PDF)})
+    attachment = Attachment.objects.get(plan=world.objects["draft_plan"])
+    assert ".." not in attachment.filename and "/" not in attachment.filename
+    assert "kế hoạch" not in attachment.file.name  # stored under a random name
+    download = client.get(reverse("pledges:attachment_download", kwargs={"pk": attachment.pk}))
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert "attachment" in download["Content-Disposition"]
