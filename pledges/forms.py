@@ -13,6 +13,7 @@ from directives.models import Directive, DirectiveStatus
 
 from . import importing
 from .models import Commitment, Dissemination, EmulationPlan, Target
+from .services import ATTACHMENT_KINDS
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -207,7 +208,7 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        validate_upload(uploaded, kinds=DOCUMENT_KINDS)
+        validate_upload(uploaded, kinds=ATTACHMENT_KINDS)
         return uploaded
 
 

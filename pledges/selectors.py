@@ -240,6 +240,14 @@ def review_queue_for(user, **filters) -> QuerySet:
     return _union(querysets).order_by("sent_at", "obj_id")
 
 
+def filter_units_for(user) -> list:
+    """Units a reader may filter the list by: everyone who files (not the province itself)."""
+    from campaign_portal.core.models import UnitKind
+
+    qs = access.readable_units(user).exclude(kind=UnitKind.PROVINCE).only("pk", "name", "path", "kind")
+    return list(qs.order_by("path"))
+
+
 def decorate_rows(rows) -> list[dict]:
     """Labels and URLs for list rows (no query)."""
     from django.urls import reverse

@@ -18,7 +18,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import nfc
-from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, sanitise_filename, validate_upload
 from directives.models import DirectiveStatus, Requirement, RequirementKind
 
 from .models import (
@@ -55,6 +55,8 @@ MODEL_FOR_KIND = {
     RequirementKind.BREAKTHROUGH_THEME: Commitment,
     RequirementKind.DIFFICULT_FIELD: Commitment,
 }
+
+ATTACHMENT_KINDS = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
 
 
 class QuotaExceeded(ValidationError):
@@ -382,7 +384,7 @@ def _attachment_owner_kwargs(owner) -> dict:
 @transaction.atomic
 def attachment_add(*, user, owner, uploaded) -> Attachment:
     _check_owner_writable(user=user, owner=owner)
-    kind = validate_upload(uploaded, kinds=DOCUMENT_KINDS)
+    kind = validate_upload(uploaded, kinds=ATTACHMENT_KINDS)
     attachment = Attachment(
         **_attachment_owner_kwargs(owner),
         file=uploaded,

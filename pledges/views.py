@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -427,7 +428,7 @@ def transition(request, slug, pk):
     obj = selectors.get_submission_for_user(model, request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
     target = form.cleaned_data["target"]
     error = ""
     if target not in review.allowed_transitions(obj, request.user):
@@ -457,7 +458,8 @@ def transition(request, slug, pk):
     else:
         messages.success(request, _("“%(title)s”: %(status)s.") % {"title": obj, "status": obj.get_status_display()})
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else _detail_url(obj))
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else _detail_url(obj))
 
 
 def _review_row(obj, slug) -> dict:

@@ -335,3 +335,37 @@ def test_demo_seed_is_idempotent(db):
     call_command("seed_demo", stdout=io.StringIO())
     assert (Dissemination.objects.count(), EmulationPlan.objects.count(), Commitment.objects.count()) == counts
     assert Dissemination.objects.get().status == ReviewStatus.ACCEPTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creations_respect_the_quota(letter, officer_commune):
+    """Two officers of the same unit add the second and third theme at once: exactly one succeeds."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes anyway")
+    _theme(officer_commune, letter, "Một")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def add(title):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=5)
+            _theme(officer_commune, letter, title)
+            results.append("ok")
+        except services.QuotaExceeded:
+            results.append("refused")
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=add, args=(title,)) for title in ("Hai", "Ba")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["ok", "refused"]
+    assert Commitment.objects.filter(category="breakthrough_theme").count() == 2

@@ -314,6 +314,13 @@ def test_transition_guard(letter, province, officer_kp, officer_bmt, leader, cli
     draft_url = reverse("pledges:transition", kwargs={"slug": "ke-hoach", "pk": draft.pk})
     assert client_for(officer_bmt).post(draft_url, {"target": "submitted"}).status_code == 404
     assert client_for(leader).post(url, {"target": "accepted"}).status_code == 403
+    assert client_for(officer_kp).post(url, {"target": "nonsense"}).status_code == 400
+    outside = client_for(officer_kp).post(url, {"target": "withdrawn", "comment": "x", "next": "//evil.example/"})
+    assert outside.url == reverse("pledges:emulation_plan_detail", kwargs={"pk": sent.pk})
+    sent.refresh_from_db()
+    assert sent.status == "withdrawn"
+    sent.status = "submitted"
+    sent.save()
     bad_slug = reverse("pledges:transition", kwargs={"slug": "khac", "pk": sent.pk})
     assert client_for(officer_kp).post(bad_slug, {"target": "withdrawn"}).status_code == 404
     sent.refresh_from_db()
