@@ -66,3 +66,15 @@ def test_counts_by_unit(leader, requirement, province, django_assert_num_queries
         counts = selectors.key_work_counts_by_unit(user=leader, today=TODAY)
     assert counts[province.bmt.pk] == {"total": 1, "at_risk": 1, "late": 0, "done": 0, "investment": 12_500_000_000}
     assert counts[province.krong_pac.pk]["late"] == 1 and counts[province.krong_pac.pk]["total"] == 3
+
+
+def test_search_ignores_accents(officer_kp, requirement, milestone):
+    from projects import services
+
+    services.key_work_create(
+        user=officer_kp,
+        requirement=requirement,
+        data={"name": "Đường giao thông liên xã Ea Kly", "kind": "groundbreaking", "milestone": milestone},
+    )
+    found = selectors.key_work_table(officer_kp, selectors.TableFilters(q="duong giao thong"))
+    assert [w.name for w in found] == ["Đường giao thông liên xã Ea Kly"]
