@@ -20,10 +20,12 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", title).strip()[:28] or "Sheet"
+    base = _BAD_SHEET_CHARS.sub(" ", title).strip() or "Sheet"
+    if len(base) > 31:  # Excel's limit: cut at a word boundary
+        base = base[:31].rsplit(" ", 1)[0].rstrip(",;") or base[:31]
     name, n = base, 2
     while name.lower() in used:
-        name = f"{base[:25]} ({n})"
+        name = f"{base[:26]} ({n})"
         n += 1
     used.add(name.lower())
     return name
@@ -52,8 +54,10 @@ def _write_table(sheet, table: Table, start_row: int = 1) -> None:
             elif isinstance(value, datetime.date):
                 cell.value = value
                 cell.number_format = "dd/mm/yyyy"
-            else:
+            elif value is None or isinstance(value, int | float):
                 cell.value = value
+            else:
+                cell.value = str(value)  # lazy translations and anything else print as text
     sheet.freeze_panes = sheet.cell(row=start_row + 1, column=3 if len(table.columns) > 4 else 1)
     if table.rows:
         sheet.auto_filter.ref = f"A{start_row}:{get_column_letter(len(table.columns))}{start_row + len(table.rows)}"

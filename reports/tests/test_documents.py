@@ -8,11 +8,14 @@ import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.models import ReviewStatus, UnitKind
+from directives.models import RequirementKind
+from pledges.tests.factories import CommitmentFactory
+from pledges.tests.factories import RequirementFactory as PledgeRequirementFactory
 from reports import services, snapshot
 from reports.models import Report, ReportFormat, ReportKind, ReportStatus
 
-from .conftest import file_work
+from .conftest import aware, file_work
 
 CUTOFF = datetime.date(2019, 10, 1)
 
@@ -37,6 +40,25 @@ def filed(province, letter):
     directive, requirement = letter
     file_work(requirement, province.krong_pac, name="Cầu Ea Kly mới")
     file_work(requirement, province.bmt, status=ReviewStatus.RETURNED)
+    theme = PledgeRequirementFactory(
+        directive=directive,
+        ordinal="3",
+        position=5,
+        kind=RequirementKind.BREAKTHROUGH_THEME,
+        applies_to=[UnitKind.DISTRICT],
+        quota_min=1,
+        quota_max=2,
+        deadline=datetime.date(2019, 9, 15),
+    )
+    CommitmentFactory(
+        requirement=theme,
+        unit=province.krong_pac,
+        status=ReviewStatus.ACCEPTED,
+        on_time=True,
+        title="Chuyển đổi số trong cải cách hành chính",
+        submitted_at=aware(datetime.date(2019, 9, 1)),
+        reviewed_at=aware(datetime.date(2019, 9, 2)),
+    )
     return directive, requirement
 
 
@@ -106,6 +128,9 @@ def test_snapshot_frozen_and_reproducible(province, leader, filed, django_captur
     assert sheet["C2"].value == datetime.datetime(2019, 9, 15)
     assert sheet["C2"].number_format == "dd/mm/yyyy"
     assert sheet["H2"].value == 0.5 and sheet["H2"].number_format == "0.0%"
+    themes = workbook["Chủ điểm đột phá, lĩnh vực khó"]
+    assert themes["D2"].value == "Chuyển đổi số trong cải cách hành chính"
+    assert themes["C2"].value == "Chủ điểm thi đua cần đột phá"
     matrix = workbook["Ma trận thực hiện"]
     names = [matrix.cell(row=r, column=2).value for r in range(2, matrix.max_row + 1)]
     assert names == ["Huyện Krông Pắc", "Thành phố Buôn Ma Thuột"]
