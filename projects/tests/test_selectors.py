@@ -74,7 +74,12 @@ def test_search_ignores_accents(officer_kp, requirement, milestone):
     services.key_work_create(
         user=officer_kp,
         requirement=requirement,
-        data={"name": "Đường giao thông liên xã Ea Kly", "kind": "groundbreaking", "milestone": milestone},
+        data={
+            "name": "Đường giao thông liên xã Ea Kly",
+            "kind": "groundbreaking",
+            "milestone": milestone,
+            "registered_on": datetime.date(2019, 9, 10),
+        },
     )
     found = selectors.key_work_table(officer_kp, selectors.TableFilters(q="duong giao thong"))
     assert [w.name for w in found] == ["Đường giao thông liên xã Ea Kly"]
