@@ -25,3 +25,13 @@ def test_investment_range_is_a_database_constraint(province, amount):
     work = KeyWorkFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         KeyWork.objects.filter(pk=work.pk).update(total_investment=amount)
+
+
+def test_admin_lists_render(client, province, django_user_model):
+    from django.urls import reverse
+
+    KeyWorkFactory(status="submitted")
+    admin = django_user_model.objects.create_superuser("root", "root@example.test", "x-Password-1")
+    client.force_login(admin)
+    for name in ("keywork", "progressupdate", "progressphoto"):
+        assert client.get(reverse(f"admin:projects_{name}_changelist")).status_code == 200
