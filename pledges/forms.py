@@ -4,12 +4,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.forms import DateInput, NFCFormMixin
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import DOCUMENT_KINDS, validate_upload
 from directives.models import Directive, DirectiveStatus
+from directives.selectors import directives_addressed_to
 
 from . import importing
 from .models import Commitment, Dissemination, EmulationPlan, Target
@@ -91,9 +93,15 @@ class DisseminationForm(VersionedForm):
         }
         help_texts = {"party_members": _("Đảng viên có thể đồng thời là lãnh đạo hoặc công chức.")}
 
-    def __init__(self, *args, requirement=None, **kwargs):
+    def __init__(self, *args, requirement=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Directive.objects.filter(status=DirectiveStatus.PUBLISHED).order_by("-issued_on", "-id")
+        qs = Directive.objects.filter(status=DirectiveStatus.PUBLISHED)
+        if unit is not None:
+            # Only what was sent to this unit (and the requirement's own directive), not every letter in the province.
+            addressed = directives_addressed_to(unit).values("pk")
+            own = [requirement.directive_id] if requirement is not None else []
+            qs = qs.filter(Q(pk__in=addressed) | Q(pk__in=own))
+        qs = qs.order_by("-issued_on", "-id")
         self.fields["directives"].queryset = qs
         self.fields["directives"].required = False
         self.fields["directives"].help_text = _("Để trống: văn bản của yêu cầu này.")

@@ -268,6 +268,10 @@ def targets_sync(*, user, owner, rows, audit: bool = True) -> None:
     for row in rows:
         target = existing.get(row.get("id"))
         if row.get("DELETE"):
+            if target is not None and target.progress.exists():
+                raise ValidationError(
+                    _("Chỉ tiêu “%(name)s” đã có số liệu tiến độ nên không xóa được.") % {"name": target.name}
+                )
             if target is not None:
                 changes[f"target:{target.name}"] = [target.name, None]
                 target.delete()

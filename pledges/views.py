@@ -273,7 +273,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
     quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full else ""
     form_kwargs = {"instance": obj, "quota_error": quota_error}
     if model is Dissemination:
-        form_kwargs["requirement"] = requirement
+        form_kwargs.update(requirement=requirement, unit=unit)
     form_class = FORMS[model]
     if request.method == "POST":
         adding_row = "add_target" in request.POST and with_targets

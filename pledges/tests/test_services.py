@@ -208,6 +208,21 @@ def test_targets_sync_creates_updates_and_deletes(letter, officer_kp):
     assert list(plan.targets.order_by("position").values_list("name", "position")) == [("B2", 1), ("C", 2)]
 
 
+def test_target_with_progress_cannot_be_deleted(letter, officer_kp):
+    plan = EmulationPlanFactory(unit=officer_kp.membership.unit, requirement=letter.plan, status="returned")
+    target = TargetFactory(plan=plan)
+    TargetProgress.objects.create(target=target, reported_on=datetime.date(2020, 1, 1), actual_value=1)
+    with pytest.raises(ValidationError, match="đã có số liệu tiến độ"):
+        services.plan_update(
+            user=officer_kp,
+            plan=plan,
+            expected_version=plan.version,
+            data=PLAN,
+            targets=[{"id": target.pk, "DELETE": True}],
+        )
+    assert Target.objects.filter(pk=target.pk).exists()
+
+
 def test_targets_import_is_all_or_nothing(letter, officer_kp):
     plan = services.plan_create(user=officer_kp, requirement=letter.plan, data=PLAN)
     with pytest.raises(ValidationError):
