@@ -73,7 +73,7 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return self.title or f"{self.get_kind_display()} #{self.pk}"
+        return f"{self.get_kind_display()} · {self.title}" if self.title else f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def is_done(self) -> bool:

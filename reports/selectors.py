@@ -180,6 +180,12 @@ class QueueItem:
     submitted_at: datetime.datetime | None
     url: str
 
+    @property
+    def waiting_days(self) -> int | None:
+        if self.submitted_at is None:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.submitted_at)).days
+
 
 def review_queue_for(user) -> list[QueueItem]:
     """Submitted records of every registered kind in the user's review scope, oldest first.

@@ -105,7 +105,7 @@ def _report_title(report: Report) -> str:
     about = str(directive) if directive else (campaign.name if campaign else "")
     if report.kind == ReportKind.UNIT_REPORT:
         about = f"{report.scope_unit.name} · {about}"
-    return f"{ReportKind(report.kind).label} · {about} · {format_date(report.cutoff)}"[:300]
+    return about[:300]
 
 
 def report_rerun(*, user, report: Report) -> Report:

@@ -153,7 +153,7 @@ def review_queue(request):
     if scope.role is None:
         raise PermissionDenied
     items = selectors.review_queue_for(request.user)
-    return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
+    return render(request, "reports/review_queue.html", {"items": items})
 
 
 # --- reports ---------------------------------------------------------------------------------------
