@@ -7,7 +7,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.formatting import format_date, place_date_line
-from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.models import UnitKind
 from campaign_portal.core.text import nfc
 from directives.models import DocType, RequirementKind
 
@@ -47,7 +47,7 @@ def _cite(ref: dict) -> str:
     subject = ref["subject"].strip()
     if subject.lower().startswith("v/v "):
         subject = subject[4:]
-    return f"{text} {_('về')} {subject}" if subject else text
+    return _("%(reference)s về %(subject)s") % {"reference": text, "subject": subject} if subject else text
 
 
 def _state_value(cell) -> StateValue:
@@ -257,10 +257,6 @@ def _themes_summary(themes: list[dict]) -> Table:
         rows,
         note=_("Danh sách chi tiết trong tệp Excel của báo cáo."),
     )
-
-
-def _status_label(status: str) -> str:
-    return str(ReviewStatus(status).label) if status in ReviewStatus.values else status
 
 
 def _matrix_table(result: Compliance, units=None) -> Table:
@@ -519,21 +515,21 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
             *_milestone_paragraphs(data),
         ],
     )
-    statuses = {}
+    risks = {}
     for work in works:
-        statuses[work["status"]] = statuses.get(work["status"], 0) + 1
+        risks[work["risk"]] = risks.get(work["risk"], 0) + 1
     summary.tables.append(
         Table(
-            "trang-thai",
-            _("Theo trạng thái"),
-            [Column(_("Trạng thái"), 80), Column(_("Số công trình"), 30, "right")],
-            [[_status_label(s), n] for s, n in sorted(statuses.items())],
+            "tinh-trang",
+            _("Theo tình trạng"),
+            [Column(_("Tình trạng"), 80), Column(_("Số công trình"), 30, "right")],
+            [[_risk_label(code), n] for code, n in sorted(risks.items())],
         )
     )
     detail = Section(_("Danh sách công trình"))
-    detail.tables.append(_key_works_table(works) if works else Table("cong-trinh", "", [], []))
-    if not works:
-        detail.tables.clear()
+    if works:
+        detail.tables.append(_key_works_table(works))
+    else:
         detail.paragraphs.append(_("Chưa có công trình trọng điểm được đăng ký."))
     risk = Section(_("Công trình có nguy cơ chậm tiến độ"))
     if at_risk:

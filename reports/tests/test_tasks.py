@@ -96,10 +96,17 @@ def test_build_failure_is_recorded_not_raised(province, leader):
 
 
 def test_report_renders_in_the_requesters_language(queued):
+    import io
+
+    from docx import Document as WordDocument
+
     Report.objects.filter(pk=queued.pk).update(language="en", format=ReportFormat.DOCX)
     tasks.build_report(queued.pk)
     queued.refresh_from_db()
     assert queued.status == ReportStatus.SUCCEEDED
+    with queued.file.open("rb") as handle:
+        text = "\n".join(p.text for p in WordDocument(io.BytesIO(handle.read())).paragraphs)
+    assert "REPORT" in text and "I. OVERVIEW" in text
 
 
 def test_request_permissions(province, leader, officer_kp, officer_commune, letter):

@@ -250,3 +250,10 @@ def test_rerun_from_the_page(client_for, leader, officer_kp, province, letter, d
         client_for(leader).post(reverse("reports:rerun", kwargs={"pk": report.pk}))
     report.refresh_from_db()
     assert report.status == ReportStatus.SUCCEEDED
+
+
+def test_dashboard_in_english(client_for, leader, filed, settings):
+    client = client_for(leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Implementation overview" in body and "Units fully compliant" in body
