@@ -537,3 +537,21 @@ def test_owed_page_in_english(letter, officer_kp, client_for, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(reverse("pledges:owed")).content.decode()
     assert "What my unit owes" in body and "Overdue" in body and "Your records" in body
+
+
+def test_evidence_download(letter, province, officer_kp, officer_bmt, leader, client_for, client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
+    progress = TargetProgress.objects.create(
+        target=TargetFactory(plan=plan), reported_on="2020-06-30", actual_value=1, evidence_name="bang-chung.pdf"
+    )
+    progress.evidence.save("x.pdf", ContentFile(PDF))
+    url = reverse("pledges:evidence_download", kwargs={"pk": progress.pk})
+    assert client.get(url).status_code == 302
+    response = client_for(officer_kp).get(url)
+    assert response.status_code == 200 and "bang-chung.pdf" in response["Content-Disposition"]
+    assert client_for(officer_kp).post(url).status_code == 405
+    assert client_for(officer_bmt).get(url).status_code == 404
+    assert client_for(leader).get(url).status_code == 200  # leaders read everything sent
