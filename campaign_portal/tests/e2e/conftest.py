@@ -65,21 +65,42 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 @pytest.fixture
-def phone_page(browser, browser_context_args):
+def phone_page(browser, browser_context_args, request):
     """A page in a 390×844 phone-sized context."""
     context = browser.new_context(**{**browser_context_args, **PHONE})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    _screenshot_on_failure(request, page)
     context.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _screenshot_on_failure(request, page):
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(folder / "99-failure.png"), full_page=True)
+            print(f"failure screenshot: {folder / '99-failure.png'}")
+        except Exception as exc:  # noqa: BLE001 - the page may be gone; the test already failed
+            print(f"no failure screenshot: {exc}")
+
+
 @pytest.fixture
-def page(context):
-    """A page that fails fast (10 s) instead of Playwright's 30 s."""
+def page(context, request):
+    """A page that fails fast (10 s) instead of Playwright's 30 s; on failure its last state is saved."""
     page = context.new_page()
     page.set_default_timeout(10_000)
-    return page
+    yield page
+    _screenshot_on_failure(request, page)
 
 
 @pytest.fixture

@@ -203,8 +203,71 @@ def officer_kp_files(page, base, shoot, directive_id) -> dict:
     return urls
 
 
+def commune_files_themes(page, base, shoot, username, themes) -> list[str]:
+    """A commune/ward officer registers its breakthrough themes (the letter asks them of communes)."""
+    login(page, base, username)
+    urls = []
+    for i, title in enumerate(themes):
+        open_owed_row(page, base, "Chủ điểm thi đua cần đột phá")
+        fill_form(
+            page,
+            {
+                "field": None,
+                "title": title,
+                "description": "Thực trạng, giải pháp và lộ trình.",
+                "expected_result": "Hoàn thành trước 23/11/2020.",
+            },
+        )
+        if i == 0:
+            shoot(page, f"{username}-theme-form")
+        click(page, re.compile("Lưu bản nháp"))
+        submit_for_review(page)
+        urls.append(page.url)
+    shoot(page, f"{username}-themes-submitted")
+    logout(page)
+    return urls
+
+
+def review(page, url, decision, comment=""):
+    page.goto(url)
+    if comment:
+        page.locator("textarea[name=comment]").fill(comment)
+    click(page, re.compile(decision))
+
+
+def staff_returns_then_accepts(page, base, shoot, plan_url):
+    login(page, base, "canbo.tinh")
+    page.goto(f"{base}/bao-cao/cho-duyet/")
+    assert page.get_by_text("Kế hoạch phát động thi đua chào mừng").first.is_visible()
+    shoot(page, "staff-review-queue")
+    review(page, plan_url, "Trả lại", "Bổ sung chỉ tiêu về cải cách hành chính.")
+    assert page.locator(".badge", has_text="Bị trả lại").first.is_visible()
+    shoot(page, "staff-returned-plan")
+    logout(page)
+
+    login(page, base, "krongpac")
+    page.goto(plan_url)
+    assert page.get_by_text("Bổ sung chỉ tiêu về cải cách hành chính.").first.is_visible()
+    page.get_by_role("link", name=re.compile("Sửa")).first.click()
+    page.wait_for_load_state("domcontentloaded")
+    page.locator("[name=content]").fill("Phát động thi đua trong toàn huyện; bổ sung chỉ tiêu cải cách hành chính.")
+    click(page, re.compile("Lưu"))
+    submit_for_review(page)
+    shoot(page, "kp-resubmitted-plan")
+    logout(page)
+
+    login(page, base, "canbo.tinh")
+    review(page, plan_url, "Chấp nhận")
+    assert page.locator(".badge", has_text="Đã chấp nhận").first.is_visible()
+    shoot(page, "staff-accepted-plan")
+    logout(page)
+
+
 def test_story_of_letter_7019(people, page, live_server, shoot, console):
     console.watch(page)
     base = live_server.url
     directive_id = staff_imports_and_publishes(page, base, shoot)
-    officer_kp_files(page, base, shoot, directive_id)
+    kp = officer_kp_files(page, base, shoot, directive_id)
+    commune_files_themes(page, base, shoot, "eakly", ["Cải cách hành chính một cửa", "Xây dựng nông thôn mới"])
+    commune_files_themes(page, base, shoot, "tanloi", ["Chỉnh trang đô thị văn minh"])
+    staff_returns_then_accepts(page, base, shoot, kp["plan"])
