@@ -90,7 +90,7 @@ def _screenshot_on_failure(request, page):
         try:
             page.screenshot(path=str(folder / "99-failure.png"), full_page=True)
             print(f"failure screenshot: {folder / '99-failure.png'}")
-        except Exception as exc:  # noqa: BLE001 - the page may be gone; the test already failed
+        except Exception as exc:
             print(f"no failure screenshot: {exc}")
 
 
