@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -190,7 +191,7 @@ def _requirement_for_filing(request, requirement_pk, kinds) -> Requirement:
     return requirement
 
 
-def _formset_for_add_row(request, owner):
+def _formset_for_add_row(request):
     """Plain-POST fallback of "add a target row": the same data with one more empty row, no errors shown."""
     data = request.POST.copy()
     key = f"{TARGET_PREFIX}-TOTAL_FORMS"
@@ -259,7 +260,7 @@ def _conflict(request, form, obj):
             "Hồ sơ vừa được người khác lưu (lúc %(time)s) sau khi bạn mở trang. Nội dung bạn nhập vẫn còn nguyên bên dưới. "
             "Hãy mở bản mới nhất trong thẻ khác để đối chiếu; nếu vẫn muốn dùng nội dung của bạn, bấm “Lưu” lần nữa."
         )
-        % {"time": current.updated_at.astimezone().strftime("%H:%M %d/%m/%Y")},
+        % {"time": timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y")},
     )
     return None
 
@@ -277,7 +278,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
     form_class = FORMS[model]
     if request.method == "POST":
         adding_row = "add_target" in request.POST and with_targets
-        data = _formset_for_add_row(request, obj) if adding_row else request.POST
+        data = _formset_for_add_row(request) if adding_row else request.POST
         form = form_class(data, **form_kwargs)
         formset = target_formset(owner=obj, data=data) if with_targets else None
         if adding_row:
