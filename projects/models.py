@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from campaign_portal.core.models import ReviewableSubmission, Unit
@@ -46,11 +47,12 @@ class WorkStatus(models.TextChoices):
 
 
 class Risk(models.TextChoices):
-    ON_TRACK = "on_track", _("Đúng tiến độ")
-    AT_RISK = "at_risk", _("Có nguy cơ chậm")
-    LATE = "late", _("Quá hạn")
-    DONE = "done", _("Đã tổ chức lễ")
-    CANCELLED = "cancelled", _("Đã hủy")
+    # A context keeps these words from taking another app's translation of the same Vietnamese.
+    ON_TRACK = "on_track", pgettext_lazy("key work risk", "Đúng tiến độ")
+    AT_RISK = "at_risk", pgettext_lazy("key work risk", "Có nguy cơ chậm")
+    LATE = "late", pgettext_lazy("key work risk", "Quá hạn")
+    DONE = "done", pgettext_lazy("key work risk", "Đã tổ chức lễ")
+    CANCELLED = "cancelled", pgettext_lazy("key work risk", "Đã hủy")
 
 
 class FundingSourceKind(models.TextChoices):

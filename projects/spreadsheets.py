@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -30,26 +31,29 @@ MAX_IMPORT_ROWS = 2000
 
 
 def _columns():
-    """(key, header, width, number format) — header texts are how the import finds its columns."""
+    """(key, header, width, number format): the import finds its columns by these header texts.
+
+    A context keeps the headers from taking another app's translation of the same words.
+    """
     return [
-        ("id", _("Mã công trình"), 10, "0"),
-        ("unit", _("Đơn vị"), 24, None),
-        ("name", _("Tên công trình"), 42, None),
-        ("kind", _("Hình thức"), 16, None),
-        ("sector", _("Lĩnh vực"), 14, None),
-        ("milestone", _("Mốc kỷ niệm"), 28, None),
-        ("planned_date", _("Ngày dự kiến"), 13, DATE_FORMAT),
-        ("actual_date", _("Ngày thực tế"), 13, DATE_FORMAT),
-        ("total_investment", _("Tổng mức đầu tư (đồng)"), 20, VND_FORMAT),
-        ("work_status", _("Tình trạng"), 18, None),
-        ("status", _("Trạng thái duyệt"), 18, None),
-        ("latest_progress", _("Tiến độ (%)"), 11, "0"),
-        ("latest_progress_on", _("Cập nhật ngày"), 13, DATE_FORMAT),
-        ("risk", _("Cảnh báo"), 16, None),
-        ("new_reported_on", _("Ngày báo cáo mới"), 15, DATE_FORMAT),
-        ("new_progress", _("Tiến độ mới (%)"), 13, "0"),
-        ("new_disbursed", _("Vốn giải ngân mới (đồng)"), 20, VND_FORMAT),
-        ("new_note", _("Ghi chú"), 30, None),
+        ("id", pgettext("key works spreadsheet", "Mã công trình"), 10, "0"),
+        ("unit", pgettext("key works spreadsheet", "Đơn vị"), 24, None),
+        ("name", pgettext("key works spreadsheet", "Tên công trình"), 42, None),
+        ("kind", pgettext("key works spreadsheet", "Hình thức"), 16, None),
+        ("sector", pgettext("key works spreadsheet", "Lĩnh vực"), 14, None),
+        ("milestone", pgettext("key works spreadsheet", "Mốc kỷ niệm"), 28, None),
+        ("planned_date", pgettext("key works spreadsheet", "Ngày dự kiến"), 13, DATE_FORMAT),
+        ("actual_date", pgettext("key works spreadsheet", "Ngày thực tế"), 13, DATE_FORMAT),
+        ("total_investment", pgettext("key works spreadsheet", "Tổng mức đầu tư (đồng)"), 20, VND_FORMAT),
+        ("work_status", pgettext("key works spreadsheet", "Tình trạng"), 18, None),
+        ("status", pgettext("key works spreadsheet", "Trạng thái duyệt"), 18, None),
+        ("latest_progress", pgettext("key works spreadsheet", "Tiến độ (%)"), 11, "0"),
+        ("latest_progress_on", pgettext("key works spreadsheet", "Cập nhật ngày"), 13, DATE_FORMAT),
+        ("risk", pgettext("key works spreadsheet", "Cảnh báo"), 16, None),
+        ("new_reported_on", pgettext("key works spreadsheet", "Ngày báo cáo mới"), 15, DATE_FORMAT),
+        ("new_progress", pgettext("key works spreadsheet", "Tiến độ mới (%)"), 13, "0"),
+        ("new_disbursed", pgettext("key works spreadsheet", "Vốn giải ngân mới (đồng)"), 20, VND_FORMAT),
+        ("new_note", pgettext("key works spreadsheet", "Ghi chú"), 30, None),
     ]
 
 

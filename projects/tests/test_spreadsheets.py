@@ -229,7 +229,8 @@ def test_english_pages(client_for, leader, work_kp):
     client = client_for(leader)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("projects:list")).content.decode()
-    assert "Key works" in body and "Export to Excel" in body and "Late" in body
+    for text in ("Key works", "Export to Excel", "Late"):
+        assert text in body, text
 
 
 def test_export_queries_do_not_grow(client_for, leader, requirement, province, django_assert_max_num_queries):
