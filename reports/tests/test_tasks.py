@@ -285,3 +285,48 @@ def test_real_worker_builds_the_pdf(celery_live, province, leader, letter, _priv
         "Đắk Lắk, ngày 01 tháng 10 năm 2019",
     ]:
         assert expected in text, expected
+
+
+def test_transient_error_is_retried_then_succeeds(queued, monkeypatch):
+    from django.db import OperationalError
+
+    real = services.report_build
+    calls = []
+
+    def flaky(*, report_id):
+        calls.append(report_id)
+        if len(calls) == 1:
+            services._claim(report_id)  # it failed after claiming the row
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(report_id=report_id)
+
+    monkeypatch.setattr(services, "report_build", flaky)
+    tasks.build_report.apply(args=[queued.pk], throw=False)  # eager apply re-runs the task on Retry
+    queued.refresh_from_db()
+    assert len(calls) == 2 and queued.status == ReportStatus.SUCCEEDED
+
+
+def test_soft_time_limit_fails_with_a_reason(queued, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def slow(*, report_id):
+        services._claim(report_id)
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(services, "report_build", slow)
+    assert tasks.build_report(queued.pk) is False
+    queued.refresh_from_db()
+    assert queued.status == ReportStatus.FAILED and "thời gian" in queued.error
+
+
+def test_user_errors_are_not_retried(queued, monkeypatch):
+    calls = []
+
+    def broken(*, report_id):
+        calls.append(report_id)
+        raise ValueError("no campaign or directive")
+
+    monkeypatch.setattr(services, "report_build", broken)
+    assert tasks.build_report(queued.pk) is False
+    queued.refresh_from_db()
+    assert calls == [queued.pk] and queued.status == ReportStatus.FAILED and "ValueError" in queued.error
