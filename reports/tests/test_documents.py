@@ -176,3 +176,46 @@ def test_unit_and_key_works_reports(province, officer_kp, leader, filed, django_
         capture=django_capture_on_commit_callbacks,
     )
     assert works.status == ReportStatus.SUCCEEDED, works.error
+
+
+VIETNAMESE = (
+    "aàảãáạ ăằẳẵắặ âầẩẫấậ eèẻẽéẹ êềểễếệ iìỉĩíị oòỏõóọ ôồổỗốộ ơờởỡớợ uùủũúụ ưừửữứự yỳỷỹýỵ đ "
+    "AÀẢÃÁẠ ĂẰẲẴẮẶ ÂẦẨẪẤẬ EÈẺẼÉẸ ÊỀỂỄẾỆ IÌỈĨÍỊ OÒỎÕÓỌ ÔỒỔỖỐỘ ƠỜỞỠỚỢ UÙỦŨÚỤ ƯỪỬỮỨỰ YỲỶỸÝỴ Đ"
+)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_every_vietnamese_letter_round_trips(db):
+    """Each of the 134 accented letters (and đ/Đ) comes back from the PDF as the same NFC text."""
+    from reports.documents.model import Document, Section
+    from reports.documents.pdf import render_pdf
+
+    source = unicodedata.normalize("NFC", VIETNAMESE)
+    document = Document(
+        parent_body="",
+        issuer_lines=["ỦY BAN NHÂN DÂN", "TỈNH ĐẮK LẮK"],
+        number_line="Số: 01/BC-UBND",
+        place_date="Đắk Lắk, ngày 05 tháng 01 năm 2020",
+        doc_type_name="BÁO CÁO",
+        subject="Kiểm tra phông chữ",
+        intro=[],
+        sections=[Section("I. CHỮ VIỆT", paragraphs=[source])],
+        closing=[],
+        recipients=["- Lưu: VT."],
+        signature=["TM. ỦY BAN NHÂN DÂN"],
+        signer_name="Nguyễn Văn A",
+        snapshot_note="",
+    )
+    data = render_pdf(document)
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    lines = [unicodedata.normalize("NFC", line).strip() for line in out.splitlines()]
+    joined = " ".join(line for line in lines if line)
+    assert source in joined
+    assert "Đắk Lắk, ngày 05 tháng 01 năm 2020" in joined
+    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()} <= {
+        "Liberation-Serif",
+        "Liberation-Serif-Bold",
+        "Liberation-Serif-Italic",
+        "Liberation-Serif-Bold-Italic",
+    }
