@@ -13,7 +13,9 @@ def _fmt(value: float) -> str:
     return text.replace(".", ",")
 
 
-def percent_bars(items, *, width: int = 640, bar: int = 18, label_width: int = 230, title: str = "") -> str:
+def percent_bars(
+    items, *, width: int = 640, bar: int = 18, label_width: int = 230, title: str = "", font_size: int = 12
+) -> str:
     """Horizontal bars of percentages: items are (label, percent or None)."""
     gap = 8
     top = 24 if title else 4
@@ -21,7 +23,7 @@ def percent_bars(items, *, width: int = 640, bar: int = 18, label_width: int = 2
     plot = width - label_width - 60
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(title)}" {FONT} font-size="12">'
+        f'aria-label="{escape(title)}" {FONT} font-size="{font_size}">'
     ]
     if title:
         parts.append(f'<text x="0" y="14" font-weight="bold">{escape(title)}</text>')

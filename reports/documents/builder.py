@@ -371,6 +371,10 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
         charts.percent_bars(
             [(r.short_label[:38], t.percent) for r, t in zip(result.requirements, by_requirement, strict=True)],
             title=_("Tỉ lệ đơn vị đạt theo nhiệm vụ"),
+            width=560,
+            bar=20,
+            label_width=250,
+            font_size=13,
         )
     )
     general.tables.append(_requirement_table(result))
