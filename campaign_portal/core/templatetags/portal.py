@@ -36,6 +36,7 @@ STATUS_STYLES = {
     "returned": "warning",
     "accepted": "success",
     "withdrawn": "dark",
+    "published": "success",
     "missing": "danger",
     "overdue": "danger",
     "not_started": "light",
