@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign_portal.core import access
-from campaign_portal.core.models import UnitKind
+from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.uploads import serve_private_file
 from directives import registry
 
@@ -135,12 +135,16 @@ def unit_detail(request, pk):
     if source:
         result = selectors.compliance_for_source(source, unit_ids=[unit.pk])
         rows = []
+        own = access.can_write_unit(request.user, unit)
         for cell in result.row(unit.pk):
+            if not cell.applies:
+                continue
             links = []
             for filing in cell.filings:
                 entry = registry.get_kind(filing.kind)
-                visible = filing.status != "draft" or access.can_write_unit(request.user, unit)
-                links.append((filing, entry.detail_url_for(filing.pk) if entry and visible else ""))
+                visible = filing.status != ReviewStatus.DRAFT or own  # drafts belong to their unit
+                url = entry.detail_url_for(filing.pk) if entry and visible else ""
+                links.append((filing, ReviewStatus(filing.status).label, url))
             rows.append((cell, links))
         context.update(result=result, rows=rows, compliant=result.unit_is_compliant(unit.pk))
     return render(request, "reports/unit_detail.html", context)
