@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign_portal.core.forms import DateInput, NFCFormMixin, VNDField
 from campaign_portal.core.models import ReviewStatus, UnitKind
@@ -188,12 +189,16 @@ class WorkStatusForm(NFCFormMixin, forms.Form):
 class TableFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
     unit = forms.TypedChoiceField(label=_("Địa phương"), required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(label=_("Hình thức"), required=False, choices=[("", _("Tất cả")), *WorkKind.choices])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("key works", "Hình thức"), required=False, choices=[("", _("Tất cả")), *WorkKind.choices]
+    )
     work_status = forms.ChoiceField(
-        label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *WorkStatus.choices]
+        label=pgettext_lazy("key works", "Tình trạng"), required=False, choices=[("", _("Tất cả")), *WorkStatus.choices]
     )
     status = forms.ChoiceField(label=_("Duyệt"), required=False, choices=[("", _("Tất cả")), *ReviewStatus.choices])
-    milestone = forms.TypedChoiceField(label=_("Mốc kỷ niệm"), required=False, coerce=int, empty_value=None)
+    milestone = forms.TypedChoiceField(
+        label=pgettext_lazy("key works", "Mốc kỷ niệm"), required=False, coerce=int, empty_value=None
+    )
     risk = forms.ChoiceField(label=_("Cảnh báo"), required=False, choices=[("", _("Tất cả")), *Risk.choices])
     # A CharField (not a ChoiceField): column headers also send the reversed keys ("-planned").
     sort = forms.CharField(
@@ -206,7 +211,7 @@ class TableFilterForm(forms.Form):
                 ("-progress", _("Tiến độ (cao trước)")),
                 ("progress", _("Tiến độ (thấp trước)")),
                 ("-investment", _("Tổng mức đầu tư (lớn trước)")),
-                ("unit", _("Đơn vị")),
+                ("unit", pgettext_lazy("key works", "Đơn vị")),
                 ("name", _("Tên công trình")),
             ]
         ),

@@ -72,8 +72,10 @@ class KeyWork(ReviewableSubmission):
         related_name="key_works",
     )
     name = models.CharField(_("tên công trình"), max_length=300)
-    kind = models.CharField(_("hình thức"), max_length=20, choices=WorkKind.choices)
-    sector = models.CharField(_("lĩnh vực"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    kind = models.CharField(pgettext_lazy("key works", "hình thức"), max_length=20, choices=WorkKind.choices)
+    sector = models.CharField(
+        pgettext_lazy("key works", "lĩnh vực"), max_length=20, choices=Sector.choices, default=Sector.OTHER
+    )
     commune = models.ForeignKey(
         Unit,
         verbose_name=_("xã, phường, thị trấn"),
@@ -206,7 +208,7 @@ class ProgressUpdate(models.Model):
         _("khối lượng thực hiện (%)"), validators=[MaxValueValidator(100)]
     )
     capital_disbursed = models.BigIntegerField(_("vốn đã giải ngân (đồng)"), default=0, validators=money_validators)
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(pgettext_lazy("key works", "ghi chú"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người báo cáo"),
@@ -258,7 +260,7 @@ class ProgressPhoto(models.Model):
     thumbnail_status = models.CharField(
         _("tình trạng ảnh thu nhỏ"), max_length=10, choices=ThumbnailStatus.choices, default=ThumbnailStatus.PENDING
     )
-    thumbnail_error = models.CharField(_("lỗi"), max_length=300, blank=True)
+    thumbnail_error = models.CharField(pgettext_lazy("key works", "lỗi"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
