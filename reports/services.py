@@ -216,15 +216,25 @@ def _store_file(report: Report, content: bytes) -> None:
         report.file.storage.delete(old_name)
 
 
+QUEUED_TOO_LONG = datetime.timedelta(hours=1)
+
+
 def fail_stuck_reports(*, now: datetime.datetime | None = None) -> int:
-    """Rows still "running" past the time limit were lost with their worker: mark them failed."""
+    """Rows still "running" past the time limit were lost with their worker; rows "queued" for an hour
+    never reached one (broker down when enqueued). Mark both failed so they can be re-run."""
     now = now or timezone.now()
-    return Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - STUCK_AFTER).update(
+    running = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - STUCK_AFTER).update(
         status=ReportStatus.FAILED,
         finished_at=now,
         error=_("Quá thời gian cho phép (%(minutes)s phút): tiến trình lập báo cáo đã dừng. Hãy chạy lại.")
         % {"minutes": int(STUCK_AFTER.total_seconds() // 60)},
     )
+    queued = Report.objects.filter(status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_TOO_LONG).update(
+        status=ReportStatus.FAILED,
+        finished_at=now,
+        error=_("Báo cáo chờ quá lâu mà chưa được lập (hàng đợi không hoạt động). Hãy chạy lại."),
+    )
+    return running + queued
 
 
 # --- schedules ---------------------------------------------------------------------------------

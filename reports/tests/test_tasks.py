@@ -78,6 +78,14 @@ def test_stuck_running_report_becomes_failed(queued):
     assert Report.objects.get(pk=fresh.pk).status == ReportStatus.RUNNING
 
 
+def test_report_queued_for_an_hour_becomes_failed(queued):
+    assert tasks.fail_stuck_reports() == 0  # just queued: left alone
+    Report.objects.filter(pk=queued.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    assert tasks.fail_stuck_reports() == 1
+    queued.refresh_from_db()
+    assert queued.status == ReportStatus.FAILED and "hàng đợi" in queued.error
+
+
 def test_build_rechecks_permission(province, officer_bmt, letter):
     directive, _ = letter
     report = ReportFactory(
