@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from campaign_portal.core import access
@@ -217,18 +216,3 @@ def review_queue_for(user) -> list[QueueItem]:
             )
     far = timezone.now() + datetime.timedelta(days=3650)
     return sorted(items, key=lambda i: (i.submitted_at or far, i.kind, i.pk))
-
-
-def districts_of(result: compliance.Compliance) -> list[tuple[int, str]]:
-    return result.districts()
-
-
-def readable_unit_ids(user) -> set[int] | None:
-    """None: every unit (staff, leaders); else the ids the user may read."""
-    if access.scope_for(user).reads_all:
-        return None
-    return set(access.readable_units(user).values_list("pk", flat=True))
-
-
-def unit_filter_q(user) -> Q | None:
-    return access.unit_filter(user, field="")
