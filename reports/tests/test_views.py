@@ -257,3 +257,21 @@ def test_dashboard_in_english(client_for, leader, filed, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(reverse("reports:dashboard")).content.decode()
     assert "Implementation overview" in body and "Units fully compliant" in body
+
+
+@pytest.mark.parametrize("name", ["reports:detail", "reports:status", "reports:download", "reports:rerun"])
+def test_report_pages_need_login(client, province, leader, letter, name):
+    report = ReportFactory(requested_by=leader, scope_unit=province.province, parameters={"directive": letter[0].pk})
+    response = client.get(reverse(name, kwargs={"pk": report.pk}))
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["reports:detail", "reports:status", "reports:download"])
+def test_report_pages_refuse_post(client_for, province, leader, letter, name):
+    report = ReportFactory(requested_by=leader, scope_unit=province.province, parameters={"directive": letter[0].pk})
+    assert client_for(leader).post(reverse(name, kwargs={"pk": report.pk})).status_code == 405
+
+
+def test_download_of_unfinished_report_is_404(client_for, province, leader, letter):
+    report = ReportFactory(requested_by=leader, scope_unit=province.province, parameters={"directive": letter[0].pk})
+    assert client_for(leader).get(reverse("reports:download", kwargs={"pk": report.pk})).status_code == 404
