@@ -126,6 +126,7 @@ def _overdue_table(result: Compliance) -> Table:
 
 
 AT_RISK = ("at_risk", "late")
+KEY_WORKS_IN_PDF_MAX = 150  # above this, the full list of key works goes to the XLSX only
 
 
 def _risk_label(code: str) -> str:
@@ -390,6 +391,7 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
     overdue.paragraphs.extend(_overdue_paragraphs(result) or [_("Không có đơn vị quá hạn.")])
     works = Section(_("Công trình trọng điểm"))
     appendices_extra = []
+    data_tables = [_overdue_table(result)] if result.overdue() else []
     if data["key_works"]:
         at_risk = [w for w in data["key_works"] if w["risk"] in AT_RISK]
         works.paragraphs.append(
@@ -401,12 +403,18 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
             risky = _key_works_table(at_risk)
             risky.title = _("Công trình có nguy cơ chậm tiến độ, quá hạn")
             works.tables.append(risky)
-        works.paragraphs.append(_("Danh sách đầy đủ và tiến độ từng công trình tại Phụ lục II."))
-        appendices_extra.append(_key_works_table(data["key_works"]))
+        if len(data["key_works"]) <= KEY_WORKS_IN_PDF_MAX:
+            works.paragraphs.append(_("Danh sách đầy đủ và tiến độ từng công trình tại Phụ lục II."))
+            appendices_extra.append(_key_works_table(data["key_works"]))
+        else:
+            # Hundreds of table rows would double the PDF's build time; the list stays in the XLSX.
+            works.paragraphs.append(
+                _("Danh sách đầy đủ và tiến độ từng công trình trong tệp Excel và Báo cáo công trình trọng điểm.")
+            )
+            data_tables.append(_key_works_table(data["key_works"]))
     else:
         works.paragraphs.append(_("Chưa có công trình trọng điểm được đăng ký."))
     themes = Section(_("Chủ điểm thi đua cần đột phá, lĩnh vực khó khăn"))
-    data_tables = [_overdue_table(result)] if result.overdue() else []
     if data["themes"]:
         themes.tables.append(_themes_summary(data["themes"]))
         data_tables.append(_themes_table(data["themes"]))
