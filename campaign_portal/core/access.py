@@ -40,6 +40,10 @@ class Scope:
         return self.role == Role.LEADER
 
     @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""
+
+    @property
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER and self.unit is not None
 

@@ -3,6 +3,7 @@
 import json
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 
 from .models import AuditEntry
@@ -43,3 +44,36 @@ def audit_entries_for(obj):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor", "unit")
+
+
+def readable_changes(entry) -> list[tuple[str, str, str]]:
+    """(field label, old, new) with verbose names and choice labels, for people rather than developers."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    rows = []
+    for name, pair in (entry.changes or {}).items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        label, choices = name, {}
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:  # a change key need not be a model field (e.g. "targets")
+                field = None
+            if field is not None:
+                label = str(getattr(field, "verbose_name", name))
+                choices = {str(k): str(v) for k, v in (field.flatchoices or [])}
+        rows.append((label, _display(old, choices), _display(new, choices)))
+    return rows
+
+
+def _display(value, choices) -> str:
+    if value is None or value == "":
+        return "—"
+    if str(value) in choices:
+        return choices[str(value)]
+    if value is True:
+        return "✓"
+    if value is False:
+        return "✗"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"  # ISO date → dd/mm/yyyy
+    return str(value)

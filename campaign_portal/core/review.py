@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import access
 from .audit import audit_record
 from .models import ReviewEvent, ReviewStatus
-from .notifications import notify_unit
+from .notifications import notify_unit, notify_user
 
 S = ReviewStatus
 
@@ -106,6 +106,8 @@ def submission_transition(*, submission, user, target: str, comment: str = "", u
         changes={"status": [source, target]},
         comment=comment,
     )
+    if target == S.SUBMITTED:
+        _notify_reviewers(locked, url=url)
     if who == "reviewer":
         notify_unit(
             unit=locked.unit,
@@ -115,6 +117,19 @@ def submission_transition(*, submission, user, target: str, comment: str = "", u
         )
     submission.refresh_from_db()
     return submission
+
+
+def _notify_reviewers(submission, *, url: str) -> None:
+    """A commune's submission goes to its district's officers; everything else to provincial staff."""
+    from .models import Membership, Role, UnitKind
+
+    message = _("%(unit)s đã gửi “%(record)s”, chờ duyệt.") % {"unit": submission.unit, "record": submission}
+    parent = submission.unit.parent
+    if submission.unit.kind == UnitKind.COMMUNE and parent is not None and parent.kind == UnitKind.DISTRICT:
+        notify_unit(unit=parent, message=message, url=url)
+        return
+    for membership in Membership.objects.filter(role=Role.STAFF).select_related("user"):
+        notify_user(user=membership.user, message=message, url=url)
 
 
 def events_for(submission):

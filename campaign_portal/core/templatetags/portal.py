@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from ..audit import readable_changes
 from ..formatting import format_date, format_number, format_vnd
 
 register = template.Library()
@@ -49,3 +50,8 @@ def status_badge(status, label):
     style = STATUS_STYLES.get(str(status), "secondary")
     text_class = " text-dark" if style in ("light", "info", "warning") else ""
     return format_html('<span class="badge text-bg-{}{}">{}</span>', style, text_class, label)
+
+
+@register.filter
+def audit_changes(entry):
+    return readable_changes(entry)

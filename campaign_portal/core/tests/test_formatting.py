@@ -28,4 +28,3 @@ def test_fold_ignores_accents_case_and_d_stroke():
 
     assert fold(unicodedata.normalize("NFD", decomposed)) == "dak lak"
     assert nfc(unicodedata.normalize("NFD", "Ủy ban")) == "Ủy ban"
-

@@ -83,3 +83,20 @@ def test_notifications_list_and_mark_read(client_for, officer_kp, officer_bmt, p
     response = client.post("/thong-bao/da-doc/", {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/thong-bao/"
     assert Notification.objects.get(unit=province.krong_pac).read_by.filter(pk=officer_kp.pk).exists()
+
+
+def test_audit_history_shows_field_labels_and_choice_labels(province, staff):
+    from campaign_portal.core.audit import audit_record, readable_changes
+
+    entry = audit_record(
+        actor=staff,
+        action="core.unit.changed",
+        obj=province.krong_pac,
+        unit=province.krong_pac,
+        changes={"kind": ["district", "commune"], "valid_to": [None, "2025-07-01"], "note": ["a", "b"]},
+    )
+    assert readable_changes(entry) == [
+        ("loại", "Huyện, thị xã, thành phố", "Xã, phường, thị trấn"),
+        ("hết hiệu lực từ", "—", "01/07/2025"),
+        ("note", "a", "b"),
+    ]
