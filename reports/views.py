@@ -77,12 +77,22 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-def _cell_link(cell, unit_url):
+_PLACEHOLDER = 987654321
+
+
+def _detail_url_makers() -> dict:
+    """kind → pk → detail URL, reversing once per kind instead of once per cell (thousands of cells)."""
+    makers = {}
+    for entry in registry.registered_kinds():
+        pattern = entry.detail_url_for(_PLACEHOLDER)
+        makers[entry.kind] = lambda pk, pattern=pattern: pattern.replace(str(_PLACEHOLDER), str(pk))
+    return makers
+
+
+def _cell_link(cell, unit_url, makers):
     filing = cell.link_filing
-    if filing is not None:
-        entry = registry.get_kind(filing.kind)
-        if entry is not None:
-            return entry.detail_url_for(filing.pk)
+    if filing is not None and filing.kind in makers:
+        return makers[filing.kind](filing.pk)
     return unit_url if cell.applies else ""
 
 
@@ -103,11 +113,16 @@ def matrix(request):
             district = 0
         units = result.filter_units(kind=kind, district_id=district)
         base = f"?{source.querystring}" if source.querystring else ""
-        rows = []
+        rows, makers = [], _detail_url_makers()
         for unit, cells in result.rows(units):
             unit_url = f"{_unit_url(unit.id)}{base}"
             rows.append(
-                (unit, unit_url, [(c, _cell_link(c, unit_url)) for c in cells], result.unit_is_compliant(unit.id))
+                (
+                    unit,
+                    unit_url,
+                    [(c, _cell_link(c, unit_url, makers)) for c in cells],
+                    result.unit_is_compliant(unit.id),
+                )
             )
         context.update(
             result=result,

@@ -1,33 +1,45 @@
 """Matrix cells and state badges: colour plus words, one tag per cell (hundreds of rows)."""
 
-from django import template
-from django.utils.html import format_html
+from functools import lru_cache
 
-from ..compliance import STATE_COLOURS, State
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from ..compliance import STATE_COLOURS, STATE_SHORT, State
 
 register = template.Library()
 
 
+@lru_cache(maxsize=64)
+def _state_words(state: str, language: str):
+    """Translated short text and label of a state, once per language (not once per cell)."""
+    st = State(state)
+    return escape(str(STATE_SHORT[st])), escape(str(st.label)), STATE_COLOURS[st]
+
+
 @register.simple_tag
 def matrix_cell(cell, url, unit_name):
-    """A <td> with the state in words, the count against the quota, and a link to drill down."""
+    """A <td> with the state in words, the count against the quota, and a link to drill down.
+
+    Built with f-strings over escaped parts: the matrix has thousands of cells and format_html
+    per cell cost a third of the page's time.
+    """
+    requirement = escape(cell.requirement.short_label)
     if not cell.applies:
-        return format_html(
-            '<td class="state-cell text-center text-muted" data-label="{}">—</td>', cell.requirement.short_label
-        )
-    background, colour = STATE_COLOURS[State(cell.state)]
+        return mark_safe(f'<td class="state-cell state-na text-center text-muted" data-label="{requirement}">—</td>')
+    short, label, (background, colour) = _state_words(str(cell.state), get_language() or "")
     quota = cell.quota_label
-    body = format_html("{}<br><small>{}</small>", cell.short, quota) if quota else format_html("{}", cell.short)
+    body = f"{short}<br><small>{escape(quota)}</small>" if quota else short
     if url:
-        body = format_html(
-            '<a class="stretched-link text-reset" href="{}" title="{} · {}">{}</a>', url, unit_name, cell.label, body
+        body = (
+            f'<a class="stretched-link text-reset" href="{escape(url)}" title="{escape(unit_name)} · {label}">'
+            f"{body}</a>"
         )
-    return format_html(
-        '<td class="state-cell text-center position-relative" style="background:{};color:{}" data-label="{}">{}</td>',
-        background,
-        colour,
-        cell.requirement.short_label,
-        body,
+    return mark_safe(
+        f'<td class="state-cell text-center position-relative" style="background:{background};color:{colour}" '
+        f'data-label="{requirement}">{body}</td>'
     )
 
 
