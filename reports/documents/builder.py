@@ -279,14 +279,14 @@ def _matrix_table(result: Compliance, units=None) -> Table:
     return Table("ma-tran", _("Ma trận thực hiện"), columns, rows, note=note)
 
 
-def _header(data: dict, *, number: str, symbol: str, issuer_lines=None, parent_body="") -> dict:
+def _header(data: dict, *, number: str, symbol: str, issuer_lines=None, parent_body="", place="") -> dict:
     cutoff = _date(data["cutoff"])
     province = data["province"]
     return {
         "parent_body": parent_body,
         "issuer_lines": issuer_lines or [_("ỦY BAN NHÂN DÂN"), _("TỈNH %(province)s") % {"province": province.upper()}],
         "number_line": number_line(number, symbol),
-        "place_date": place_date_line(province, cutoff),
+        "place_date": place_date_line(place or province, cutoff),
         "issued_on": cutoff,
     }
 
@@ -491,12 +491,21 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         )
     parent = ""
     if scope["kind"] in (UnitKind.DISTRICT, UnitKind.COMMUNE):
+        # A district's or commune's report is issued by its People's Committee, dated at that place.
         issuer_lines = [_("ỦY BAN NHÂN DÂN"), scope["name"].upper()]
+        symbol, place = "BC-UBND", scope.get("short_name") or data["province"]
     else:
         parent = _("ỦY BAN NHÂN DÂN TỈNH %(province)s") % {"province": data["province"].upper()}
         issuer_lines = [scope["name"].upper()]
+        # A department's symbol is type + its abbreviation, e.g. "BC-STC" for the Department of Finance.
+        symbol, place = f"BC-{scope['code'].split('-')[-1]}", data["province"]
     header = _header(
-        data, number=number, symbol=parameters.get("symbol") or "BC", issuer_lines=issuer_lines, parent_body=parent
+        data,
+        number=number,
+        symbol=parameters.get("symbol") or symbol,
+        issuer_lines=issuer_lines,
+        parent_body=parent,
+        place=place,
     )
     subject_name = data["campaign"]["name"] if data["campaign"] else data["references"][0]["subject"]
     return Document(

@@ -167,6 +167,7 @@ def test_unit_and_key_works_reports(province, officer_kp, leader, filed, django_
     assert unit.status == ReportStatus.SUCCEEDED, unit.error
     text = pdftotext(read(unit))
     assert "HUYỆN KRÔNG PẮC" in text and "Cầu Ea Kly mới" in text
+    assert "/BC-UBND" in text and "Krông Pắc, ngày 01 tháng 10 năm 2019" in text
     works = request(
         leader,
         province,
@@ -219,3 +220,23 @@ def test_every_vietnamese_letter_round_trips(db):
         "Liberation-Serif-Italic",
         "Liberation-Serif-Bold-Italic",
     }
+
+
+def test_department_report_header(province, officer_dept, letter, django_capture_on_commit_callbacks):
+    directive, requirement = letter
+    requirement.applies_to = [UnitKind.DISTRICT, UnitKind.DEPARTMENT]
+    requirement.save(update_fields=["applies_to"])
+    report = request(
+        officer_dept,
+        province,
+        directive,
+        ReportFormat.DOCX,
+        kind=ReportKind.UNIT_REPORT,
+        scope=province.dept_finance,
+        capture=django_capture_on_commit_callbacks,
+    )
+    word = WordDocument(io.BytesIO(read(report)))
+    header = word.tables[0]
+    assert "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" in header.cell(0, 0).text and "SỞ TÀI CHÍNH" in header.cell(0, 0).text
+    assert header.cell(1, 0).text.endswith("/BC-STC")
+    assert header.cell(1, 1).text == "Đắk Lắk, ngày 01 tháng 10 năm 2019"
