@@ -462,7 +462,7 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
     for index, cell in enumerate(result.row(scope["id"]), 1):
         if not cell.applies:
             continue
-        titles = "; ".join(f.title for f in cell.filings if f.title)
+        titles = "; ".join(f.title for f in cell.filings if f.title and f.status != "draft")  # drafts stay private
         rows.append([index, cell.requirement.short_label, cell.requirement.deadline, _state_value(cell), titles])
     table = Table(
         "nhiem-vu",
