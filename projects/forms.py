@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,6 +63,17 @@ class KeyWorkForm(NFCFormMixin, forms.ModelForm):
         milestones = Milestone.objects.filter(campaign_id=campaign_id) if campaign_id else Milestone.objects.all()
         self.fields["milestone"].queryset = milestones.order_by("date")
         self.fields["planned_date"].help_text = _("Để trống để lấy ngày của mốc kỷ niệm.")
+        for name, limit in (("latitude", 90), ("longitude", 180)):
+            # Words instead of "no more than 3 digits before the decimal point" (DecimalField's message).
+            out_of_range = _("%(label)s phải là số độ từ -%(limit)s đến %(limit)s, ví dụ %(example)s.") % {
+                "label": capfirst(self.fields[name].label),
+                "limit": limit,
+                "example": "12.6800" if name == "latitude" else "108.0500",
+            }
+            self.fields[name].error_messages.update(
+                dict.fromkeys(("max_digits", "max_whole_digits", "max_value", "min_value"), out_of_range)
+            )
+            self.fields[name].error_messages["max_decimal_places"] = _("Chỉ ghi tối đa 6 chữ số sau dấu thập phân.")
 
     def clean_total_investment(self):
         return self.cleaned_data.get("total_investment") or 0

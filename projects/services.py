@@ -161,7 +161,8 @@ def key_work_update(
         raise PermissionDenied
     if not work.is_editable:
         raise ValidationError(_("Hồ sơ đã gửi hoặc đã được duyệt nên không sửa được."))
-    before = snapshot(work, WORK_FIELDS)
+    # From the database: a bound ModelForm has already copied the new values onto `work`.
+    before = snapshot(KeyWork.objects.get(pk=work.pk), WORK_FIELDS)
     for name, value in _nfc_data(data).items():
         setattr(work, name, value)
     funding = list(work.funding_sources.values("source", "amount")) if funding is None else funding
@@ -291,8 +292,33 @@ def validate_progress(work, *, reported_on, physical_progress, capital_disbursed
         check_money(capital_disbursed, label=_("Vốn đã giải ngân"))
     except ValidationError as exc:
         errors["capital_disbursed"] = exc.messages[0]
+    else:
+        if work.total_investment and (capital_disbursed or 0) > work.total_investment:
+            errors["capital_disbursed"] = _(
+                "Vốn đã giải ngân (%(disbursed)s đ) không thể lớn hơn tổng mức đầu tư (%(total)s đ)."
+            ) % {"disbursed": _vnd(capital_disbursed), "total": _vnd(work.total_investment)}
     if errors:
         raise ValidationError(errors)
+
+
+def _vnd(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def same_update(work: KeyWork, *, reported_on, physical_progress, capital_disbursed, note, photo_names=()):
+    """An update already saved with exactly these values (a double submit, a re-uploaded file), or None."""
+    candidates = ProgressUpdate.objects.filter(
+        key_work=work,
+        reported_on=reported_on,
+        physical_progress=physical_progress,
+        capital_disbursed=capital_disbursed or 0,
+        note=nfc(note or "").strip(),
+    ).prefetch_related("photos")
+    wanted = sorted(photo_names)
+    for update in candidates:
+        if sorted(photo.filename for photo in update.photos.all()) == wanted:
+            return update
+    return None
 
 
 @transaction.atomic
@@ -329,6 +355,17 @@ def progress_update_create(
             cleaned.append(photo_rules.clean_photo(uploaded))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
+    existing = same_update(
+        work,
+        reported_on=reported_on,
+        physical_progress=physical_progress,
+        capital_disbursed=capital_disbursed,
+        note=note,
+        photo_names=[photo.filename for photo in cleaned],
+    )
+    if existing is not None:  # the same report sent twice (double click, back button): keep one
+        existing.already_saved = True
+        return existing
     previous = work.latest_progress if work.latest_progress_on else None
     update = ProgressUpdate.objects.create(
         key_work=work,
@@ -346,7 +383,7 @@ def progress_update_create(
         action="projects.progressupdate.created",
         obj=work,
         unit=work.unit,
-        changes={"physical_progress": [previous, physical_progress]},
+        changes={"latest_progress": [previous, physical_progress]},
         comment=note,
     )
     return update

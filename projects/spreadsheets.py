@@ -115,6 +115,12 @@ class ImportRow:
     note: str
 
 
+@dataclass
+class ImportResult:
+    saved: int
+    skipped: list[int]  # row numbers already imported before (the same file uploaded twice)
+
+
 class ImportFailed(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
@@ -271,10 +277,32 @@ def _check_rows(user, raw, works, today) -> list[ImportRow]:
     return result
 
 
+def _already_imported(row: ImportRow) -> bool:
+    return (
+        services.same_update(
+            row.work,
+            reported_on=row.reported_on,
+            physical_progress=row.progress,
+            capital_disbursed=row.disbursed,
+            note=row.note,
+        )
+        is not None
+    )
+
+
 @transaction.atomic
-def import_progress(*, user, uploaded, today=None) -> int:
-    """Check every row, then save all of them or none."""
+def import_progress(*, user, uploaded, today=None) -> ImportResult:
+    """Check every row, then save all of them or none; rows imported before are skipped, not doubled."""
     rows = read_progress_rows(user=user, uploaded=uploaded, today=today)
+    skipped = [row.row for row in rows if _already_imported(row)]
+    rows = [row for row in rows if row.row not in skipped]
+    if not rows:
+        raise ImportFailed(
+            [
+                _("Mọi dòng trong tệp đã được nhập trước đó (dòng %(rows)s); không có tiến độ mới nào để lưu.")
+                % {"rows": ", ".join(str(n) for n in skipped)}
+            ]
+        )
     for row in rows:
         try:
             services.progress_update_create(
@@ -288,4 +316,4 @@ def import_progress(*, user, uploaded, today=None) -> int:
             )
         except ValidationError as exc:
             raise ImportFailed([_("Dòng %(row)s: %(msg)s") % {"row": row.row, "msg": " ".join(exc.messages)}]) from exc
-    return len(rows)
+    return ImportResult(saved=len(rows), skipped=skipped)

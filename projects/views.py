@@ -240,7 +240,7 @@ def progress_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.progress_update_create(
+            update = services.progress_update_create(
                 user=request.user,
                 work=work,
                 reported_on=form.cleaned_data["reported_on"],
@@ -252,7 +252,10 @@ def progress_create(request, pk):
         except ValidationError as exc:
             forms.apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã cập nhật tiến độ."))
+            if getattr(update, "already_saved", False):
+                messages.info(request, _("Báo cáo tiến độ này đã được lưu trước đó; không lưu thêm bản trùng."))
+            else:
+                messages.success(request, _("Đã cập nhật tiến độ."))
             return redirect("projects:detail", pk=work.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/progress_form.html", {"form": form, "work": work}, status=status)
@@ -286,13 +289,19 @@ def progress_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = spreadsheets.import_progress(user=request.user, uploaded=form.cleaned_data["file"])
+            result = spreadsheets.import_progress(user=request.user, uploaded=form.cleaned_data["file"])
         except spreadsheets.ImportFailed as exc:
             errors = exc.errors
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            messages.success(request, _("Đã nhập tiến độ của %(n)s công trình.") % {"n": count})
+            messages.success(request, _("Đã nhập tiến độ của %(n)s công trình.") % {"n": result.saved})
+            if result.skipped:
+                messages.info(
+                    request,
+                    _("Bỏ qua dòng %(rows)s: tiến độ này đã được nhập trước đó.")
+                    % {"rows": ", ".join(str(row) for row in result.skipped)},
+                )
             return redirect("projects:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/import.html", {"form": form, "errors": errors}, status=status)

@@ -267,3 +267,65 @@ def test_submit_needs_a_planned_date(officer_kp, requirement):
     assert work.planned_date is None
     with pytest.raises(ValidationError, match="ngày dự kiến"):
         services.key_work_transition(user=officer_kp, work=work, target=ReviewStatus.SUBMITTED)
+
+
+def test_progress_disbursed_cannot_exceed_total_investment(officer_kp, requirement, milestone):
+    work = services.key_work_create(
+        user=officer_kp, requirement=requirement, data=work_data(milestone, total_investment=8_500_000_000)
+    )
+    with pytest.raises(ValidationError) as info:
+        services.progress_update_create(
+            user=officer_kp,
+            work=work,
+            reported_on=datetime.date(2020, 9, 1),
+            physical_progress=40,
+            capital_disbursed=9_000_000_000,
+            today=datetime.date(2020, 10, 1),
+        )
+    assert "8.500.000.000" in info.value.message_dict["capital_disbursed"][0]
+    services.progress_update_create(
+        user=officer_kp,
+        work=work,
+        reported_on=datetime.date(2020, 9, 1),
+        physical_progress=40,
+        capital_disbursed=8_500_000_000,
+        today=datetime.date(2020, 10, 1),
+    )
+
+
+def test_progress_sent_twice_is_saved_once(officer_kp, requirement, milestone):
+    work = services.key_work_create(user=officer_kp, requirement=requirement, data=work_data(milestone))
+    report = {"reported_on": datetime.date(2020, 9, 1), "physical_progress": 40, "note": "Xong nền"}
+    first = services.progress_update_create(user=officer_kp, work=work, today=datetime.date(2020, 10, 1), **report)
+    second = services.progress_update_create(user=officer_kp, work=work, today=datetime.date(2020, 10, 1), **report)
+    assert second.pk == first.pk and second.already_saved
+    assert work.progress_updates.count() == 1
+    # The same day with a different figure is a correction, not a duplicate.
+    services.progress_update_create(
+        user=officer_kp, work=work, today=datetime.date(2020, 10, 1), **{**report, "physical_progress": 45}
+    )
+    assert work.progress_updates.count() == 2
+
+
+def test_progress_audit_uses_the_works_field_label(officer_kp, requirement, milestone):
+    from campaign_portal.core.audit import readable_changes
+
+    work = services.key_work_create(user=officer_kp, requirement=requirement, data=work_data(milestone))
+    services.progress_update_create(
+        user=officer_kp, work=work, reported_on=datetime.date(2020, 9, 1), physical_progress=40,
+        today=datetime.date(2020, 10, 1),
+    )  # fmt: skip
+    entry = AuditEntry.objects.get(action="projects.progressupdate.created")
+    (label, _old, new), *_rest = readable_changes(entry)
+    assert "tiến độ" in label.lower() and new == "40"
+
+
+def test_update_audits_what_changed_even_when_the_instance_was_already_changed(officer_kp, requirement, milestone):
+    """The edit view binds a ModelForm to the work, which copies the new values onto it before the service runs."""
+    work = services.key_work_create(user=officer_kp, requirement=requirement, data=work_data(milestone))
+    work.name = "Tên mới"  # what form.is_valid() does to the instance
+    services.key_work_update(
+        user=officer_kp, work=work, data=work_data(milestone, name="Tên mới"), expected_version=work.version
+    )
+    entry = AuditEntry.objects.get(action="projects.keywork.updated")
+    assert entry.changes["name"] == ["Cầu bê tông qua suối Ea Kuăng", "Tên mới"]

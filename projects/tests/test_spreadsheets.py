@@ -96,8 +96,8 @@ def test_import_round_trip(officer_kp, two_kp_works):
             3: ("15/09/2020", 30, None, None),
         },
     )
-    count = spreadsheets.import_progress(user=officer_kp, uploaded=bytes_upload("tien-do.xlsx", filled), today=TODAY)
-    assert count == 2
+    result = spreadsheets.import_progress(user=officer_kp, uploaded=bytes_upload("tien-do.xlsx", filled), today=TODAY)
+    assert (result.saved, result.skipped) == (2, [])
     first, second = two_kp_works
     first.refresh_from_db()
     second.refresh_from_db()
@@ -220,7 +220,7 @@ def test_import_reads_a_file_exported_in_english(officer_kp, two_kp_works):
         assert (
             spreadsheets.import_progress(
                 user=officer_kp, uploaded=bytes_upload("x.xlsx", buffer.getvalue()), today=TODAY
-            )
+            ).saved
             == 1
         )
 
@@ -246,3 +246,38 @@ def test_export_queries_do_not_grow(client_for, leader, requirement, province, d
     with django_assert_max_num_queries(6):
         _sheet, rows = read(client.get(reverse("projects:export")).content)
     assert len(rows) == 29
+
+
+def test_import_same_file_twice_saves_once(officer_kp, two_kp_works):
+    """A district that uploads the same file again (back button, second click) does not double its reports."""
+    from projects.models import KeyWork
+
+    data = spreadsheets.export_xlsx(KeyWork.objects.order_by("planned_date"))
+    filled = fill(data, {2: ("30/09/2020", 55, 2_000_000_000, "Đổ bê tông"), 3: ("30/09/2020", 30, None, None)})
+    spreadsheets.import_progress(user=officer_kp, uploaded=bytes_upload("a.xlsx", filled), today=TODAY)
+    with pytest.raises(spreadsheets.ImportFailed) as info:
+        spreadsheets.import_progress(user=officer_kp, uploaded=bytes_upload("a.xlsx", filled), today=TODAY)
+    assert "dòng 2, 3" in info.value.errors[0] and "trước đó" in info.value.errors[0]
+    assert ProgressUpdate.objects.count() == 2
+    # One row new, one already in: the new one is saved and the old one reported as skipped.
+    again = fill(data, {2: ("30/09/2020", 55, 2_000_000_000, "Đổ bê tông"), 3: ("30/09/2020", 45, None, None)})
+    result = spreadsheets.import_progress(user=officer_kp, uploaded=bytes_upload("b.xlsx", again), today=TODAY)
+    assert (result.saved, result.skipped) == (1, [2])
+    assert ProgressUpdate.objects.count() == 3
+
+
+def test_import_view_reports_skipped_rows(client_for, officer_kp, two_kp_works):
+    from projects.models import KeyWork
+
+    data = spreadsheets.export_xlsx(KeyWork.objects.order_by("planned_date"))
+    first = fill(data, {2: ("01/09/2020", 40, None, None)})
+    kp = client_for(officer_kp)
+    url = reverse("projects:import")
+    assert kp.post(url, {"file": bytes_upload("t.xlsx", first)}).status_code == 302
+    response = kp.post(url, {"file": bytes_upload("t.xlsx", first)})
+    assert response.status_code == 400 and "đã được nhập trước đó" in response.content.decode()
+    both = fill(data, {2: ("01/09/2020", 40, None, None), 3: ("01/09/2020", 20, None, None)})
+    response = kp.post(url, {"file": bytes_upload("t.xlsx", both)}, follow=True)
+    body = response.content.decode()
+    assert "Đã nhập tiến độ của 1 công trình" in body and "Bỏ qua dòng 2" in body
+    assert ProgressUpdate.objects.count() == 2

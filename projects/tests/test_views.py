@@ -330,3 +330,48 @@ def test_foreign_district_cannot_touch(client_for, officer_bmt, work_kp):
         )
     work_kp.refresh_from_db()
     assert work_kp.status == ReviewStatus.SUBMITTED
+
+
+def test_create_page_when_quota_is_full_shows_no_form(client_for, officer_kp, requirement, milestone, province):
+    for n in range(2):
+        KeyWorkFactory(requirement=requirement, unit=province.krong_pac, milestone=milestone, name=f"CT {n}")
+    url = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    body = client_for(officer_kp).get(url).content.decode()
+    assert "7019/UBND-TH" in body and "01–02" in body
+    assert 'name="name"' not in body and reverse("projects:list") in body
+    # A POST (the quota filled up meanwhile) is refused by the service, keeping what was typed.
+    response = client_for(officer_kp).post(url, form_post(milestone, name="CT thứ ba"))
+    assert response.status_code == 400 and KeyWork.objects.count() == 2
+    assert "CT thứ ba" in response.content.decode()
+
+
+def test_coordinates_out_of_range_say_so_in_words(client_for, officer_kp, requirement, milestone):
+    url = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    response = client_for(officer_kp).post(url, form_post(milestone, latitude="1000", longitude="200"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Vĩ độ phải là số độ từ -90 đến 90" in body and "Kinh độ phải là số độ từ -180 đến 180" in body
+    assert "chữ số trước" not in body
+
+
+def test_progress_double_submit_with_photo_saves_once(
+    client_for, officer_kp, work_kp, django_capture_on_commit_callbacks
+):
+    url = reverse("projects:progress", kwargs={"pk": work_kp.pk})
+    client = client_for(officer_kp)
+    photo = image_bytes("JPEG", size=(400, 300))
+    for _attempt in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url,
+                {
+                    "reported_on": "01/09/2020",
+                    "physical_progress": "45",
+                    "note": "Xong móng",
+                    "photos": [bytes_upload("hien-truong.jpg", photo)],
+                },
+                follow=True,
+            )
+    assert ProgressUpdate.objects.count() == 1
+    assert ProgressUpdate.objects.get().photos.count() == 1
+    assert "đã được lưu trước đó" in response.content.decode()
