@@ -74,18 +74,35 @@ def registered_kinds() -> list[SubmissionKind]:
 def submission_rows(*, requirement_ids, unit_ids=None) -> list[SubmissionRow]:
     """Every submission answering these requirements (optionally for these units).
 
-    One query per registered kind, whatever the number of units or submissions.
+    One query per registered model (kinds sharing a model, e.g. themes and difficult fields, share
+    the query), whatever the number of units or submissions.
     """
     requirement_ids = list(requirement_ids)
     if not requirement_ids:
         return []
-    rows = []
+    by_model: dict[str, list[SubmissionKind]] = {}
     for entry in _REGISTRY.values():
-        qs = entry.queryset().filter(requirement_id__in=requirement_ids)
-        if unit_ids is not None:
-            qs = qs.filter(unit_id__in=list(unit_ids))
-        values = qs.values_list(
-            "pk", "unit_id", "requirement_id", "status", "on_time", "submitted_at", "reviewed_at", entry.title_field
-        )
-        rows.extend(SubmissionRow(entry.kind, *value[:7], str(value[7] or "")) for value in values)
+        by_model.setdefault(entry.model_label, []).append(entry)
+    rows = []
+    for entries in by_model.values():
+        rows.extend(_rows_for_model(entries, requirement_ids, unit_ids))
+    return rows
+
+
+def _rows_for_model(entries, requirement_ids, unit_ids) -> list[SubmissionRow]:
+    model = entries[0].model
+    filter_fields = sorted({key for entry in entries for key in entry.filters})
+    qs = model._default_manager.filter(requirement_id__in=requirement_ids)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    if len(entries) == 1 and entries[0].filters:
+        qs = qs.filter(**entries[0].filters)
+    columns = ["pk", "unit_id", "requirement_id", "status", "on_time", "submitted_at", "reviewed_at"]
+    rows = []
+    for values in qs.values(*columns, *{entry.title_field for entry in entries}, *filter_fields):
+        for entry in entries:
+            if all(values[key] == wanted for key, wanted in entry.filters.items()):
+                base = [values[c] for c in columns]
+                rows.append(SubmissionRow(entry.kind, *base, str(values[entry.title_field] or "")))
+                break
     return rows

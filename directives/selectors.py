@@ -87,6 +87,20 @@ def directive_issuers(user) -> QuerySet:
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
+def directive_number_taken(*, issuer_id, year, number, exclude_pk=None) -> Directive | None:
+    """The published or withdrawn directive already holding this number for the issuer and year, if any.
+
+    Decree 30, Art. 15: one number per issuing body per year; drafts do not hold a number.
+    """
+    number = (number or "").replace(" ", "")
+    if not (issuer_id and year and number):
+        return None
+    qs = Directive.objects.filter(issuer_id=issuer_id, year=year, number=number).exclude(status=DirectiveStatus.DRAFT)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("id").first()
+
+
 def get_directive_for_user(user, pk, write: bool = False) -> Directive:
     """404 when the user may not see it (drafts for non-staff), 403 when writing without staff rights."""
     qs = _visible_directives(user).select_related("issuer", "campaign", "created_by", "published_by", "withdrawn_by")
@@ -255,9 +269,15 @@ def directive_recipient_ids(directive: Directive) -> list[int]:
 
 def directive_receipt_rows(directive: Directive) -> list[dict]:
     """Staff view: every recipient unit, with who confirmed receipt and when (None when not yet)."""
-    units = Unit.objects.filter(pk__in=directive_recipient_ids(directive)).select_related("parent").order_by("path")
+    units = Unit.objects.filter(pk__in=directive_recipient_ids(directive)).select_related("parent")
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
-    return [{"unit": unit, "receipt": receipts.get(unit.pk)} for unit in units]
+    # By level (departments, agencies, districts, communes), then by name as people read it — not by code.
+    order = {kind: rank for rank, kind in enumerate(RECEIPT_KIND_ORDER)}
+    rows = sorted(units, key=lambda u: (order.get(u.kind, len(order)), fold(u.short_name or u.name)))
+    return [{"unit": unit, "receipt": receipts.get(unit.pk)} for unit in rows]
+
+
+RECEIPT_KIND_ORDER = ["department", "agency", "district", "commune"]
 
 
 def requirement_compliance(requirements: list[Requirement]) -> dict[int, dict]:

@@ -145,11 +145,8 @@ def _check_number_free(directive: Directive) -> None:
     """Decree 30, Art. 15: one number per issuing body per year (drafts do not hold a number)."""
     if not directive.number or not directive.year:
         return
-    taken = (
-        Directive.objects.filter(issuer=directive.issuer, year=directive.year, number=directive.number)
-        .exclude(status=DirectiveStatus.DRAFT)
-        .exclude(pk=directive.pk)
-        .first()
+    taken = selectors.directive_number_taken(
+        issuer_id=directive.issuer_id, year=directive.year, number=directive.number, exclude_pk=directive.pk
     )
     if taken:
         raise ValidationError(_duplicate_message(directive))
@@ -160,6 +157,21 @@ def _duplicate_message(directive: Directive) -> str:
         "Số %(number)s đã được %(issuer)s dùng cho một văn bản khác năm %(year)s; "
         "mỗi cơ quan chỉ đánh một số cho một văn bản trong năm. Hãy kiểm tra lại số, ký hiệu."
     ) % {"number": directive.number, "issuer": directive.issuer.name, "year": directive.year}
+
+
+def number_taken_warning(taken: Directive) -> str:
+    """Said before publishing (import, preview): publishing the same number again will be refused."""
+    return _(
+        "Số %(number)s năm %(year)s của %(issuer)s đã có trên cổng (%(status)s ngày %(date)s: %(subject)s). "
+        "Nếu đây là văn bản khác, hãy sửa số, ký hiệu; cổng không ban hành hai văn bản trùng số."
+    ) % {
+        "number": taken.number,
+        "year": taken.year,
+        "issuer": taken.issuer.name,
+        "status": taken.get_status_display().lower(),
+        "date": taken.issued_on.strftime("%d/%m/%Y") if taken.issued_on else "—",
+        "subject": taken.subject,
+    }
 
 
 def _save_directive(directive: Directive, fields: list[str] | None = None) -> None:
@@ -382,6 +394,12 @@ def directive_import_text(text: str) -> dict:
         "addressee_kinds": importing.addressee_kinds(data.get("addressees") or []),
         "addressee_text": "\n".join(data.get("addressees") or []),
     }
+    issued_on = fields["issued_on"]
+    taken = selectors.directive_number_taken(
+        issuer_id=issuer.pk if issuer else None, year=issued_on.year if issued_on else None, number=fields["number"]
+    )
+    if taken:
+        warnings.insert(0, number_taken_warning(taken))
     references = [
         {
             "number": ref["number"],

@@ -1,5 +1,7 @@
 """Pages of directives: list, import → edit → preview → publish, detail, inbox and receipts, campaigns."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +108,36 @@ def _with_added_row(post):
     return data
 
 
+def _error_summary(form, req_formset, ref_formset) -> list[str]:
+    """Where the errors are, in words, for the top of a long form (the fields themselves are marked in red)."""
+    if not form.is_bound:
+        return []
+    lines = []
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            lines.append(f"{form.fields[name].label}: {' '.join(errors)}")
+    for index, row in enumerate(req_formset.forms, start=1):
+        for name, errors in row.errors.items():
+            if name in row.fields:
+                lines.append(
+                    _("Yêu cầu dòng %(n)s (mục %(ordinal)s) · %(field)s: %(errors)s")
+                    % {
+                        "n": index,
+                        "ordinal": row["ordinal"].value() or "?",
+                        "field": row.fields[name].label,
+                        "errors": " ".join(errors),
+                    }
+                )
+    for index, row in enumerate(ref_formset.forms, start=1):
+        for name, errors in row.errors.items():
+            if name in row.fields:
+                lines.append(
+                    _("Văn bản dẫn chiếu dòng %(n)s · %(field)s: %(errors)s")
+                    % {"n": index, "field": row.fields[name].label, "errors": " ".join(errors)}
+                )
+    return lines
+
+
 def _render_form(request, form, req_formset, ref_formset, *, directive=None, warnings=(), status=200):
     return render(
         request,
@@ -116,6 +148,11 @@ def _render_form(request, form, req_formset, ref_formset, *, directive=None, war
             "ref_formset": ref_formset,
             "directive": directive,
             "warnings": warnings,
+            "error_summary": (
+                _error_summary(form, req_formset, ref_formset)
+                if request.method == "POST" and not request.POST.get("add_row")
+                else []
+            ),
         },
         status=status,
     )
@@ -128,7 +165,8 @@ def _save_from_post(request, *, directive=None):
         form = DirectiveForm(data, instance=directive)
         req_formset, ref_formset = _formsets(data)
         return None, form, req_formset, ref_formset
-    form = DirectiveForm(request.POST, instance=directive)
+    # A copy: a bound ModelForm writes the posted values onto its instance, and the page title shows `directive`.
+    form = DirectiveForm(request.POST, instance=copy.copy(directive) if directive else None)
     req_formset, ref_formset = _formsets(request.POST)
     if not (form.is_valid() and req_formset.is_valid() and ref_formset.is_valid()):
         return None, form, req_formset, ref_formset
@@ -239,6 +277,12 @@ def requirement_row(request):
 def directive_preview(request, pk):
     directive = selectors.get_directive_for_user(request.user, pk, write=True)
     context = {"directive": directive, **selectors.directive_detail_related(directive)}
+    if directive.status == DirectiveStatus.DRAFT:
+        taken = selectors.directive_number_taken(
+            issuer_id=directive.issuer_id, year=directive.year, number=directive.number, exclude_pk=directive.pk
+        )
+        context["number_taken"] = services.number_taken_warning(taken) if taken else ""
+        context["taken_directive"] = taken
     return render(request, "directives/directive_preview.html", context)
 
 
@@ -260,6 +304,12 @@ def directive_publish(request, pk):
 @require_http_methods(["GET", "POST"])
 def directive_withdraw(request, pk):
     directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    if directive.status != DirectiveStatus.PUBLISHED:  # e.g. the back button after withdrawing
+        if directive.status == DirectiveStatus.WITHDRAWN:
+            messages.info(request, _("Văn bản này đã được thu hồi."))
+        else:
+            messages.error(request, _("Chỉ thu hồi được văn bản đã ban hành."))
+        return redirect("directives:detail", pk=directive.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -359,9 +409,10 @@ def receipt_confirm(request, pk):
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.headers.get("HX-Request"):
-        return render(
-            request, "directives/_receipt_status.html", {"directive": directive, "receipt": receipt, "error": error}
-        )
+        context = {"directive": directive, "receipt": receipt, "error": error}
+        if request.POST.get("next") == "inbox":  # a cell of the inbox table, not the banner of the detail page
+            return render(request, "directives/_receipt_cell.html", context)
+        return render(request, "directives/_receipt_status.html", context)
     if error:
         messages.error(request, error)
     else:

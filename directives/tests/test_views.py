@@ -523,3 +523,85 @@ def test_import_from_docx_with_a_header_table(client_for, staff):
     response = client_for(staff).post(url("import"), {"file": upload("7019.docx", data.getvalue())})
     assert 'value="7019/UBND-TH"' in response.text and 'value="27/08/2019"' in response.text
     assert response.text.count('class="card requirement-row') == 5
+
+
+# --- found in the browser (QA) -------------------------------------------------------------------------
+
+
+def test_import_of_a_number_already_published_warns_before_anything_is_saved(client_for, staff, province, letter):
+    page = client_for(staff).post(url("import"), {"text": LETTER_7019}).text
+    assert "Số 7019/UBND-TH năm 2019 của" in page and "đã có trên cổng" in page
+    assert "không ban hành hai văn bản trùng số" in page
+
+
+def test_preview_of_a_draft_with_a_taken_number_says_so(client_for, staff, province, letter):
+    draft = make_letter(staff, province, publish=False)
+    page = client_for(staff).get(url("preview", draft.pk)).text
+    assert "đã có trên cổng" in page and url("detail", letter.pk) in page and url("edit", draft.pk) in page
+    other = make_letter(staff, province, publish=False, number="7020/UBND-TH")
+    assert "đã có trên cổng" not in client_for(staff).get(url("preview", other.pk)).text
+
+
+def test_form_errors_are_listed_on_top_of_the_long_form(client_for, staff, province):
+    data = form_post(
+        {"doc_type": "cong_van", "number": "7021/UBND-TH", "subject": "Thử", "issuer": province.province.pk},
+        req_rows=[
+            {"position": "1", "ordinal": "1", "kind": "report", "text": "Báo cáo"},
+            {"position": "2", "ordinal": "3", "kind": "key_works", "text": "Công trình", "deadline": "31/02/2019"},
+        ],
+    )
+    response = client_for(staff).post(url("create"), data)
+    assert response.status_code == 200 and 'id="error-summary"' in response.text
+    assert "Yêu cầu dòng 2 (mục 3) · Thời hạn" in response.text
+    assert not Directive.objects.exists()
+    # The plain-POST "add a row" is not an error.
+    response = client_for(staff).post(url("create"), {**data, "add_row": "1"})
+    assert 'id="error-summary"' not in response.text
+
+
+def test_failed_edit_keeps_the_saved_number_in_the_title(client_for, staff, province, draft_letter):
+    data = form_post(
+        {"doc_type": "cong_van", "number": "9999/UBND-TH", "issued_on": "31/02/2019", "subject": "Thử",
+         "issuer": province.province.pk},
+    )  # fmt: skip
+    response = client_for(staff).post(url("edit", draft_letter.pk), data)
+    assert response.status_code == 200
+    assert '<h1 class="h3">Sửa Công văn 7019/UBND-TH</h1>' in response.text
+    assert 'value="9999/UBND-TH"' in response.text  # what was typed stays in the field
+
+
+def test_withdraw_page_of_a_withdrawn_directive_goes_back_to_it(client_for, staff, letter, draft_letter):
+    client = client_for(staff)
+    assert client.post(url("withdraw", letter.pk), {"reason": "Ban hành nhầm"}).status_code == 302
+    # The back button, then submitting again: no second withdrawal, no form for nothing.
+    for response in (client.get(url("withdraw", letter.pk)), client.post(url("withdraw", letter.pk), {"reason": "x"})):
+        assert response.status_code == 302 and response["Location"] == url("detail", letter.pk)
+    letter.refresh_from_db()
+    assert letter.withdrawn_reason == "Ban hành nhầm"
+    assert "đã được thu hồi" in client.get(url("detail", letter.pk)).text
+    response = client.get(url("withdraw", draft_letter.pk), follow=True)
+    assert "Chỉ thu hồi được văn bản đã ban hành." in response.text
+
+
+def test_inbox_receipt_htmx_is_a_line_in_the_table(client_for, officer_kp, letter):
+    response = client_for(officer_kp).post(url("receipt_confirm", letter.pk), {"next": "inbox"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Đã nhận" in response.text and "alert" not in response.text
+
+
+def test_inbox_subject_starts_with_a_capital(client_for, officer_kp, letter):
+    assert "Triển khai thực hiện" in client_for(officer_kp).get(url("inbox")).text
+
+
+def test_receipt_list_by_level_then_name(staff, officer_commune, province, letter):
+    from directives import selectors
+
+    Receipt.objects.create(directive=letter, unit=province.ea_kly, confirmed_by=officer_commune)
+    rows = selectors.directive_receipt_rows(letter)
+    kinds = [row["unit"].kind for row in rows]
+    ranks = [selectors.RECEIPT_KIND_ORDER.index(kind) for kind in kinds]
+    assert ranks == sorted(ranks)
+    districts = [row["unit"] for row in rows if row["unit"].kind == "district"]
+    names = [u.short_name or u.name for u in districts]
+    assert names == sorted(names, key=lambda n: n.lower())
+    assert next(row for row in rows if row["unit"] == province.ea_kly)["receipt"].confirmed_by == officer_commune
