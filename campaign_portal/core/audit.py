@@ -5,6 +5,7 @@ import json
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Field
 
 from .models import AuditEntry
 
@@ -58,7 +59,7 @@ def readable_changes(entry) -> list[tuple[str, str, str]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:  # a change key need not be a model field (e.g. "targets")
                 field = None
-            if field is not None:
+            if isinstance(field, Field):  # not a reverse relation ("targets"): those have no label or choices
                 label = str(getattr(field, "verbose_name", name))
                 choices = {str(k): str(v) for k, v in (field.flatchoices or [])}
         rows.append((label, _display(old, choices), _display(new, choices)))
