@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.forms import DateInput, NFCFormMixin
@@ -64,6 +66,10 @@ class VersionedForm(NFCFormMixin, forms.ModelForm):
         return cleaned
 
 
+ATTENDEE_FIELDS = ("leaders", "civil_servants", "party_members", "workers", "attendees_total")
+MAX_ATTENDEES = 1_000_000
+
+
 class DisseminationForm(VersionedForm):
     attendees_total = forms.IntegerField(
         label=_("Tổng số người tham dự"),
@@ -109,6 +115,19 @@ class DisseminationForm(VersionedForm):
             self.initial["directives"] = [requirement.directive_id]
         if self.instance.pk and not self.is_bound:
             self.initial["attendees_total"] = self.instance.attendees_total
+        for name in ATTENDEE_FIELDS:
+            # A plain limit people understand, instead of the database's 9223372036854775807.
+            field = self.fields[name]
+            field.max_value = MAX_ATTENDEES
+            field.widget.attrs["max"] = MAX_ATTENDEES
+            field.validators = [v for v in field.validators if not isinstance(v, MaxValueValidator)]
+            field.validators.append(
+                MaxValueValidator(
+                    MAX_ATTENDEES,
+                    message=_("Số người không quá %(max)s.")
+                    % {"max": number_format(MAX_ATTENDEES, force_grouping=True)},
+                )
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -159,7 +159,10 @@ def parse_xlsx(stream) -> tuple[list[dict], list[str]]:
 
 
 def template_xlsx() -> bytes:
-    """The template the page offers: headers, one example row, widths set, dates as text."""
+    """The template the page offers: headers only on the first sheet, an example on a second sheet.
+
+    An example row on the first sheet would be imported as a real target by anyone who fills in below it.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -167,11 +170,18 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = "Chi tieu"
     sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append(["Tỷ lệ hộ dân sử dụng nước sạch", "%", 85, 95, "31/12/2020"])
-    for column, width in zip("ABCDE", (48, 14, 14, 14, 18), strict=True):
-        sheet.column_dimensions[column].width = width
+    help_sheet = workbook.create_sheet("Huong dan")
+    help_sheet.append([_("Điền chỉ tiêu ở trang đầu (“Chi tieu”), mỗi dòng một chỉ tiêu, bắt đầu từ dòng 2.")])
+    help_sheet.append([_("Số viết kiểu 95,5 hoặc 1.200; hạn theo dạng dd/mm/yyyy. Trang này không được nhập.")])
+    help_sheet.append([])
+    help_sheet.append([_("Ví dụ:")])
+    help_sheet.append(HEADERS)
+    help_sheet.append([_("Tỷ lệ hộ dân sử dụng nước sạch"), "%", 85, 95, "31/12/2020"])
+    for ws in (sheet, help_sheet):
+        for cell in ws[1 if ws is sheet else 5]:
+            cell.font = Font(bold=True)
+        for column, width in zip("ABCDE", (48, 14, 14, 14, 18), strict=True):
+            ws.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

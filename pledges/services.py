@@ -168,7 +168,8 @@ def _create(model, *, user, requirement, fields: dict, extra: dict | None = None
         action=_action(obj, "created"),
         obj=obj,
         unit=unit,
-        changes={name: [None, value] for name, value in snapshot(obj, fields).items()},
+        # Only what was filled in: an empty note is not a change worth a line in the history.
+        changes={name: [None, value] for name, value in snapshot(obj, fields).items() if value not in (None, "")},
     )
     return obj
 
@@ -224,7 +225,7 @@ def dissemination_update(
 @transaction.atomic
 def plan_create(*, user, requirement: Requirement, data: dict, targets=()) -> EmulationPlan:
     plan = _create(EmulationPlan, user=user, requirement=requirement, fields=data)
-    targets_sync(user=user, owner=plan, rows=targets, audit=False)
+    targets_sync(user=user, owner=plan, rows=targets)
     return plan
 
 
@@ -241,7 +242,7 @@ def commitment_create(*, user, requirement: Requirement, data: dict, targets=())
     commitment = _create(
         Commitment, user=user, requirement=requirement, fields=data, extra={"category": requirement.kind}
     )
-    targets_sync(user=user, owner=commitment, rows=targets, audit=False)
+    targets_sync(user=user, owner=commitment, rows=targets)
     return commitment
 
 
@@ -254,6 +255,19 @@ def commitment_update(*, user, commitment: Commitment, expected_version: int, da
 
 
 # --- Targets ------------------------------------------------------------------------------------
+
+
+def _decimal_text(value) -> str | None:
+    """5.20 from the database and 5.2 from a form are the same number: one text for both."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def _target_snapshot(target) -> dict:
+    values = snapshot(target, TARGET_FIELDS)
+    return {**values, "baseline": _decimal_text(target.baseline), "target_value": _decimal_text(target.target_value)}
 
 
 def _owner_kwargs(owner) -> dict:
@@ -283,14 +297,14 @@ def targets_sync(*, user, owner, rows, audit: bool = True) -> None:
             target = Target(**_owner_kwargs(owner), **values)
             target.full_clean()
             target.save()
-            changes[f"target:{target.name}"] = [None, str(target.target_value)]
+            changes[f"target:{target.name}"] = [None, _decimal_text(target.target_value)]
         else:
-            before = snapshot(target, TARGET_FIELDS)
+            before = _target_snapshot(target)
             for name, value in values.items():
                 setattr(target, name, value)
             target.full_clean()
             target.save()
-            for name, pair in diff(before, snapshot(target, TARGET_FIELDS)).items():
+            for name, pair in diff(before, _target_snapshot(target)).items():
                 if name != "position":
                     changes[f"{target.name}.{name}"] = pair
     if audit and changes:
@@ -371,7 +385,7 @@ def progress_add(
         action=_action(owner, "progress"),
         obj=owner,
         unit=owner.unit,
-        changes={target.name: [None, str(actual_value)]},
+        changes={f"progress:{target.name}": [None, _decimal_text(actual_value)]},
         comment=progress.note,
     )
     return progress

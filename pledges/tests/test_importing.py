@@ -64,8 +64,20 @@ def test_damaged_xlsx_is_reported():
     assert rows == [] and "Không đọc được tệp Excel" in errors[0]
 
 
-def test_template_round_trips():
+def test_template_round_trips_without_importing_the_example():
+    """The example lives on a second sheet: filling in below the header imports only what the user wrote."""
     import io
 
+    from openpyxl import load_workbook
+
     rows, errors = importing.parse_xlsx(io.BytesIO(importing.template_xlsx()))
-    assert errors == [] and rows[0]["target_value"] == Decimal(95)
+    assert rows == [] and errors == ["Không có dòng chỉ tiêu nào để nhập."]
+    workbook = load_workbook(io.BytesIO(importing.template_xlsx()))
+    assert workbook.sheetnames == ["Chi tieu", "Huong dan"]
+    workbook.active.append(["Thu ngân sách", "tỷ đồng", 100, "1.200", "31/12/2020"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    rows, errors = importing.parse_xlsx(buffer)
+    assert errors == [] and [row["name"] for row in rows] == ["Thu ngân sách"]
+    assert rows[0]["target_value"] == Decimal(1200)

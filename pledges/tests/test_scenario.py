@@ -101,6 +101,7 @@ def test_district_files_briefing_and_plan_through_review(letter, officer_kp, sta
     )
     assert actions == [
         "pledges.emulationplan.created",
+        "pledges.emulationplan.targets",  # the three targets filed with the plan
         "pledges.emulationplan.submitted",
         "pledges.emulationplan.returned",
         "pledges.emulationplan.updated",
@@ -110,6 +111,8 @@ def test_district_files_briefing_and_plan_through_review(letter, officer_kp, sta
     ]
     detail = kp.get(reverse("pledges:emulation_plan_detail", kwargs={"pk": plan.pk})).content.decode()
     assert "pledges.emulationplan.returned" in detail and "Bổ sung hạn hoàn thành" in detail
+    # People read what happened, not the action code (kept only as a tooltip).
+    assert 'title="pledges.emulationplan.returned">Trả lại</span>' in detail
 
 
 @pytest.mark.parametrize("officer", ["officer_commune", "officer_dept"])
