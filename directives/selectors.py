@@ -19,7 +19,7 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -243,7 +243,9 @@ def directive_inbox_for(user) -> QuerySet:
         .select_related("issuer", "campaign")
         .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.filter(unit=scope.unit), to_attr="my_receipts"))
         .annotate(received=Exists(mine))
-        .order_by("received", "-issued_on", "-id")
+        # What still needs a confirmation first; a withdrawn letter needs none, so it goes with the done ones.
+        .annotate(awaiting=ExpressionWrapper(Q(status=DirectiveStatus.PUBLISHED, received=False), BooleanField()))
+        .order_by("-awaiting", "-issued_on", "-id")
     )
 
 
@@ -271,9 +273,14 @@ def directive_receipt_rows(directive: Directive) -> list[dict]:
     """Staff view: every recipient unit, with who confirmed receipt and when (None when not yet)."""
     units = Unit.objects.filter(pk__in=directive_recipient_ids(directive)).select_related("parent")
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
-    # By level (departments, agencies, districts, communes), then by name as people read it — not by code.
+    # By level (departments, agencies, districts, communes grouped by district), then by name — not by code.
     order = {kind: rank for rank, kind in enumerate(RECEIPT_KIND_ORDER)}
-    rows = sorted(units, key=lambda u: (order.get(u.kind, len(order)), fold(u.short_name or u.name)))
+
+    def key(unit):
+        parent = fold(unit.parent.short_name or unit.parent.name) if unit.kind == "commune" and unit.parent else ""
+        return (order.get(unit.kind, len(order)), parent, fold(unit.short_name or unit.name))
+
+    rows = sorted(units, key=key)
     return [{"unit": unit, "receipt": receipts.get(unit.pk)} for unit in rows]
 
 

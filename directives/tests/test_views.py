@@ -605,3 +605,17 @@ def test_receipt_list_by_level_then_name(staff, officer_commune, province, lette
     names = [u.short_name or u.name for u in districts]
     assert names == sorted(names, key=lambda n: n.lower())
     assert next(row for row in rows if row["unit"] == province.ea_kly)["receipt"].confirmed_by == officer_commune
+    communes = [row["unit"] for row in rows if row["unit"].kind == "commune"]
+    parents = [u.parent.short_name or u.parent.name for u in communes]
+    assert parents == sorted(parents, key=lambda n: n.lower())  # grouped under their district
+
+
+def test_inbox_lists_what_awaits_confirmation_first(client_for, staff, officer_kp, province, letter):
+    from directives import selectors, services
+
+    later = make_letter(staff, province, number="7020/UBND-TH", issued_on=datetime.date(2019, 9, 5))
+    services.directive_withdraw(user=staff, directive=later, reason="Nhầm")
+    # The newer letter is withdrawn and needs no confirmation: the one still awaiting comes first.
+    assert [d.number for d in selectors.directive_inbox_for(officer_kp)] == ["7019/UBND-TH", "7020/UBND-TH"]
+    Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
+    assert [d.number for d in selectors.directive_inbox_for(officer_kp)] == ["7020/UBND-TH", "7019/UBND-TH"]
