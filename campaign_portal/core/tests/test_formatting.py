@@ -28,3 +28,12 @@ def test_fold_ignores_accents_case_and_d_stroke():
 
     assert fold(unicodedata.normalize("NFD", decomposed)) == "dak lak"
     assert nfc(unicodedata.normalize("NFD", "Ủy ban")) == "Ủy ban"
+
+
+def test_time_since_reads_in_vietnamese():
+    from django.utils import timezone, translation
+    from django.utils.timesince import timesince
+
+    with translation.override("vi"):
+        text = timesince(timezone.now() - datetime.timedelta(days=400))
+    assert text == "1\xa0năm, 1\xa0tháng"
