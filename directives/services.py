@@ -450,7 +450,14 @@ def campaign_update(*, user, campaign: Campaign, fields: dict) -> Campaign:
 @transaction.atomic
 def milestone_add(*, user, campaign: Campaign, name: str, date: datetime.date, anniversary_of=None) -> Milestone:
     _require_staff(user)
-    milestone = Milestone(campaign=campaign, name=nfc(name).strip(), date=date, anniversary_of=anniversary_of)
+    name = nfc(name).strip()
+    if any(
+        fold(other.name) == fold(name) and other.date == date for other in Milestone.objects.filter(campaign=campaign)
+    ):  # a double click or the back button: one milestone, not two
+        raise ValidationError(
+            {"name": _("Phong trào đã có mốc “%(name)s” ngày %(date)s.") % {"name": name, "date": f"{date:%d/%m/%Y}"}}
+        )
+    milestone = Milestone(campaign=campaign, name=name, date=date, anniversary_of=anniversary_of)
     milestone.full_clean()
     milestone.save()
     audit_record(

@@ -40,10 +40,12 @@ def _require_staff(request) -> None:
 
 
 def _int(value):
+    """An id or a year from the query string; None when it is not a number a database column can hold."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -(2**31) < number < 2**31 else None
 
 
 def _add_errors(form, exc: ValidationError) -> None:

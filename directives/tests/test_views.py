@@ -619,3 +619,18 @@ def test_inbox_lists_what_awaits_confirmation_first(client_for, staff, officer_k
     assert [d.number for d in selectors.directive_inbox_for(officer_kp)] == ["7019/UBND-TH", "7020/UBND-TH"]
     Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
     assert [d.number for d in selectors.directive_inbox_for(officer_kp)] == ["7020/UBND-TH", "7019/UBND-TH"]
+
+
+def test_milestone_added_twice_is_refused_with_a_message(client_for, staff, province):
+    campaign = CampaignFactory(organiser=province.province)
+    client = client_for(staff)
+    data = {"name": "80 năm thành lập Đảng bộ tỉnh", "date": "23/11/2020"}
+    assert client.post(url("campaign_detail", campaign.pk), data).status_code == 302
+    response = client.post(url("campaign_detail", campaign.pk), {**data, "name": "80 NĂM THÀNH LẬP ĐẢNG BỘ TỈNH "})
+    assert response.status_code == 200 and "Phong trào đã có mốc" in response.text
+    assert Milestone.objects.filter(campaign=campaign).count() == 1
+
+
+def test_list_ignores_ids_too_large_for_the_database(client_for, staff, letter):
+    response = client_for(staff).get(url("list"), {"campaign": "9" * 30, "issuer": "9" * 30, "year": "9" * 30})
+    assert response.status_code == 200 and "7019/UBND-TH" in response.text
