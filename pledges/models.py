@@ -38,6 +38,7 @@ class Dissemination(ReviewableSubmission):
         "directives.Directive", verbose_name=_("văn bản được quán triệt"), blank=True, related_name="disseminations"
     )
     title = models.CharField(_("tiêu đề"), max_length=300)
+    search_text = models.CharField(_("tên không dấu, để tìm"), max_length=300, editable=False, default="")
     held_on = models.DateField(_("ngày tổ chức"))
     form = models.CharField(
         _("hình thức"), max_length=20, choices=DisseminationForm.choices, default=DisseminationForm.CONFERENCE
@@ -85,6 +86,7 @@ class EmulationPlan(ReviewableSubmission):
     document_number = models.CharField(_("số, ký hiệu kế hoạch"), max_length=60, blank=True)
     document_date = models.DateField(_("ngày ban hành kế hoạch"), null=True, blank=True)
     title = models.CharField(_("tên kế hoạch"), max_length=300)
+    search_text = models.CharField(_("tên không dấu, để tìm"), max_length=300, editable=False, default="")
     content = models.TextField(_("nội dung chính"), blank=True)
 
     history = HistoricalRecords()
@@ -131,6 +133,7 @@ class Commitment(ReviewableSubmission):
         _("lĩnh vực"), max_length=30, choices=CommitmentField.choices, default=CommitmentField.ECONOMY
     )
     title = models.CharField(_("tên chủ điểm, lĩnh vực"), max_length=300)
+    search_text = models.CharField(_("tên không dấu, để tìm"), max_length=300, editable=False, default="")
     description = models.TextField(_("mô tả, thực trạng"), blank=True)
     expected_result = models.TextField(_("kết quả dự kiến đạt được"), blank=True)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus
+from campaign_portal.core.text import fold
 from directives import registry
 from directives.models import Requirement
 
@@ -215,7 +216,7 @@ def _filtered(model, qs, *, kind="", status="", unit_id=None, directive_id=None,
     if directive_id:
         qs = qs.filter(requirement__directive_id=directive_id)
     if query:
-        qs = qs.filter(title__icontains=query)
+        qs = qs.filter(search_text__contains=fold(query))  # accents and case ignored: "giai phong" finds "Giải phóng"
     return qs
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
-from campaign_portal.core.text import nfc
+from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, sanitise_filename, validate_upload
 from directives.models import DirectiveStatus, Requirement, RequirementKind
 
@@ -161,6 +161,7 @@ def _create(model, *, user, requirement, fields: dict, extra: dict | None = None
     unit = _check_can_file(user=user, requirement=requirement, model=model)
     _check_quota(unit=unit, requirement=requirement, model=model)
     obj = model(unit=unit, requirement=requirement, created_by=user, **(extra or {}), **_clean_text(fields))
+    obj.search_text = fold(obj.title)[:300]
     obj.full_clean()
     obj.save()
     audit_record(
@@ -183,8 +184,9 @@ def _update(obj, *, user, expected_version: int, fields: dict, names: list[str],
     before = snapshot(type(obj).objects.get(pk=obj.pk), names)
     for name, value in _clean_text(fields).items():
         setattr(obj, name, value)
+    obj.search_text = fold(obj.title)[:300]
     obj.full_clean(exclude=["version", "created_by"])
-    review.save_with_version(instance=obj, expected_version=expected_version, fields=list(fields))
+    review.save_with_version(instance=obj, expected_version=expected_version, fields=[*fields, "search_text"])
     changes = {**diff(before, snapshot(obj, names)), **(extra_changes or {})}
     if changes:
         audit_record(actor=user, action=_action(obj, "updated"), obj=obj, unit=obj.unit, changes=changes)

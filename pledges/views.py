@@ -1,5 +1,8 @@
 """Pages of the pledges app: access helper → form → service → redirect."""
 
+import re
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -276,6 +279,11 @@ def _edit_page(request, *, model, requirement=None, obj=None):
     if model is Dissemination:
         form_kwargs.update(requirement=requirement, unit=unit)
     form_class = FORMS[model]
+    form_token = _form_token(request) if obj is None else ""
+    if form_token and form_token in request.session.get(CREATED_KEY, {}):
+        # The same new-record form posted again (back button, second click): show what was saved, make no copy.
+        messages.info(request, _("Hồ sơ này đã được lưu trước đó; không tạo thêm bản trùng."))
+        return redirect(request.session[CREATED_KEY][form_token])
     if request.method == "POST":
         adding_row = "add_target" in request.POST and with_targets
         data = _formset_for_add_row(request) if adding_row else request.POST
@@ -287,6 +295,8 @@ def _edit_page(request, *, model, requirement=None, obj=None):
         elif form.is_valid() and (formset is None or formset.is_valid()):
             saved = _save(request, model=model, form=form, formset=formset, requirement=requirement, obj=obj)
             if saved is not None:
+                if form_token:
+                    _remember_created(request, form_token, _detail_url(saved))
                 messages.success(request, _("Đã lưu “%(title)s”. Khi hoàn chỉnh, bấm “Gửi duyệt”.") % {"title": saved})
                 return redirect(_detail_url(saved))
     else:
@@ -312,8 +322,25 @@ def _edit_page(request, *, model, requirement=None, obj=None):
             "page_title": page_title,
             "obj_url": _detail_url(obj) if obj else "",
             "slug": selectors.SLUG_FOR_MODEL[model],
+            "form_token": form_token,
         },
     )
+
+
+CREATED_KEY = "pledges_created"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _form_token(request) -> str:
+    """One token per opened new-record form, so that posting it twice creates one record."""
+    token = request.POST.get("form_token", "") if request.method == "POST" else ""
+    return token if _TOKEN.match(token) else uuid.uuid4().hex
+
+
+def _remember_created(request, token: str, url: str) -> None:
+    created = dict(list(request.session.get(CREATED_KEY, {}).items())[-19:])
+    created[token] = url
+    request.session[CREATED_KEY] = created
 
 
 def _create_view(model, kinds):

@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from campaign_portal.core.audit import readable_changes
 from pledges.models import Target
@@ -69,18 +69,18 @@ def achievement_style(value):
 
 # Readable audit history: what each pledges action means, and labels for change keys that are not model fields.
 ACTION_LABELS = {
-    "created": _lazy("Tạo bản nháp"),
-    "updated": _lazy("Sửa hồ sơ"),
-    "targets": _lazy("Sửa chỉ tiêu"),
-    "targets_imported": _lazy("Nhập chỉ tiêu từ bảng tính"),
-    "progress": _lazy("Cập nhật tiến độ"),
-    "attached": _lazy("Đính kèm tệp"),
-    "detached": _lazy("Xóa tệp đính kèm"),
-    "deleted": _lazy("Xóa bản nháp"),
-    "submitted": _lazy("Gửi duyệt"),
-    "returned": _lazy("Trả lại"),
-    "accepted": _lazy("Chấp nhận"),
-    "withdrawn": _lazy("Rút hồ sơ"),
+    "created": gettext_lazy("Tạo bản nháp"),
+    "updated": gettext_lazy("Sửa hồ sơ"),
+    "targets": gettext_lazy("Sửa chỉ tiêu"),
+    "targets_imported": gettext_lazy("Nhập chỉ tiêu từ bảng tính"),
+    "progress": gettext_lazy("Cập nhật tiến độ"),
+    "attached": gettext_lazy("Đính kèm tệp"),
+    "detached": gettext_lazy("Xóa tệp đính kèm"),
+    "deleted": gettext_lazy("Xóa bản nháp"),
+    "submitted": gettext_lazy("Gửi duyệt"),
+    "returned": gettext_lazy("Trả lại"),
+    "accepted": gettext_lazy("Chấp nhận"),
+    "withdrawn": gettext_lazy("Rút hồ sơ"),
 }
 TARGET_FIELD_NAMES = ("name", "unit_of_measure", "baseline", "target_value", "due_date")
 

@@ -7,6 +7,7 @@ import factory
 
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.tests.factories import UnitFactory
+from campaign_portal.core.text import fold
 from directives.models import Directive, DirectiveStatus, Requirement, RequirementKind
 from pledges.models import (
     Commitment,
@@ -53,6 +54,7 @@ class _SubmissionFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(UnitFactory)
     status = ReviewStatus.DRAFT
+    search_text = factory.LazyAttribute(lambda o: fold(o.title))  # what the services store, for search
 
 
 class DisseminationFactory(_SubmissionFactory):

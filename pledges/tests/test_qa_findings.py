@@ -98,3 +98,66 @@ def test_huge_attendee_count_gets_a_plain_message(letter, officer_bmt, client_fo
     body = response.content.decode()
     assert response.status_code == 200
     assert "Số người không quá 1.000.000." in body and "9223372036854775807" not in body
+
+
+def _theme_post(requirement, token, title="Chủ điểm cải cách hành chính"):
+    return {
+        "field": "administrative_reform",
+        "title": title,
+        "form_token": token,
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "0",
+        "targets-0-name": "",
+    }
+
+
+def test_new_record_form_posted_twice_creates_one_record(letter, officer_commune, client_for):
+    """Back button then “Save” again (or a second click) shows the saved record instead of a copy."""
+    from pledges.models import Commitment
+
+    client = client_for(officer_commune)
+    url = reverse("pledges:breakthrough_theme_create", kwargs={"requirement_pk": letter.theme.pk})
+    body = client.get(url).content.decode()
+    token = body.split('name="form_token" value="')[1][:32]
+    first = client.post(url, _theme_post(letter.theme, token))
+    assert first.status_code == 302
+    again = client.post(url, _theme_post(letter.theme, token), follow=True)
+    assert again.redirect_chain[-1][0] == first.url
+    assert "không tạo thêm bản trùng" in again.content.decode()
+    assert Commitment.objects.count() == 1
+    # A fresh form (new token) still files a second record, and a forged token is just ignored.
+    client.post(url, _theme_post(letter.theme, "0" * 32, title="Chủ điểm thứ hai"))
+    client.post(url, _theme_post(letter.theme, "<not a token>", title="Chủ điểm thứ ba"))
+    assert Commitment.objects.count() == 2  # the third is refused by the quota of 2
+
+
+def test_form_with_errors_says_so_at_the_top(letter, officer_commune, client_for):
+    url = reverse("pledges:breakthrough_theme_create", kwargs={"requirement_pk": letter.theme.pk})
+    data = _theme_post(letter.theme, "1" * 32, title="")
+    body = client_for(officer_commune).post(url, data).content.decode()
+    assert "Chưa lưu: hãy sửa các ô được đánh dấu đỏ bên dưới." in body
+    assert body.index("Chưa lưu:") < body.index('name="title"')
+
+
+def test_search_ignores_accents_and_case(letter, officer_commune, client_for):
+    from unicodedata import normalize
+
+    title = normalize("NFD", "Giải phóng mặt bằng đường tỉnh 9")  # as some keyboards type it
+    plan = services.commitment_create(
+        user=officer_commune,
+        requirement=letter.difficult,
+        data={"field": "other", "title": title, "description": "", "expected_result": ""},
+    )
+    assert plan.title == normalize("NFC", title)
+    client = client_for(officer_commune)
+    for query in ("giai phong", "GIẢI PHÓNG", "duong tinh 9"):
+        body = client.get(reverse("pledges:submission_list"), {"q": query}).content.decode()
+        assert "Giải phóng mặt bằng" in body, query
+    services.commitment_update(
+        user=officer_commune,
+        commitment=plan,
+        expected_version=plan.version,
+        data={"field": "other", "title": "Đền bù tái định cư", "description": "", "expected_result": ""},
+    )
+    assert "Đền bù" in client.get(reverse("pledges:submission_list"), {"q": "den bu"}).content.decode()
+    assert "Đền bù" not in client.get(reverse("pledges:submission_list"), {"q": "giai phong"}).content.decode()
