@@ -80,6 +80,23 @@ def _enforce_quota(requirement, unit) -> None:
         )
 
 
+def _refuse_same_name(requirement, unit, name: str) -> None:
+    """A double click on "Lưu" must not spend the unit's quota on the same work twice."""
+    wanted = fold(name)
+    same = [
+        other
+        for other in KeyWork.objects.filter(requirement=requirement, unit=unit, status__in=COUNTED_STATUSES)
+        if fold(other.name) == wanted
+    ]
+    if wanted and same:
+        raise ValidationError(
+            {
+                "name": _("%(unit)s đã đăng ký công trình “%(name)s” cho yêu cầu này.")
+                % {"unit": unit, "name": same[0].name}
+            }
+        )
+
+
 def _validate_work(work: KeyWork, unit: Unit, funding: list[dict]) -> None:
     errors = check_work_dates(
         registered_on=work.registered_on, planned_date=work.planned_date, actual_date=work.actual_date
@@ -132,9 +149,10 @@ def key_work_create(*, user, requirement, data: dict, funding: list[dict] | None
     # Lock the unit's row: two officers registering at once cannot both take the last place.
     unit = Unit.objects.select_for_update().get(pk=scope.unit.pk)
     _check_requirement(requirement, unit)
+    data = _nfc_data(data)
+    _refuse_same_name(requirement, unit, data.get("name") or "")
     _enforce_quota(requirement, unit)
     funding = funding or []
-    data = _nfc_data(data)
     work = KeyWork(unit=unit, requirement=requirement, created_by=user, **data)
     if work.planned_date is None and work.milestone_id:
         work.planned_date = work.milestone.date

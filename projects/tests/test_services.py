@@ -329,3 +329,13 @@ def test_update_audits_what_changed_even_when_the_instance_was_already_changed(o
     )
     entry = AuditEntry.objects.get(action="projects.keywork.updated")
     assert entry.changes["name"] == ["Cầu bê tông qua suối Ea Kuăng", "Tên mới"]
+
+
+def test_same_work_registered_twice_is_refused_before_the_quota(officer_kp, requirement, milestone):
+    services.key_work_create(user=officer_kp, requirement=requirement, data=work_data(milestone, name="Cầu Ea Kuăng"))
+    with pytest.raises(ValidationError) as info:
+        services.key_work_create(
+            user=officer_kp, requirement=requirement, data=work_data(milestone, name="cầu ea kuăng ")
+        )
+    assert "đã đăng ký công trình “Cầu Ea Kuăng”" in info.value.message_dict["name"][0]
+    assert KeyWork.objects.count() == 1

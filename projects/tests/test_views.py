@@ -375,3 +375,12 @@ def test_progress_double_submit_with_photo_saves_once(
     assert ProgressUpdate.objects.count() == 1
     assert ProgressUpdate.objects.get().photos.count() == 1
     assert "đã được lưu trước đó" in response.content.decode()
+
+
+def test_double_click_on_register_saves_one_work(client_for, officer_kp, requirement, milestone):
+    client = client_for(officer_kp)
+    url = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    assert client.post(url, form_post(milestone, name="Cầu treo buôn Ea Kly")).status_code == 302
+    response = client.post(url, form_post(milestone, name="Cầu treo buôn Ea Kly"))
+    assert response.status_code == 400 and "đã đăng ký công trình" in response.content.decode()
+    assert KeyWork.objects.count() == 1
