@@ -25,7 +25,13 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 class NumberField(forms.DecimalField):
     """A decimal typed the Vietnamese way ('1.234,5', '95,5') or plainly ('95.5')."""
 
-    default_error_messages = {"invalid": _("Nhập một số, ví dụ 95,5 hoặc 1.200.")}
+    default_error_messages = {
+        "invalid": _("Nhập một số, ví dụ 95,5 hoặc 1.200."),
+        # Django's wording ("no more than 18 digits in total") means little to an officer.
+        "max_digits": _("Số quá lớn."),
+        "max_whole_digits": _("Số quá lớn."),
+        "max_decimal_places": _("Tối đa %(max)s chữ số sau dấu phẩy."),
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 18)

@@ -161,3 +161,14 @@ def test_search_ignores_accents_and_case(letter, officer_commune, client_for):
     )
     assert "Đền bù" in client.get(reverse("pledges:submission_list"), {"q": "den bu"}).content.decode()
     assert "Đền bù" not in client.get(reverse("pledges:submission_list"), {"q": "giai phong"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("1" + "0" * 30, "Số quá lớn."), ("12345678901234567", "Số quá lớn."), ("1,555", "Tối đa 2 chữ số sau dấu phẩy.")],
+)
+def test_target_numbers_too_big_or_too_precise_get_plain_messages(letter, officer_commune, client_for, typed, message):
+    url = reverse("pledges:breakthrough_theme_create", kwargs={"requirement_pk": letter.theme.pk})
+    data = _theme_post(letter.theme, "2" * 32) | {"targets-0-name": "Thu ngân sách", "targets-0-target_value": typed}
+    body = client_for(officer_commune).post(url, data).content.decode()
+    assert message in body and "nhiều hơn 18" not in body
