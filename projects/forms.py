@@ -13,7 +13,7 @@ from campaign_portal.core.models import ReviewStatus, UnitKind
 from directives.models import Milestone
 
 from .models import MONEY_MAX, FundingSourceKind, KeyWork, Risk, WorkKind, WorkStatus
-from .rules import check_progress, check_work_dates
+from .rules import check_disbursed, check_progress, check_work_dates
 
 
 def money_field(label, **kwargs) -> VNDField:
@@ -174,6 +174,9 @@ class ProgressForm(NFCFormMixin, forms.Form):
         ).items():
             if name in self.fields and name not in self._errors:
                 self.add_error(name, message)
+        message = check_disbursed(cleaned.get("capital_disbursed"), self.work.total_investment)
+        if message and "capital_disbursed" not in self._errors:
+            self.add_error("capital_disbursed", message)
         return cleaned
 
 

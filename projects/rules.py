@@ -70,6 +70,16 @@ def check_money(value, *, label: str) -> None:
         )
 
 
+def check_disbursed(disbursed, total_investment) -> str:
+    """The message when the capital disbursed exceeds the work's total investment, else ""."""
+    if total_investment and (disbursed or 0) > total_investment:
+        return _("Vốn đã giải ngân (%(disbursed)s đ) không thể lớn hơn tổng mức đầu tư (%(total)s đ).") % {
+            "disbursed": f"{disbursed:,}".replace(",", "."),
+            "total": f"{total_investment:,}".replace(",", "."),
+        }
+    return ""
+
+
 def check_work_dates(*, registered_on, planned_date, actual_date) -> dict:
     """Field → message for dates that run backwards (empty when all is well)."""
     errors = {}

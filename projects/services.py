@@ -29,7 +29,7 @@ from .models import (
     ThumbnailStatus,
     WorkStatus,
 )
-from .rules import check_money, check_progress, check_work_dates
+from .rules import check_disbursed, check_money, check_progress, check_work_dates
 
 WORK_FIELDS = [
     "name",
@@ -311,16 +311,10 @@ def validate_progress(work, *, reported_on, physical_progress, capital_disbursed
     except ValidationError as exc:
         errors["capital_disbursed"] = exc.messages[0]
     else:
-        if work.total_investment and (capital_disbursed or 0) > work.total_investment:
-            errors["capital_disbursed"] = _(
-                "Vốn đã giải ngân (%(disbursed)s đ) không thể lớn hơn tổng mức đầu tư (%(total)s đ)."
-            ) % {"disbursed": _vnd(capital_disbursed), "total": _vnd(work.total_investment)}
+        if message := check_disbursed(capital_disbursed, work.total_investment):
+            errors["capital_disbursed"] = message
     if errors:
         raise ValidationError(errors)
-
-
-def _vnd(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def same_update(work: KeyWork, *, reported_on, physical_progress, capital_disbursed, note, photo_names=()):

@@ -384,3 +384,14 @@ def test_double_click_on_register_saves_one_work(client_for, officer_kp, require
     response = client.post(url, form_post(milestone, name="Cầu treo buôn Ea Kly"))
     assert response.status_code == 400 and "đã đăng ký công trình" in response.content.decode()
     assert KeyWork.objects.count() == 1
+
+
+def test_progress_form_says_every_problem_at_once(client_for, officer_kp, work_kp):
+    work_kp.latest_progress, work_kp.latest_progress_on = 55, datetime.date(2020, 8, 1)
+    work_kp.save()
+    url = reverse("projects:progress", kwargs={"pk": work_kp.pk})
+    response = client_for(officer_kp).post(
+        url, {"reported_on": "01/09/2020", "physical_progress": "40", "capital_disbursed": "99.000.000.000"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "lý do" in body and "không thể lớn hơn tổng mức đầu tư" in body
