@@ -634,6 +634,7 @@ def progress_add(request, pk):
             "target": target,
             "obj": owner,
             "detail_url": _detail_url(owner),
+            "grace_days": services.PROGRESS_GRACE_DAYS,
         },
     )
 

@@ -172,3 +172,10 @@ def test_target_numbers_too_big_or_too_precise_get_plain_messages(letter, office
     data = _theme_post(letter.theme, "2" * 32) | {"targets-0-name": "Thu ngân sách", "targets-0-target_value": typed}
     body = client_for(officer_commune).post(url, data).content.decode()
     assert message in body and "nhiều hơn 18" not in body
+
+
+def test_progress_form_says_when_an_update_counts_as_late(letter, province, officer_kp, client_for):
+    plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
+    target = TargetFactory(plan=plan)
+    body = client_for(officer_kp).get(reverse("pledges:progress_add", kwargs={"pk": target.pk})).content.decode()
+    assert f"nhập sau ngày số liệu quá {services.PROGRESS_GRACE_DAYS} ngày" in body
