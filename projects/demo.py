@@ -9,6 +9,7 @@ import datetime
 import io
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from campaign_portal.core.models import ReviewStatus, Unit
@@ -105,6 +106,23 @@ def demo_photo() -> bytes:
     return buffer.getvalue()
 
 
+SUBMITTED_ON = datetime.date(2019, 10, 25)  # before item 3's deadline (31/10/2019), like a real district
+REVIEWED_ON = datetime.date(2019, 10, 30)
+
+
+def _when(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _backdate(work: KeyWork, *, reviewed: bool) -> None:
+    """Submission and review dates of 2019, as for the other demo records (not the day the demo is seeded)."""
+    deadline = work.requirement.deadline
+    fields = {"submitted_at": _when(SUBMITTED_ON, 9), "on_time": deadline is None or deadline >= SUBMITTED_ON}
+    if reviewed:
+        fields["reviewed_at"] = _when(REVIEWED_ON, 15)
+    KeyWork.objects.filter(pk=work.pk).update(**fields)
+
+
 def seed(*, stdout) -> None:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[STAFF, "krongpac", "buonmathuot"])}
     directive = Directive.objects.filter(number="7019/UBND-TH").order_by("id").first()
@@ -139,6 +157,8 @@ def _seed_work(spec, *, requirement, users) -> bool:
         services.key_work_transition(
             user=users[STAFF], work=work, target=ReviewStatus.ACCEPTED, comment="Đồng ý đăng ký."
         )
+    _backdate(work, reviewed=bool(spec["accept"]))
+    if spec["accept"]:
         work.refresh_from_db()
         if work.kind == WorkKind.INAUGURATION:
             services.key_work_set_status(user=officer, work=work, work_status=WorkStatus.UNDER_CONSTRUCTION)
