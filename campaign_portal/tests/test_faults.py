@@ -1,0 +1,358 @@
+"""Faults: a Celery worker killed mid-report, Redis down, the database connection dropped under the portal.
+
+These need real services (PostgreSQL for a database other processes can share, Redis db 6): they skip
+locally without them and fail in CI. Marked slow.
+"""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from campaign_portal.testing import IN_CI, require_service
+
+pytestmark = [pytest.mark.slow]
+
+REDIS_DB6 = "redis://127.0.0.1:6379/6"
+DEAD_REDIS = "redis://127.0.0.1:1/6"  # nothing listens on port 1
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def require_postgres():
+    if connection.vendor != "postgresql":
+        message = "PostgreSQL is needed: worker and server processes share the test database"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def database_url() -> str:
+    """The test database (pytest-django's test_<name>), for subprocesses."""
+    d = connection.settings_dict
+    auth = d.get("USER") or "postgres"
+    if d.get("PASSWORD"):
+        auth += f":{d['PASSWORD']}"
+    return f"postgres://{auth}@{d.get('HOST') or '127.0.0.1'}:{d.get('PORT') or 5432}/{d['NAME']}"
+
+
+def subprocess_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "CELERY_"))}
+    env.update(DJANGO_SETTINGS_MODULE="campaign_portal.settings", DATABASE_URL=database_url(), LOG_LEVEL="INFO")
+    env.update(extra)
+    return env
+
+
+def wait_for(predicate, *, timeout: float, what: str, step=0.3):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def reset_broker(app, url, *, eager):
+    """Point the Celery app at another broker: drop the pools that hold connections to the old one."""
+    app._pool = None  # kombu keeps one pool per broker URL; a new URL gets its own
+    app.amqp._producer_pool = None
+    app.conf.update(broker_url=url, task_always_eager=eager, broker_connection_timeout=1)
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --- A small Letter 7019 world through the real services ----------------------------------------
+
+
+@pytest.fixture
+def letter(province, staff, leader, officer_kp, settings, tmp_path):
+    from campaign_portal.tests.conftest import build_world
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return build_world(province, staff, leader, officer_kp, None)
+
+
+# --- Redis down ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Broker and cache both point at a closed port, as when Redis is stopped."""
+    from campaign_portal.celery import app
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}}
+    old = app.conf.broker_url
+    reset_broker(app, DEAD_REDIS, eager=False)
+    yield app
+    reset_broker(app, old, eager=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_work_while_redis_is_down(letter, redis_down):
+    pages = [
+        "home",
+        "core:notifications",
+        "core:unit_list",
+        "directives:list",
+        "pledges:owed",
+        "pledges:submission_list",
+        "projects:list",
+    ]
+    for user in (letter.officer_kp, letter.staff, letter.leader):
+        client = Client()
+        client.force_login(user)
+        for name in pages:
+            response = client.get(reverse(name))
+            assert response.status_code in (200, 302, 403), (name, user, response.status_code)
+    client = Client()
+    client.force_login(letter.leader)
+    assert client.get(reverse("reports:dashboard")).status_code == 200
+
+
+ENQUEUE_GAP = (
+    "GAP (reports/core): the task is enqueued in transaction.on_commit and kombu's OperationalError propagates, "
+    "so the request answers 500 although its rows were committed. Fix: catch kombu.exceptions.OperationalError "
+    "around .delay() in reports.services._enqueue and core.notifications (log it; the row stays queued) and let a "
+    "beat task re-enqueue reports still queued after a few minutes (the claim makes that safe)."
+)
+
+
+@pytest.mark.xfail(strict=True, reason=ENQUEUE_GAP)
+@pytest.mark.django_db(transaction=True)
+def test_form_that_enqueues_work_does_not_fail_and_the_work_is_kept(letter, redis_down):
+    """A leader requests a report while Redis is down: the page answers (no 500) and the Report row is kept
+    "queued"; fail_stuck_reports later turns it into a failed row the leader can re-run."""
+    from reports.models import Report, ReportStatus
+    from reports.services import QUEUED_TOO_LONG, fail_stuck_reports
+
+    client = Client()
+    client.force_login(letter.leader)
+    started = time.monotonic()
+    response = client.post(
+        reverse("reports:list"),
+        {"kind": "province_compliance", "source": f"directive:{letter.directive.pk}", "format": "pdf"},
+    )
+    assert response.status_code in (200, 302), response.status_code
+    assert time.monotonic() - started < 30, "the request waited too long on the dead broker"
+    report = Report.objects.get(requested_by=letter.leader)
+    assert report.status == ReportStatus.QUEUED
+    # Nothing is lost: after the grace period the row is failed with a reason, and can be re-run.
+    fail_stuck_reports(now=report.created_at + QUEUED_TOO_LONG + datetime.timedelta(minutes=1))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and report.error
+
+
+@pytest.mark.xfail(strict=True, reason=ENQUEUE_GAP)
+@pytest.mark.django_db(transaction=True)
+def test_submitting_a_filing_while_redis_is_down(letter, redis_down):
+    """Submitting notifies the reviewers by e-mail through Celery: the submission must still go through."""
+    from pledges.models import EmulationPlan
+    from pledges.tests.factories import TargetFactory
+
+    plan = letter.objects["draft_plan"]
+    TargetFactory(plan=plan)
+    client = Client()
+    client.force_login(letter.officer_kp)
+    response = client.post(
+        reverse("pledges:transition", kwargs={"slug": "ke-hoach", "pk": plan.pk}),
+        {"target": "submitted", "version": plan.version},
+    )
+    assert response.status_code in (200, 302), response.status_code
+    shown = [str(m) for m in response.wsgi_request._messages] if hasattr(response, "wsgi_request") else []
+    assert EmulationPlan.objects.get(pk=plan.pk).status == "submitted", shown
+
+
+# --- The database connection dropped under a running portal ------------------------------------
+
+
+def _up(url) -> bool:
+    try:
+        return _get(urllib.request.build_opener(), url) == 200
+    except OSError:
+        return False
+
+
+def _get(opener, url) -> int:
+    try:
+        with opener.open(url, timeout=20) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_portal_recovers_when_database_connections_are_dropped(letter, tmp_path):
+    """Like a PostgreSQL restart: every server connection to the database is terminated; the next
+    request reconnects by itself (CONN_HEALTH_CHECKS) instead of failing until gunicorn restarts."""
+    require_postgres()
+    from campaign_portal.core.management.commands.bench_load import free_port
+
+    port = free_port()
+    # DEBUG=1 only to skip collectstatic (static files come from the finders); the database settings are the same.
+    env = subprocess_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1", CONN_MAX_AGE="600")
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "campaign_portal.wsgi:application",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: server.poll() is not None or _up(f"{base}/healthz/"), timeout=30, what="gunicorn")
+        assert server.poll() is None, server.stdout.read().decode(errors="replace")[-3000:]
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        page = opener.open(f"{base}/dang-nhap/", timeout=20).read().decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        data = urllib.parse.urlencode(
+            {"username": letter.officer_kp.username, "password": "demo-Password-1", "csrfmiddlewaretoken": token}
+        ).encode()
+        login = urllib.request.Request(f"{base}/dang-nhap/", data=data, headers={"Referer": base})  # noqa: S310 - our own server on 127.0.0.1
+        opener.open(login, timeout=20)
+        assert _get(opener, f"{base}/don-vi/") == 200  # a page that reads the database (the unit directory)
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1, "the portal held no connection to drop"
+        statuses = [_get(opener, f"{base}/don-vi/") for _ in range(3)]
+        assert statuses == [200, 200, 200], f"after the connections were dropped: {statuses}"
+    finally:
+        stop(server)
+
+
+# --- A Celery worker killed in the middle of a report build -----------------------------------
+
+WORKER = textwrap.dedent(
+    """
+    import sys, time
+    import django
+    django.setup()
+    from reports import documents
+    original = documents.render
+
+    def slow_render(*args, **kwargs):  # test-only delay so the kill lands mid-build
+        time.sleep(float(sys.argv[1]))
+        return original(*args, **kwargs)
+
+    documents.render = slow_render
+    from campaign_portal.celery import app
+    app.conf.broker_transport_options = {"visibility_timeout": 15}
+    app.worker_main(["worker", "--pool", "prefork", "--concurrency", "1", "--queues", "reports,celery",
+                     "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--hostname", "faults6@%h"])
+    """
+)
+
+
+def _start_worker(env, delay: float, log: Path):
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(delay)],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _children(pid: int) -> list[int]:
+    result = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in result.stdout.split()]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="GAP (reports): the job is delivered again (acks_late + reject_on_worker_lost work), but "
+    "services._claim only takes queued/failed rows, so the redelivery finds the row 'running' and returns "
+    "False; the report stays 'running' until fail_stuck_reports (~13 min) marks it failed for a manual re-run. "
+    "Fix: let a redelivered task (self.request.delivery_info['redelivered']) re-claim a 'running' row, or "
+    "record the claiming task id and reclaim rows whose claimant is gone.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, settings):
+    """The pool process building a report is killed (as by the OOM killer): with acks_late and
+    reject_on_worker_lost the job is delivered again and the report completes, once, with one file."""
+    require_postgres()
+    redis_url = require_service("Redis", os.environ.get("REDIS_URL") and REDIS_DB6)
+    from campaign_portal.celery import app
+    from reports.models import Report, ReportStatus
+    from reports.services import report_request
+
+    media = Path(settings.MEDIA_ROOT)
+    env = subprocess_env(
+        REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="0", MEDIA_ROOT=str(media)
+    )
+    subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=False, capture_output=True)
+    log = tmp_path / "worker.log"
+    worker = _start_worker(env, delay=4, log=log)
+    try:
+        reset_broker(app, redis_url, eager=False)
+        report = report_request(
+            user=letter.leader,
+            kind="province_compliance",
+            fmt="pdf",
+            scope_unit=letter.province.province,
+            parameters={"directive": letter.directive.pk},
+        )
+        wait_for(
+            lambda: Report.objects.get(pk=report.pk).status == ReportStatus.RUNNING,
+            timeout=60,
+            what="the worker to start the build",
+        )
+        time.sleep(1)
+        children = wait_for(lambda: _children(worker.pid), timeout=10, what="the pool process")
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)  # the build dies mid-way
+        report_done = wait_for(
+            lambda: Report.objects.filter(
+                pk=report.pk, status__in=[ReportStatus.SUCCEEDED, ReportStatus.FAILED]
+            ).first(),
+            timeout=25,
+            what=f"the report to finish after the kill (worker log: {log})",
+        )
+        assert report_done.status == ReportStatus.SUCCEEDED, report_done.error
+        files = list((media / "private" / "reports").rglob("*"))
+        assert len([f for f in files if f.is_file()]) == 1, files
+        assert report_done.sha256
+    finally:
+        reset_broker(app, settings.CELERY_BROKER_URL, eager=True)
+        stop(worker)
+        print(log.read_text(errors="replace")[-4000:])
