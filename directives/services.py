@@ -472,6 +472,18 @@ def milestone_delete(*, user, milestone: Milestone) -> None:
     _require_staff(user)
     campaign = milestone.campaign
     label = str(milestone)
+    # Records of other apps point at milestones (key works, with SET_NULL): deleting silently would
+    # detach them, and the leader's "ready for 23/11/2020?" would lose them. Refuse, saying why.
+    in_use = []
+    for relation in Milestone._meta.related_objects:
+        count = relation.related_model._default_manager.filter(**{relation.field.name: milestone}).count()
+        if count:
+            in_use.append(f"{count} {relation.related_model._meta.verbose_name_plural}")
+    if in_use:
+        raise ValidationError(
+            _("Không xoá được mốc “%(milestone)s”: đang có %(what)s gắn với mốc này.")
+            % {"milestone": label, "what": ", ".join(in_use)}
+        )
     milestone.delete()
     audit_record(
         actor=user, action="directives.milestone.deleted", obj=campaign, unit=campaign.organiser,

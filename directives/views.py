@@ -498,6 +498,10 @@ def campaign_detail(request, pk):
 def milestone_delete(request, pk, milestone_pk):
     campaign = selectors.get_campaign_for_user(request.user, pk, write=True)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, campaign=campaign)
-    services.milestone_delete(user=request.user, milestone=milestone)
-    messages.success(request, _("Đã xoá mốc kỷ niệm."))
+    try:
+        services.milestone_delete(user=request.user, milestone=milestone)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã xoá mốc kỷ niệm."))
     return redirect("directives:campaign_detail", pk=campaign.pk)

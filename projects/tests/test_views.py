@@ -395,3 +395,14 @@ def test_progress_form_says_every_problem_at_once(client_for, officer_kp, work_k
     )
     body = response.content.decode()
     assert response.status_code == 400 and "lý do" in body and "không thể lớn hơn tổng mức đầu tư" in body
+
+
+def test_a_milestone_with_key_works_cannot_be_deleted(client_for, staff, work_kp, milestone):
+    from directives.models import Milestone
+
+    url = reverse("directives:milestone_delete", args=[milestone.campaign_id, milestone.pk])
+    response = client_for(staff).post(url, follow=True)
+    assert "Không xoá được mốc" in response.content.decode() and "1 công trình trọng điểm" in response.content.decode()
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+    work_kp.refresh_from_db()
+    assert work_kp.milestone_id == milestone.pk
