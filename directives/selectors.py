@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from campaign_portal.core.access import get_object_for_user, scope_for
-from campaign_portal.core.models import Unit
+from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.text import fold
 
 from .models import (
@@ -327,8 +327,27 @@ def _revision_rows(changes: dict) -> list[tuple[str, object, object]]:
                          ", ".join(r.get("number", "") for r in before or []),
                          ", ".join(r.get("number", "") for r in after or [])))  # fmt: skip
         else:
-            rows.append((_field_label(Directive, name), before, after))
+            rows.append(
+                (_field_label(Directive, name), _readable(Directive, name, before), _readable(Directive, name, after))
+            )
     return rows
+
+
+def _readable(model, name: str, value):
+    """A stored value in words: unit kinds and choices by their labels, ISO dates as dd/mm/yyyy."""
+    if name in ("addressee_kinds", "applies_to") and isinstance(value, list):
+        labels = dict(UnitKind.choices)
+        return "; ".join(str(labels.get(kind, kind)) for kind in value) or None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or [])}
+    if value is not None and str(value) in choices:
+        return str(choices[str(value)])
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return value
 
 
 def _requirement_rows(before: list[dict], after: list[dict]) -> list[tuple[str, object, object]]:
@@ -347,7 +366,7 @@ def _requirement_rows(before: list[dict], after: list[dict]) -> list[tuple[str, 
         for field, value in b.items():
             if field != "id" and a.get(field) != value:
                 name = f"{_field_label(Requirement, 'ordinal')} {label} · {_field_label(Requirement, field)}"
-                rows.append((name, a.get(field), value))
+                rows.append((name, _readable(Requirement, field, a.get(field)), _readable(Requirement, field, value)))
     return rows
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.audit import audit_record, diff, snapshot
-from campaign_portal.core.models import Unit
+from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
@@ -51,7 +51,27 @@ def _require_staff(user) -> None:
 
 
 def _clean_text(value):
-    return nfc(value).strip() if isinstance(value, str) else value
+    """NFC, one kind of line end (a browser's textarea sends CRLF), no outer spaces."""
+    return _newlines(nfc(value)).strip() if isinstance(value, str) else value
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _kinds(values) -> list[str]:
+    """Unit kinds in one canonical order, so that ticking the same boxes is never a change."""
+    values = [str(v) for v in values or []]
+    return [k for k in UnitKind.values if k in values] + sorted(v for v in set(values) if v not in UnitKind.values)
+
+
+def _canonical(state):
+    """A state as compared for the revision history: CRLF = LF, kind lists in canonical order."""
+    if isinstance(state, dict):
+        return {k: _kinds(v) if k in ("addressee_kinds", "applies_to") else _canonical(v) for k, v in state.items()}
+    if isinstance(state, list):
+        return [_canonical(v) for v in state]
+    return _newlines(state).strip() if isinstance(state, str) else state
 
 
 def _search_text(directive: Directive) -> str:
@@ -66,6 +86,7 @@ def _apply_fields(directive: Directive, fields: dict) -> None:
     for name in DIRECTIVE_FIELDS:
         if name in fields:
             setattr(directive, name, _clean_text(fields[name]))
+    directive.addressee_kinds = _kinds(directive.addressee_kinds)
     directive.number = (directive.number or "").replace(" ", "")
     directive.year = directive.issued_on.year if directive.issued_on else None
     directive.search_text = _search_text(directive)
@@ -85,7 +106,7 @@ def _state(directive: Directive) -> dict:
     state["addressee_units"] = sorted(directive.addressee_units.values_list("pk", flat=True))
     state["requirements"] = _requirements_state(directive)
     state["references"] = [snapshot(ref, REFERENCE_FIELDS) for ref in directive.references.all()]
-    return state
+    return _canonical(state)
 
 
 def _save_requirements(directive: Directive, rows: list[dict]) -> None:
@@ -101,7 +122,7 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
             if name in row:
                 setattr(req, name, _clean_text(row[name]))
         req.position = row.get("position") or index + 1
-        req.applies_to = [str(k) for k in (row.get("applies_to") or [])]
+        req.applies_to = _kinds(row.get("applies_to"))
         if isinstance(req.deadline, str):
             req.deadline = datetime.date.fromisoformat(req.deadline)
         req.full_clean(exclude=["directive"])
