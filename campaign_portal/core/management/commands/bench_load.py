@@ -417,7 +417,7 @@ def _load_users(n: int, password: str) -> list[dict]:
 
 
 PAGES = {
-    "officer": ["pledges:owed", "directives:inbox", "pledges:submission_list", "projects:list"],
+    "officer": ["pledges:owed", "directives:inbox", "pledges:submission_list", "projects:list"],  # + filing
     "leader": ["reports:dashboard", "reports:matrix", "projects:list", "directives:list"],
     "staff": ["reports:review_queue", "pledges:review_list", "directives:list", "projects:list", "reports:list"],
 }
@@ -432,9 +432,58 @@ def _actions(role, unit) -> tuple[list[dict], list[str]]:
             actions.append({"name": name, "path": reverse(name)})
         except NoReverseMatch:
             missing.append(name)
+    if str(role) == "officer":
+        filing = _filing_action(unit)
+        if filing:
+            actions.insert(2, filing)
+        else:
+            missing.append("pledges:progress_add")
+    if str(role) == "staff":
+        from directives.models import Directive
+
+        directive = Directive.objects.filter(number="7019/UBND-TH").first()
+        actions.append({"name": "directives:detail", "path": reverse("directives:detail", kwargs={"pk": directive.pk})})
     if not actions:
         actions.append({"name": "core:notifications", "path": reverse("core:notifications")})
     return actions, missing
+
+
+def _filing_action(unit) -> dict | None:
+    """Officers file: a progress update on a target of their unit's submitted emulation plan (unbounded, so
+    every POST is a real write that must answer 302)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from campaign_portal.core.models import ReviewStatus
+    from directives.models import Requirement, RequirementKind
+
+    try:
+        from pledges.models import EmulationPlan, Target
+        from pledges.tests import factories as pf
+
+        path = reverse("pledges:progress_add", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    except (ImportError, NoReverseMatch):
+        return None
+    requirement = Requirement.objects.filter(
+        directive__number="7019/UBND-TH", kind=RequirementKind.EMULATION_PLAN
+    ).first()
+    plan = EmulationPlan.objects.filter(unit=unit, requirement=requirement).exclude(status=ReviewStatus.DRAFT).first()
+    if plan is None:
+        EmulationPlan.objects.filter(unit=unit, requirement=requirement).delete()
+        plan = pf.EmulationPlanFactory(
+            requirement=requirement, unit=unit, status=ReviewStatus.ACCEPTED, submitted_at=timezone.now()
+        )
+    target = Target.objects.filter(plan=plan).first() or pf.TargetFactory(plan=plan)
+    url = path.format(target.pk)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    return {
+        "name": "pledges:progress_add GET+POST",
+        "method": "POST",
+        "form": url,
+        "path": url,
+        "data": {"reported_on": today, "actual_value": "72,5", "note": "Cập nhật khi thử tải"},
+        "expect": [302],
+    }
 
 
 def _row(name, row) -> str:
