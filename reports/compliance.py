@@ -307,8 +307,11 @@ class Compliance:
     def unit_is_compliant(self, unit_id: int) -> bool:
         return self._compliant.get(unit_id, False)
 
-    def filter_units(self, *, kind: str = "", district_id: int | None = None) -> list[UnitInfo]:
+    def filter_units(self, *, kind: str = "", district_id: int | None = None, state: str = "") -> list[UnitInfo]:
+        """Units of a kind, of a district (with its communes), and/or with at least one cell in a state."""
         units = self.units
+        if state:
+            units = [u for u in units if any(c.state == state for c in self._unit_cells.get(u.id, ()))]
         if kind:
             units = [u for u in units if u.kind == kind]
         if district_id:

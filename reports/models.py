@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign_portal.core.models import Unit
 from campaign_portal.core.uploads import private_upload_to
@@ -24,7 +25,7 @@ class ReportFormat(models.TextChoices):
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
     RUNNING = "running", _("Đang lập")
-    SUCCEEDED = "succeeded", _("Hoàn thành")
+    SUCCEEDED = "succeeded", pgettext_lazy("report status", "Hoàn thành")
     FAILED = "failed", _("Lỗi")
 
 

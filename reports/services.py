@@ -7,6 +7,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -75,7 +76,21 @@ def report_request(
     cutoff = cutoff or timezone.localdate()
     if cutoff > timezone.localdate():
         raise ValidationError(_("Ngày chốt số liệu không được sau hôm nay."))
+    document_number = document_number.strip()
     with transaction.atomic():
+        # Serialise one user's requests (PostgreSQL row lock), then a second click on "request" finds the first.
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        duplicate = _recent_duplicate(
+            user=user,
+            kind=kind,
+            fmt=fmt,
+            scope_unit=scope_unit,
+            parameters=parameters,
+            cutoff=cutoff,
+            document_number=document_number,
+        )
+        if duplicate is not None:
+            return duplicate
         report = Report(
             kind=kind,
             format=fmt,
@@ -83,10 +98,11 @@ def report_request(
             requested_by=user,
             scope_unit=scope_unit,
             cutoff=cutoff,
-            document_number=document_number.strip(),
+            document_number=document_number,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-        report.title = _report_title(report)
+        with translation.override(settings.LANGUAGE_CODE):  # one language in the shared history
+            report.title = _report_title(report)
         report.full_clean()
         report.save()
         audit_record(
@@ -98,6 +114,24 @@ def report_request(
         )
         _enqueue(report.pk)
     return report
+
+
+DUPLICATE_WINDOW = datetime.timedelta(seconds=30)
+
+
+def _recent_duplicate(*, user, kind, fmt, scope_unit, parameters, cutoff, document_number) -> Report | None:
+    """The same request by the same user, still waiting or running, made moments ago (a double click)."""
+    candidates = Report.objects.filter(
+        requested_by=user,
+        kind=kind,
+        format=fmt,
+        scope_unit=scope_unit,
+        cutoff=cutoff,
+        document_number=document_number,
+        status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).defer("snapshot")
+    return next((r for r in candidates if r.parameters == parameters), None)
 
 
 def _report_title(report: Report) -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
 from directives import registry
 
@@ -21,7 +22,7 @@ from .compliance import STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
 
-OVERDUE_SHOWN = 25
+OVERDUE_SHOWN = 20  # the most overdue; the rest through the matrix filtered on "overdue"
 
 
 def _require_reader(user):
@@ -52,7 +53,11 @@ def dashboard(request):
         total = result.total()
         by_requirement = result.by_requirement()
         by_district = result.by_district()
-        overdue = result.overdue()
+        # The most overdue first (earliest deadline), then by task and unit name, as a reader scans it.
+        overdue = sorted(
+            result.overdue(),
+            key=lambda c: (c.requirement.deadline, c.requirement.position, fold(result.unit(c.unit_id).name)),
+        )
         context.update(
             result=result,
             total=total,
@@ -64,7 +69,9 @@ def dashboard(request):
                 request.user, requirement_ids=[r.id for r in result.requirements], today=today
             ),
             milestones=selectors.milestones_for(source, today=today),
-            overdue=[(result.unit(c.unit_id), c) for c in overdue[:OVERDUE_SHOWN]],
+            overdue=[
+                (result.unit(c.unit_id), c, (today - c.requirement.deadline).days) for c in overdue[:OVERDUE_SHOWN]
+            ],
             overdue_count=len(overdue),
             requirement_chart=charts.state_bars(by_requirement, title=_("Tình trạng theo nhiệm vụ")),
             district_chart=charts.percent_bars(
@@ -111,7 +118,9 @@ def matrix(request):
             district = int(request.GET.get("district") or 0)
         except ValueError:
             district = 0
-        units = result.filter_units(kind=kind, district_id=district)
+        state = request.GET.get("state", "")
+        state = state if state in STATE_ORDER else ""
+        units = result.filter_units(kind=kind, district_id=district, state=state)
         base = f"?{source.querystring}" if source.querystring else ""
         rows, makers = [], _detail_url_makers()
         for unit, cells in result.rows(units):
@@ -129,6 +138,7 @@ def matrix(request):
             rows=rows,
             kind=kind,
             district=district,
+            state=state,
             districts=result.districts(),
             unit_kinds=[(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
         )

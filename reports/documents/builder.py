@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
 
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.formatting import format_date, place_date_line
@@ -36,14 +39,37 @@ def number_line(number: str, symbol: str) -> str:
     return _("Số: %(number)s/%(symbol)s") % {"number": "\u00a0" * 6, "symbol": symbol}
 
 
-def _cite(ref: dict) -> str:
+# Words that keep their capital inside a sentence (Vietnamese capitalisation of bodies' names).
+PROPER_WORDS = ("Tỉnh ủy", "Huyện ủy", "Thành ủy", "Thị ủy", "Đảng ủy", "Ban Thường vụ", "Ban Chấp hành", "Trung ương")
+
+
+def prose_name(name: str, proper_names=()) -> str:
+    """A body's name as written inside a sentence: a header in capitals ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK")
+    becomes "Ủy ban nhân dân tỉnh Đắk Lắk"; a name already in mixed case is kept."""
+    name = nfc(" ".join(name.split()))
+    if not name or name != name.upper():
+        return name
+    text = name.lower()
+    text = text[0].upper() + text[1:]
+    # "Sở Nội vụ", "Ban Dân tộc": the word after the kind of body keeps its capital.
+    text = re.sub(r"^(Sở|Ban|Bộ|Cục) (\w)", lambda m: f"{m.group(1)} {m.group(2).upper()}", text)
+    for proper in (*PROPER_WORDS, *proper_names):
+        proper = nfc(proper)
+        start = text.lower().find(proper.lower())
+        while proper and start >= 0:
+            text = text[:start] + (proper if start else proper[0].upper() + proper[1:]) + text[start + len(proper) :]
+            start = text.lower().find(proper.lower(), start + len(proper))
+    return text
+
+
+def _cite(ref: dict, proper_names=()) -> str:
     """'Công văn số 7019/UBND-TH ngày 05/11/2019 của Ủy ban nhân dân tỉnh về …' (first, full citation)."""
     label = DocType(ref["doc_type"]).label if ref["doc_type"] in DocType.values else _("Văn bản")
     text = _("%(type)s số %(number)s") % {"type": label, "number": ref["number"] or "…"}
     if ref["issued_on"]:
         text += " " + _("ngày %(date)s") % {"date": format_date(_date(ref["issued_on"]))}
     if ref["issuer_name"]:
-        text += " " + _("của %(issuer)s") % {"issuer": ref["issuer_name"]}
+        text += " " + _("của %(issuer)s") % {"issuer": prose_name(ref["issuer_name"], proper_names)}
     subject = ref["subject"].strip()
     if subject.lower().startswith("v/v "):
         subject = subject[4:]
@@ -105,7 +131,7 @@ def _group_table(key: str, title: str, first: str, tallies) -> Table:
 def _overdue_table(result: Compliance) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Đơn vị"), 55),
+        Column(pgettext("column", "Đơn vị"), 55),
         Column(_("Nhiệm vụ"), 60),
         Column(_("Thời hạn"), 23, "center"),
         Column(_("Đã có"), 17, "center"),
@@ -139,7 +165,7 @@ def _key_works_table(works: list[dict]) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
         Column(_("Tên công trình"), 58),
-        Column(_("Đơn vị"), 35),
+        Column(pgettext("column", "Đơn vị"), 35),
         Column(_("Ngày dự kiến"), 23, "center"),
         Column(_("Tiến độ"), 16, "right"),
         Column(_("Tình trạng"), 23),
@@ -154,7 +180,7 @@ def _key_works_table(works: list[dict]) -> Table:
 def _themes_table(themes: list[dict]) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Đơn vị"), 45),
+        Column(pgettext("column", "Đơn vị"), 45),
         Column(_("Loại"), 40),
         Column(_("Nội dung"), 70),
     ]
@@ -186,11 +212,17 @@ def _overdue_paragraphs(result: Compliance) -> list[str]:
         if len(units) <= OVERDUE_NAMES_MAX:
             detail = ", ".join(u.name for u in units)
         else:
+            # Departments and agencies counted by kind first, then each district in the order of section II.
+            kinds = list(UnitKind.values)
+            districts = {pk: i for i, (pk, _name) in enumerate(result.districts())}
             groups = {}
             for unit in units:
-                label = unit.district_name or str(UnitKind(unit.kind).label)
-                groups[label] = groups.get(label, 0) + 1
-            detail = "; ".join(f"{label} {n}" for label, n in groups.items())
+                if unit.district_id:
+                    key, label = (1, districts.get(unit.district_id, len(districts))), unit.district_name
+                else:
+                    key, label = (0, kinds.index(unit.kind)), str(UnitKind(unit.kind).label)
+                groups.setdefault(key, [label, 0])[1] += 1
+            detail = "; ".join(f"{label} {n}" for _key, (label, n) in sorted(groups.items()))
             detail += " " + _("(chi tiết tại Phụ lục I)")
         paragraphs.append(
             _("%(task)s (hạn %(deadline)s): %(n)s đơn vị quá hạn: %(detail)s.")
@@ -266,9 +298,9 @@ def _matrix_table(result: Compliance, units=None) -> Table:
     count = max(1, len(result.requirements))
     width = max(12.0, min(40.0, 170.0 / count))
     columns = (
-        [Column(_("TT"), 10, "center"), Column(_("Đơn vị"), 62)]
+        [Column(_("TT"), 10, "center"), Column(pgettext("column", "Đơn vị"), 62)]
         + [Column(r.short_label, width, "center") for r in result.requirements]
-        + [Column(_("Hoàn thành"), 20, "center")]
+        + [Column(pgettext("compliant", "Hoàn thành"), 20, "center")]
     )
     rows = []
     for index, unit in enumerate(units, 1):
@@ -286,9 +318,16 @@ def _header(data: dict, *, number: str, symbol: str, issuer_lines=None, parent_b
         "parent_body": parent_body,
         "issuer_lines": issuer_lines or [_("ỦY BAN NHÂN DÂN"), _("TỈNH %(province)s") % {"province": province.upper()}],
         "number_line": number_line(number, symbol),
-        "place_date": place_date_line(place or province, cutoff),
+        "place_date": _place_date(place or province, cutoff),
         "issued_on": cutoff,
     }
+
+
+def _place_date(place: str, day: datetime.date) -> str:
+    """The Decree 30 line in Vietnamese; a translation of the document dates it the translated way."""
+    if (get_language() or "vi").startswith("vi"):
+        return place_date_line(place, day)
+    return f"{place}, {date_format(day, 'j F Y')}"
 
 
 def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
@@ -298,16 +337,22 @@ def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
     }
 
 
-def _intro(data: dict) -> list[str]:
+def _intro(data: dict, reporter: str = "") -> list[str]:
+    """'Thực hiện <citations>, <reporter> báo cáo …'; the reporter is the issuing body (the province's
+    People's Committee unless said otherwise)."""
     cutoff = format_date(_date(data["cutoff"]))
+    reporter = reporter or _("Ủy ban nhân dân tỉnh")
     refs = data["references"]
     if refs:
-        cited = "; ".join(_cite(r) for r in refs)
+        cited = "; ".join(_cite(r, proper_names=[data["province"]]) for r in refs)
         return [
-            _("Thực hiện %(refs)s, Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện tính đến ngày %(date)s như sau:")
-            % {"refs": cited, "date": cutoff}
+            _("Thực hiện %(refs)s, %(reporter)s báo cáo kết quả thực hiện tính đến ngày %(date)s như sau:")
+            % {"refs": cited, "reporter": reporter, "date": cutoff}
         ]
-    return [_("Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện tính đến ngày %(date)s như sau:") % {"date": cutoff}]
+    return [
+        _("%(reporter)s báo cáo kết quả thực hiện tính đến ngày %(date)s như sau:")
+        % {"reporter": reporter[:1].upper() + reporter[1:], "date": cutoff}
+    ]
 
 
 def _milestone_paragraphs(data: dict) -> list[str]:
@@ -490,11 +535,20 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
             Section(_("Chủ điểm thi đua cần đột phá, lĩnh vực khó khăn"), tables=[_themes_table(data["themes"])])
         )
     parent = ""
-    if scope["kind"] in (UnitKind.DISTRICT, UnitKind.COMMUNE):
+    local = scope["kind"] in (UnitKind.DISTRICT, UnitKind.COMMUNE)
+    # "Huyện Krông Pắc" inside a sentence: "huyện Krông Pắc".
+    place_name = scope["name"][:1].lower() + scope["name"][1:]
+    if local:
         # A district's or commune's report is issued by its People's Committee, dated at that place.
         issuer_lines = [_("ỦY BAN NHÂN DÂN"), scope["name"].upper()]
         symbol, place = "BC-UBND", scope.get("short_name") or data["province"]
+        reporter = _("Ủy ban nhân dân %(unit)s") % {"unit": place_name}
+        about = _("trên địa bàn %(unit)s") % {"unit": place_name}
+        signature = [_("TM. ỦY BAN NHÂN DÂN"), _("CHỦ TỊCH")]
     else:
+        reporter = scope["name"]
+        about = _("của %(unit)s") % {"unit": scope["name"]}
+        signature = [_("THỦ TRƯỞNG ĐƠN VỊ")]
         parent = _("ỦY BAN NHÂN DÂN TỈNH %(province)s") % {"province": data["province"].upper()}
         issuer_lines = [scope["name"].upper()]
         # A department's symbol is type + its abbreviation, e.g. "BC-STC" for the Department of Finance.
@@ -511,12 +565,12 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
     return Document(
         **header,
         doc_type_name=_("BÁO CÁO"),
-        subject=_("Kết quả thực hiện %(subject)s của %(unit)s") % {"subject": subject_name, "unit": scope["name"]},
-        intro=_intro(data)[:1],
+        subject=_("Kết quả thực hiện %(subject)s %(about)s") % {"subject": subject_name, "about": about},
+        intro=_intro(data, reporter=reporter)[:1],
         sections=_numbered(sections),
         closing=[_("Trên đây là báo cáo kết quả thực hiện của đơn vị./.")],
-        recipients=[_("- Sở Nội vụ (Ban Thi đua - Khen thưởng);"), _("- Lưu: VT.")],
-        signature=[_("THỦ TRƯỞNG ĐƠN VỊ")],
+        recipients=[_("- UBND tỉnh (b/c);"), _("- Sở Nội vụ (Ban Thi đua - Khen thưởng);"), _("- Lưu: VT.")],
+        signature=signature,
         signer_name=parameters.get("signer_name", ""),
         snapshot_note=_snapshot_note(sha, cutoff),
         title=_("Báo cáo của %(unit)s") % {"unit": scope["name"]},

@@ -130,10 +130,10 @@ def _header(word, document: Document):
     motto = right.paragraphs[0]
     motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
     motto.paragraph_format.space_after = Pt(0)
-    _run(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True)
+    _run(motto, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=12.5, bold=True)
     second = right.add_paragraph()
     second.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(second, "Độc lập - Tự do - Hạnh phúc", size=13.5, bold=True)
+    _run(second, _("Độc lập - Tự do - Hạnh phúc"), size=13.5, bold=True)
     _rule(right, 22)
     number, place = table.rows[1].cells
     number.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
