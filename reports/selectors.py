@@ -70,6 +70,11 @@ class Source:
         return {"campaign": self.campaign.pk} if self.campaign else {}
 
     @property
+    def form_key(self) -> str:
+        """The value of the report form's "source" choice ("directive:7", "campaign:1")."""
+        return "&".join(f"{k}:{v}" for k, v in self.parameters.items())
+
+    @property
     def querystring(self) -> str:
         items = [f"{k}={v}" for k, v in self.parameters.items()]
         if self.as_of:

@@ -196,7 +196,9 @@ def report_list(request):
     if scope.role is None:
         raise PermissionDenied
     choices = selectors.source_choices()
-    form = ReportRequestForm(request.POST or None, user=request.user, choices=choices)
+    # The dashboard's "compile a report" link names its campaign or directive and its day.
+    initial = {"source": request.GET.get("source", ""), "cutoff": selectors.parse_day(request.GET.get("cutoff"))}
+    form = ReportRequestForm(request.POST or None, user=request.user, choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = _request_report(request.user, form)
         if report is not None:

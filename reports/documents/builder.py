@@ -87,13 +87,13 @@ def _state_value(cell) -> StateValue:
 def _requirement_table(result: Compliance) -> Table:
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Nhiệm vụ"), 56),
+        Column(_("Nhiệm vụ"), 50),
         Column(_("Thời hạn"), 23, "center"),
         Column(_("Số đơn vị"), 15, "right"),
         Column(_("Đạt"), 14, "right"),
-        Column(_("Chờ duyệt"), 16, "right"),
-        Column(_("Quá hạn"), 14, "right"),
-        Column(_("Tỉ lệ đạt"), 16, "right"),
+        Column(_("Chờ duyệt"), 18, "right"),
+        Column(_("Quá hạn"), 17, "right"),
+        Column(_("Tỉ lệ đạt"), 17, "right"),
     ]
     rows = []
     for index, (requirement, tally) in enumerate(zip(result.requirements, result.by_requirement(), strict=True), 1):
@@ -514,10 +514,10 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         _("Kết quả theo nhiệm vụ"),
         [
             Column(_("TT"), 10, "center"),
-            Column(_("Nhiệm vụ"), 52),
+            Column(_("Nhiệm vụ"), 46),
             Column(_("Thời hạn"), 23, "center"),
-            Column(_("Kết quả"), 30, "center"),
-            Column(_("Hồ sơ đã nộp"), 50),
+            Column(_("Kết quả"), 38, "center"),
+            Column(_("Hồ sơ đã nộp"), 48),
         ],
         rows,
     )

@@ -193,3 +193,16 @@ def test_english_document_dates_and_header_in_english(province, letter):
     with translation.override("en"):
         document = _document(ReportKind.PROVINCE_COMPLIANCE, province.province, directive)
     assert document.place_date.endswith("1 October 2019") and "ngày" not in document.place_date
+
+
+def test_compile_link_from_the_dashboard_preselects_source_and_day(client_for, leader, letter):
+    directive, _ = letter
+    client = client_for(leader)
+    body = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "as_of": "01/10/2019"}).content.decode()
+    assert f"?source=directive%3A{directive.pk}&amp;cutoff=01/10/2019" in body
+    response = client.get(reverse("reports:list"), {"source": f"directive:{directive.pk}", "cutoff": "01/10/2019"})
+    form = response.context["form"]
+    assert form["source"].value() == f"directive:{directive.pk}"
+    assert form["cutoff"].value() == datetime.date(2019, 10, 1)
+    # nonsense is ignored, never an error
+    assert client.get(reverse("reports:list"), {"source": "x:y", "cutoff": "31/02/2020"}).status_code == 200
