@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Field
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
 
@@ -78,3 +79,45 @@ def _display(value, choices) -> str:
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"  # ISO date → dd/mm/yyyy
     return str(value)
+
+
+# The last part of an action code ("pledges.emulationplan.submitted") in words.
+VERB_LABELS = {
+    "created": _("tạo mới"),
+    "added": _("thêm"),
+    "updated": _("cập nhật"),
+    "changed": _("cập nhật"),
+    "deleted": _("xóa"),
+    "submitted": _("gửi duyệt"),
+    "returned": _("trả lại"),
+    "accepted": _("chấp nhận"),
+    "approved": _("phê duyệt"),
+    "withdrawn": _("rút / thu hồi"),
+    "published": _("ban hành"),
+    "confirmed": _("xác nhận đã nhận"),
+    "requested": _("yêu cầu lập"),
+    "rerun": _("lập lại"),
+    "targets": _("cập nhật chỉ tiêu"),
+    "progress": _("cập nhật tiến độ"),
+    "draft": _("chuyển về nháp"),
+    "under_construction": _("đang thi công"),
+    "ceremony_held": _("đã tổ chức lễ"),
+    "delayed": _("chậm tiến độ"),
+    "cancelled": _("hủy"),
+    "registered": _("đăng ký"),
+}
+
+
+def action_label(code: str) -> str:
+    """'pledges.emulationplan.submitted' → 'Kế hoạch phát động thi đua: gửi duyệt' (the code if unknown)."""
+    from django.apps import apps
+
+    parts = (code or "").split(".")
+    if len(parts) != 3:
+        return code
+    app_label, model_name, verb = parts
+    try:
+        noun = str(apps.get_model(app_label, model_name)._meta.verbose_name)
+    except LookupError:
+        return code
+    return f"{noun[:1].upper()}{noun[1:]}: {VERB_LABELS.get(verb, verb)}"

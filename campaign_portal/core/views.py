@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import selectors
@@ -32,13 +33,23 @@ def notification_read_all(request):
     return redirect(target)
 
 
+AUDIT_SECTIONS = [
+    ("directives.", _("Văn bản chỉ đạo, phong trào")),
+    ("pledges.", _("Quán triệt, kế hoạch, chủ điểm, lĩnh vực")),
+    ("projects.", _("Công trình trọng điểm")),
+    ("reports.", _("Báo cáo")),
+    ("core.", _("Đơn vị, người dùng")),
+]
+
+
 @login_required
 def audit_log(request):
     if not scope_for(request.user).is_staff:
         raise PermissionDenied
     qs = selectors.audit_list_visible_to(user=request.user, action=request.GET.get("action", "").strip())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": request.GET.get("action", "")})
+    context = {"page": page, "action": request.GET.get("action", ""), "sections": AUDIT_SECTIONS}
+    return render(request, "core/audit_log.html", context)
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from ..audit import readable_changes
+from ..audit import action_label, readable_changes
 from ..formatting import format_date, format_number, format_vnd
 
 register = template.Library()
@@ -55,3 +55,8 @@ def status_badge(status, label):
 @register.filter
 def audit_changes(entry):
     return readable_changes(entry)
+
+
+@register.filter(name="action_label")
+def action_label_filter(code):
+    return action_label(code)

@@ -100,3 +100,12 @@ def test_audit_history_shows_field_labels_and_choice_labels(province, staff):
         ("hết hiệu lực từ", "—", "01/07/2025"),
         ("note", "a", "b"),
     ]
+
+
+def test_action_codes_read_as_words():
+    from campaign_portal.core.audit import action_label
+
+    assert action_label("core.unit.changed") == "Đơn vị: cập nhật"
+    assert action_label("core.unit.frobbed") == "Đơn vị: frobbed"
+    assert action_label("nope.thing.created") == "nope.thing.created"
+    assert action_label("odd") == "odd"
