@@ -206,3 +206,24 @@ def test_compile_link_from_the_dashboard_preselects_source_and_day(client_for, l
     assert form["cutoff"].value() == datetime.date(2019, 10, 1)
     # nonsense is ignored, never an error
     assert client.get(reverse("reports:list"), {"source": "x:y", "cutoff": "31/02/2020"}).status_code == 200
+
+
+def test_history_offers_the_download_of_finished_reports(client_for, leader, province):
+    done = ReportFactory(requested_by=leader, scope_unit=province.province, status=ReportStatus.SUCCEEDED)
+    waiting = ReportFactory(requested_by=leader, scope_unit=province.province)
+    body = client_for(leader).get(reverse("reports:list")).content.decode()
+    assert reverse("reports:download", kwargs={"pk": done.pk}) in body
+    assert reverse("reports:download", kwargs={"pk": waiting.pk}) not in body
+
+
+def test_failed_report_says_what_to_do(client_for, leader, province, letter):
+    directive, _ = letter
+    report = ReportFactory(
+        requested_by=leader,
+        scope_unit=province.province,
+        parameters={"directive": directive.pk},
+        status=ReportStatus.FAILED,
+        error="ValueError: no campaign or directive",
+    )
+    body = client_for(leader).get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+    assert "Lập báo cáo không thành công." in body and "Chạy lại" in body and "ValueError" in body
