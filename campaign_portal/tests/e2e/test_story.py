@@ -239,7 +239,9 @@ class Story:
                 }
             )
             self.click("Lưu", exact=True)
-        assert self.page.get_by_text(re.compile("không thể đăng ký thêm|Không thể thêm|đã đăng ký đủ")).first.is_visible()
+        assert self.page.get_by_text(
+            re.compile("không thể đăng ký thêm|Không thể thêm|đã đăng ký đủ")
+        ).first.is_visible()
         assert self.page.get_by_text(re.compile("7019/UBND-TH")).first.is_visible()
         self.snap("kp-third-key-work-refused")
         self.logout()
