@@ -616,7 +616,7 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
     return Document(
         **header,
         doc_type_name=_("BÁO CÁO"),
-        subject=_("Tình hình các công trình trọng điểm chào mừng %(subject)s") % {"subject": subject_name},
+        subject=_("Tình hình các công trình trọng điểm thuộc %(subject)s") % {"subject": subject_name},
         intro=_intro(data),
         sections=_numbered([summary, detail, risk]),
         closing=[_("Ủy ban nhân dân tỉnh báo cáo để Thường trực Tỉnh ủy biết, chỉ đạo./.")],

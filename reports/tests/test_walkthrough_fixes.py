@@ -227,3 +227,10 @@ def test_failed_report_says_what_to_do(client_for, leader, province, letter):
     )
     body = client_for(leader).get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
     assert "Lập báo cáo không thành công." in body and "Chạy lại" in body and "ValueError" in body
+
+
+def test_key_works_report_subject_reads_naturally(province, letter):
+    directive, _ = letter
+    document = _document(ReportKind.KEY_WORKS, province.province, directive)
+    assert document.subject.startswith("Tình hình các công trình trọng điểm thuộc ")
+    assert "chào mừng Phong trào" not in document.subject
