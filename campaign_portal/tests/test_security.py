@@ -278,3 +278,74 @@ def test_overlong_username_is_refused_without_a_crash(db, client):
     response = _login(client, "Ủy ban " * 800, "whatever-1")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+# --- Open redirects, private media, escaping ------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_language_switch_and_notifications_do_not_redirect_off_site(officer_kp, client, target):
+    client.force_login(officer_kp)
+    for url, data in (
+        (reverse("set_language"), {"language": "en", "next": target}),
+        (reverse("core:notifications_read_all"), {"next": target}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 302
+        assert "evil.example" not in response.url, (url, response.url)
+
+
+def test_uploaded_files_are_not_served_from_a_url(officer_kp, client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "private" / "x").mkdir(parents=True)
+    (tmp_path / "private" / "x" / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
+    client.force_login(officer_kp)
+    for path in (
+        f"{settings.MEDIA_URL}private/x/secret.pdf",
+        "/media/private/x/secret.pdf",
+        "/static/../var/media/private/x/secret.pdf",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        body = b"".join(response) if response.streaming else response.content
+        assert b"%PDF-1.4 secret" not in body
+
+
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.mark.django_db
+def test_user_text_is_escaped_everywhere_it_is_shown(world, client):
+    """Titles and names typed by users come back escaped on every page that shows them."""
+    from campaign_portal.core.notifications import notify_unit
+
+    world.objects["plan"].title = XSS
+    world.objects["plan"].save()
+    world.objects["key_work"].name = XSS
+    world.objects["key_work"].save()
+    world.objects["theme"].title = XSS
+    world.objects["theme"].save()
+    world.directive.subject = XSS
+    world.directive.body = XSS
+    world.directive.save()
+    notify_unit(unit=world.province.krong_pac, message=XSS, url="/")
+    pages = {
+        world.officer_kp: ["pledges:owed", "pledges:submission_list", "core:notifications", "projects:list"],
+        world.staff: ["reports:review_queue", "directives:list", "pledges:submission_list"],
+        world.leader: ["reports:dashboard", "reports:matrix"],
+    }
+    details = [
+        reverse("pledges:emulation_plan_detail", kwargs={"pk": world.pk("plan")}),
+        reverse("pledges:commitment_detail", kwargs={"pk": world.pk("theme")}),
+        reverse("projects:detail", kwargs={"pk": world.pk("key_work")}),
+        reverse("directives:detail", kwargs={"pk": world.directive.pk}),
+    ]
+    problems = []
+    for user, names in pages.items():
+        client.force_login(user)
+        urls = [reverse(name) for name in names] + (details if user == world.staff else [])
+        for url in urls:
+            body = client.get(url, {"directive": world.directive.pk}).content.decode()
+            if "<script>alert" in body or "<img src=x" in body:
+                problems.append(f"{url} as {user.username}")
+    assert not problems, "unescaped user text on: " + ", ".join(problems)
