@@ -74,6 +74,7 @@ def test_english_labels_do_not_borrow_other_meanings(client_for, leader, provinc
     assert "<th>Report</th>" in reports
     matrix = client.get(reverse("reports:matrix"), {"directive": directive.pk}).content.decode()
     assert ">Unit</th>" in matrix and ">Compliant</th>" in matrix
+    assert ">State</label>" in matrix and "Condition" not in matrix
 
 
 # --- requests -------------------------------------------------------------------------------------
