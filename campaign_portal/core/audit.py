@@ -5,7 +5,7 @@ import json
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
@@ -16,11 +16,15 @@ def _jsonable(value):
 
 
 def snapshot(instance, fields) -> dict:
-    """Field values of `instance` as JSON-safe data, to diff before and after a change."""
+    """Field values of `instance` as JSON-safe data, to diff before and after a change.
+
+    A related object is kept as its text ("80 năm thành lập Đảng bộ tỉnh (23/11/2020)"), not its id:
+    the log is read by people, and it must still read right after the related row changes.
+    """
     result = {}
     for name in fields:
         value = getattr(instance, name)
-        result[name] = getattr(value, "pk", value)
+        result[name] = str(value) if isinstance(value, Model) else value
     return _jsonable(result)
 
 
@@ -76,6 +80,8 @@ def _display(value, choices) -> str:
         return "✓"
     if value is False:
         return "✗"
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}".replace(",", ".")  # 8.500.000.000
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"  # ISO date → dd/mm/yyyy
     return str(value)

@@ -109,3 +109,14 @@ def test_action_codes_read_as_words():
     assert action_label("core.unit.frobbed") == "Đơn vị: frobbed"
     assert action_label("nope.thing.created") == "nope.thing.created"
     assert action_label("odd") == "odd"
+
+
+def test_audit_snapshot_keeps_related_objects_as_text_and_money_reads_with_dots(province, staff):
+    from campaign_portal.core.audit import audit_record, readable_changes, snapshot
+
+    values = snapshot(province.ea_kly, ["parent", "name"])
+    assert values == {"parent": "Huyện Krông Pắc", "name": "Xã Ea Kly"}
+    entry = audit_record(
+        actor=staff, action="core.unit.changed", obj=province.ea_kly, changes={"x": [None, 8500000000]}
+    )
+    assert readable_changes(entry) == [("x", "—", "8.500.000.000")]
