@@ -197,7 +197,14 @@ def report_list(request):
         raise PermissionDenied
     choices = selectors.source_choices()
     # The dashboard's "compile a report" link names its campaign or directive and its day.
-    initial = {"source": request.GET.get("source", ""), "cutoff": selectors.parse_day(request.GET.get("cutoff"))}
+    # The unit page's link also names the kind and the unit.
+    initial = {
+        "source": request.GET.get("source", ""),
+        "cutoff": selectors.parse_day(request.GET.get("cutoff")),
+        "kind": request.GET.get("kind", ""),
+        "unit": request.GET.get("unit", ""),
+    }
+    initial = {key: value for key, value in initial.items() if value}  # else the fields' own initial values
     form = ReportRequestForm(request.POST or None, user=request.user, choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = _request_report(request.user, form)

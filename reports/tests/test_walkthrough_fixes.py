@@ -235,3 +235,22 @@ def test_key_works_report_subject_reads_naturally(province, letter):
     document = _document(ReportKind.KEY_WORKS, province.province, directive)
     assert document.subject.startswith("Tình hình các công trình trọng điểm thuộc ")
     assert "chào mừng Phong trào" not in document.subject
+
+
+def test_unit_page_offers_the_units_report_preselected(client_for, officer_kp, staff, province, letter):
+    directive, _ = letter
+    url = reverse("reports:unit", kwargs={"pk": province.krong_pac.pk})
+    body = client_for(staff).get(url, {"directive": directive.pk}).content.decode()
+    link = f"?kind=unit_report&amp;unit={province.krong_pac.pk}&amp;source=directive%3A{directive.pk}"
+    assert link in body
+    response = client_for(officer_kp).get(
+        reverse("reports:list"),
+        {"kind": "unit_report", "unit": province.krong_pac.pk, "source": f"directive:{directive.pk}"},
+    )
+    form = response.context["form"]
+    assert form["kind"].value() == "unit_report" and str(form["unit"].value()) == str(province.krong_pac.pk)
+
+
+def test_officer_form_still_preselects_own_unit_without_parameters(client_for, officer_kp, province, letter):
+    form = client_for(officer_kp).get(reverse("reports:list")).context["form"]
+    assert str(form["unit"].value()) == str(province.krong_pac.pk)
