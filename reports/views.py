@@ -156,7 +156,12 @@ def unit_detail(request, pk):
     unit = access.get_object_for_user(access.readable_units(request.user), pk, user=request.user)
     choices = selectors.source_choices()
     source = _source(request, choices)
-    context = {"unit": unit, "source": source, "choices": choices}
+    context = {
+        "unit": unit,
+        "source": source,
+        "choices": choices,
+        "can_request": selectors.can_request_report(request.user, kind=ReportKind.UNIT_REPORT, scope_unit=unit),
+    }
     if source:
         result = selectors.compliance_for_source(source, unit_ids=[unit.pk])
         rows = []

@@ -254,3 +254,12 @@ def test_unit_page_offers_the_units_report_preselected(client_for, officer_kp, s
 def test_officer_form_still_preselects_own_unit_without_parameters(client_for, officer_kp, province, letter):
     form = client_for(officer_kp).get(reverse("reports:list")).context["form"]
     assert str(form["unit"].value()) == str(province.krong_pac.pk)
+
+
+def test_unit_report_link_only_where_the_user_may_request_it(client_for, officer_kp, province, letter):
+    directive, _ = letter
+    client = client_for(officer_kp)
+    own = client.get(reverse("reports:unit", kwargs={"pk": province.krong_pac.pk}), {"directive": directive.pk})
+    commune = client.get(reverse("reports:unit", kwargs={"pk": province.ea_kly.pk}), {"directive": directive.pk})
+    assert "kind=unit_report" in own.content.decode()
+    assert commune.status_code == 200 and "kind=unit_report" not in commune.content.decode()
