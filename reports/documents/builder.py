@@ -167,8 +167,8 @@ def _key_works_table(works: list[dict]) -> Table:
         Column(_("Tên công trình"), 58),
         Column(pgettext("column", "Đơn vị"), 35),
         Column(_("Ngày dự kiến"), 23, "center"),
-        Column(_("Tiến độ"), 16, "right"),
-        Column(_("Tình trạng"), 23),
+        Column(_("Tiến độ"), 18, "right"),
+        Column(_("Tình trạng"), 21),
     ]
     rows = [
         [i, w["name"], w["unit_name"], _date(w["planned_date"]), Percent(w["progress"]), _risk_label(w["risk"])]
@@ -252,11 +252,11 @@ def _key_works_by_area(result: Compliance, works: list[dict]) -> Table:
         row["investment"] += work["total_investment"]
     columns = [
         Column(_("TT"), 10, "center"),
-        Column(_("Địa bàn, đơn vị"), 45),
+        Column(_("Địa bàn, đơn vị"), 37),
         Column(_("Số công trình"), 18, "right"),
-        Column(_("Khởi công"), 16, "right"),
-        Column(_("Khánh thành"), 18, "right"),
-        Column(_("Đã tổ chức lễ"), 18, "right"),
+        Column(pgettext("key works table", "Khởi công"), 20, "right"),
+        Column(pgettext("key works table", "Khánh thành"), 20, "right"),
+        Column(_("Đã tổ chức lễ"), 20, "right"),
         Column(_("Nguy cơ, quá hạn"), 18, "right"),
         Column(_("Tổng mức đầu tư (triệu đồng)"), 22, "right"),
     ]

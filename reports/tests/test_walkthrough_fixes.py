@@ -263,3 +263,21 @@ def test_unit_report_link_only_where_the_user_may_request_it(client_for, officer
     commune = client.get(reverse("reports:unit", kwargs={"pk": province.ea_kly.pk}), {"directive": directive.pk})
     assert "kind=unit_report" in own.content.decode()
     assert commune.status_code == 200 and "kind=unit_report" not in commune.content.decode()
+
+
+def test_english_key_works_columns_have_their_own_words(province, letter):
+    """Other apps translate 'Khởi công' differently; the report's table uses its own, wrappable words."""
+    with translation.override("en"):
+        table = builder._key_works_by_area(
+            Compliance.from_snapshot(
+                snapshot.build(
+                    kind=ReportKind.PROVINCE_COMPLIANCE,
+                    parameters={"directive": letter[0].pk},
+                    scope_unit=province.province,
+                    cutoff=CUTOFF,
+                )["compliance"]
+            ),
+            [],
+        )
+    labels = [str(c.label) for c in table.columns]
+    assert "Ground-breaking" in labels and "Opening" in labels
