@@ -52,6 +52,13 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
             self.fields["unit"].initial = scope.unit.pk if scope.unit else None
             self.fields["kind"].choices = [(ReportKind.UNIT_REPORT, ReportKind.UNIT_REPORT.label)]
 
+    def clean_document_number(self):
+        """The register number only ("15"); the symbol (/BC-UBND) is the document's own."""
+        number = self.cleaned_data.get("document_number", "").strip()
+        if number and not (number.isdigit() and len(number) <= 6 and int(number) > 0):
+            raise forms.ValidationError(_("Chỉ ghi số thứ tự của văn bản, ví dụ 15 (ký hiệu /BC-… do hệ thống ghi)."))
+        return number
+
     def clean_cutoff(self):
         cutoff = self.cleaned_data.get("cutoff") or timezone.localdate()
         if cutoff > timezone.localdate():

@@ -281,3 +281,25 @@ def test_english_key_works_columns_have_their_own_words(province, letter):
         )
     labels = [str(c.label) for c in table.columns]
     assert "Ground-breaking" in labels and "Opening" in labels
+
+
+@pytest.mark.parametrize("number", ["15/BC-UBND", "abc", "0", "-3", "1234567"])
+def test_document_number_is_only_the_register_number(client_for, leader, letter, number):
+    directive, _ = letter
+    data = {
+        "kind": ReportKind.PROVINCE_COMPLIANCE,
+        "source": f"directive:{directive.pk}",
+        "format": "pdf",
+        "document_number": number,
+    }
+    response = client_for(leader).post(reverse("reports:list"), data)
+    assert response.status_code == 200 and "Chỉ ghi số thứ tự" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_document_number_accepted(client_for, leader, letter, django_capture_on_commit_callbacks):
+    directive, _ = letter
+    data = {"kind": ReportKind.PROVINCE_COMPLIANCE, "source": f"directive:{directive.pk}", "format": "pdf"}
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(leader).post(reverse("reports:list"), {**data, "document_number": " 7 "})
+    assert response.status_code == 302 and Report.objects.get().document_number == "7"
