@@ -51,9 +51,23 @@ FORMS = [
     ("pledges:breakthrough_theme_create", "officer_kp", lambda w: {"requirement_pk": w.req(K.BREAKTHROUGH_THEME)}),
     ("projects:create", "officer_kp", lambda w: {"requirement_pk": w.req(K.KEY_WORKS)}),
     ("projects:progress", "officer_kp", lambda w: {"pk": w.pk("key_work")}),
-    ("reports:list", "leader", None),
+    ("pledges:emulation_plan_edit", "officer_kp", lambda w: {"pk": w.pk("draft_plan")}),
+    ("pledges:targets_import", "officer_kp", lambda w: {"slug": "ke-hoach", "pk": w.pk("draft_plan")}),
+    ("pledges:progress_add", "officer_kp", lambda w: {"pk": w.pk("target")}),
+    ("directives:edit", "staff", lambda w: {"pk": w.draft_directive.pk}),
+    ("directives:campaign_edit", "staff", lambda w: {"pk": w.pk("campaign")}),
+    pytest.param(
+        "reports:list",
+        "leader",
+        None,
+        marks=pytest.mark.xfail(strict=False, reason="reports bug, see test_report_number_with_a_superscript_digit"),
+    ),
     ("login", None, None),
 ]
+REPORTS_NUMBER_BUG = (
+    "BUG (reports): ReportRequestForm.clean_document_number calls int() after str.isdigit(), which is True for "
+    "'²' and other Unicode digits, so int() raises ValueError → 500. Fix: `number.isascii() and number.isdigit()`."
+)
 SEARCHES = ["core:unit_list", "directives:list", "projects:list", "reports:matrix", "pledges:submission_list"]
 
 
@@ -69,7 +83,9 @@ def _client(world, persona):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "persona", "kwargs"), FORMS, ids=[f[0] for f in FORMS])
+@pytest.mark.parametrize(
+    ("name", "persona", "kwargs"), FORMS, ids=[f.values[0] if hasattr(f, "marks") else f[0] for f in FORMS]
+)
 def test_forms_never_crash_on_hostile_input(world, name, persona, kwargs):
     try:
         url = reverse(name, kwargs=kwargs(world) if kwargs else None)
@@ -137,3 +153,21 @@ def test_out_of_range_ids_in_a_multiple_choice_answer_400_not_500(world):
         reverse("directives:create"), {"subject": "x", "addressee_units": "9" * 40, "issuer": "9" * 40}
     )
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.xfail(strict=True, reason=REPORTS_NUMBER_BUG)
+@pytest.mark.django_db
+def test_report_number_with_a_superscript_digit(world):
+    """Found by the fuzzer: a document number of '²' crashed the report request form."""
+    client = _client(world, "leader")
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("reports:list"),
+        {
+            "kind": "province_compliance",
+            "source": f"directive:{world.directive.pk}",
+            "format": "pdf",
+            "document_number": "²",
+        },
+    )
+    assert response.status_code < 500
