@@ -174,11 +174,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery-queue"
+    # One folder per run: two local runs on one tree must not take each other's tasks.
+    _queue_dir = env.path("PORTAL_QUEUE_DIR", default=str(VAR_DIR / "celery-queue"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery-processed"),
+        "processed_folder": str(_queue_dir) + "-processed",
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"

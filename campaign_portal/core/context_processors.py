@@ -12,7 +12,11 @@ def _navigation(scope, path):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "icon": icon, "active": path.startswith(url) and url != "/"})
+        items.append({"url": url, "label": label, "icon": icon, "active": False})
+    # Only the longest matching prefix is the current item (/bao-cao/ must not light up with /bao-cao/ma-tran/).
+    matches = [item for item in items if item["url"] != "/" and path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items
 
 

@@ -120,3 +120,11 @@ def test_audit_snapshot_keeps_related_objects_as_text_and_money_reads_with_dots(
         actor=staff, action="core.unit.changed", obj=province.ea_kly, changes={"x": [None, 8500000000]}
     )
     assert readable_changes(entry) == [("x", "—", "8.500.000.000")]
+
+
+def test_only_the_most_specific_menu_item_is_current(client_for, leader, province):
+    from django.urls import reverse
+
+    page = client_for(leader).get(reverse("reports:matrix"))
+    current = [item["url"] for item in page.context["portal_nav"] if item["active"]]
+    assert current == [reverse("reports:matrix")]

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -18,14 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, host, port, **options):
-        env = dict(os.environ)
+        env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="0")
         # Without Redis, jobs go through kombu's filesystem transport under var/ to a real worker.
         if not env.get("CELERY_BROKER_URL") and not env.get("REDIS_URL"):
             env["CELERY_BROKER_URL"] = "filesystem://"
-        env["CELERY_TASK_ALWAYS_EAGER"] = "0"
-        for folder in ("celery-queue", "celery-processed"):
-            (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
-        worker = subprocess.Popen(
+            queue = Path(env.get("PORTAL_QUEUE_DIR") or settings.VAR_DIR / f"celery-queue-{port}")
+            env["PORTAL_QUEUE_DIR"] = str(queue)
+            queue.mkdir(parents=True, exist_ok=True)
+            Path(f"{queue}-processed").mkdir(parents=True, exist_ok=True)
+        broker = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
+        worker = self._start(
             [
                 sys.executable,
                 "-m",
@@ -41,33 +44,33 @@ class Command(BaseCommand):
                 "--concurrency",
                 "2",
                 "--schedule",
-                str(settings.VAR_DIR / "celerybeat-schedule"),
+                str(settings.VAR_DIR / f"celerybeat-schedule-{port}"),
             ],
-            env=env,
-            cwd=settings.BASE_DIR,
+            env,
         )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Celery worker + beat started (pid {worker.pid}, broker {env.get('CELERY_BROKER_URL') or env.get('REDIS_URL')})."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"Celery worker + beat started (pid {worker.pid}, broker {broker})."))
         self.stdout.write(self.style.SUCCESS(f"Portal: http://{host}:{port}/  (Ctrl+C to stop)"))
-        os.environ.update({"CELERY_BROKER_URL": env.get("CELERY_BROKER_URL", ""), "CELERY_TASK_ALWAYS_EAGER": "0"})
+        server = self._start([sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"], env)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` stops the children too, like Ctrl+C
         try:
-            server = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-                env=env,
-                cwd=settings.BASE_DIR,
-            )
-            server.wait()
+            while server.poll() is None and worker.poll() is None:
+                time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for process in (locals().get("server"), worker):
-                if process and process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            while worker.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.2)
-            if worker.poll() is None:
-                worker.kill()
+            for process in (server, worker):
+                self._stop(process)
+
+    def _start(self, command, env):
+        # Its own process group, so stopping it also stops the worker's pool children and beat.
+        return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, start_new_session=True)
+
+    def _stop(self, process, timeout=15):
+        if process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
