@@ -27,17 +27,6 @@ LETTER = Path(settings.BASE_DIR) / "directives" / "tests" / "samples" / "officia
 
 
 @pytest.fixture
-def people(transactional_db):
-    """The demo units and one user per role (no demo directive: the story imports Letter 7019 itself)."""
-    from campaign_portal.core.management.commands.seed_demo import UNITS_FILE, Command
-    from campaign_portal.core.unit_import import import_units
-
-    import_units(UNITS_FILE)
-    with open(os.devnull, "w") as sink:
-        Command(stdout=sink)._users()
-
-
-@pytest.fixture
 def jobs(request):
     """A real Celery worker on Redis when REDIS_URL is set (CI); eager execution otherwise."""
     if os.environ.get("REDIS_URL"):
