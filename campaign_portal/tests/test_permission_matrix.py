@@ -324,3 +324,13 @@ def test_key_work_export_is_scoped(world):
     workbook = load_workbook(BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
     cells = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None}
     assert world.objects["key_work"].name not in cells
+
+
+@pytest.mark.django_db
+def test_admin_is_for_administrators_only(world):
+    """The admin is left out of the matrix (its own permission system) but no portal role reaches it."""
+    for user in (world.staff, world.leader, world.officer_kp):
+        client = Client()
+        client.force_login(user)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302 and "login" in response.url, user.username
