@@ -228,8 +228,10 @@ def seed(*, users: int, password: str, target_units: int) -> dict:
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     with transaction.atomic():
         _add_communes(target_units)
-        directive = _letter(Unit.objects.get(code="DLK"))
-        counts = _submissions(directive, random)
+        counts = {"submissions": 0, "key_works": 0}
+        for number, day in (("7019/UBND-TH", (2019, 8, 9)), ("8123/UBND-TH", (2019, 10, 2))):
+            for key, n in _submissions(_letter(Unit.objects.get(code="DLK"), number, day), random).items():
+                counts[key] += n
         plan_users = _load_users(users, password)
     counts["units"] = Unit.objects.count()
     missing = sorted({m for u in plan_users for m in u.pop("missing")})
@@ -268,19 +270,20 @@ def _add_communes(target_units: int) -> None:
         i += 1
 
 
-def _letter(province):
-    """Letter 7019 from the demo data when the directives app seeds it; otherwise a stand-in with the same asks."""
+def _letter(province, number="7019/UBND-TH", issued_on=(2019, 8, 9)):
+    """Letter 7019 from the demo data when the directives app seeds it; otherwise a stand-in with the same asks.
+    A second number gives a second letter with the same asks (twice the filings, as in a busy year)."""
     import datetime
 
     from campaign_portal.core.models import UnitKind
     from directives.models import Directive, DirectiveStatus, Requirement, RequirementKind
 
-    directive = Directive.objects.filter(number="7019/UBND-TH").first()
+    directive = Directive.objects.filter(number=number).first()
     if directive is None:
         directive = Directive.objects.create(
-            number="7019/UBND-TH",
+            number=number,
             issuer=province,
-            issued_on=datetime.date(2019, 8, 9),
+            issued_on=datetime.date(*issued_on),
             place="Đắk Lắk",
             subject="Về việc tổ chức các phong trào thi đua",
             status=DirectiveStatus.PUBLISHED,
@@ -329,7 +332,7 @@ def _units_for(requirement):
 
 
 def _submissions(directive, rng) -> dict:
-    """About three quarters of the units answered each ask, in every review state."""
+    """Nine units in ten answered each ask, in every review state."""
     from django.utils import timezone
 
     from campaign_portal.core.models import ReviewStatus
@@ -365,7 +368,7 @@ def _submissions(directive, rng) -> dict:
             continue
         factory, most = builders[requirement.kind]
         for unit in _units_for(requirement):
-            if rng.random() > 0.75:
+            if rng.random() > 0.9:
                 continue
             for _ in range(rng.randint(1, most)):
                 status = rng.choice(statuses)
