@@ -16,6 +16,7 @@ from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.notifications import notify_unit
+from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
 
@@ -296,7 +297,7 @@ def directive_publish(*, user, directive: Directive) -> Directive:
     )  # fmt: skip
     from .tasks import notify_directive_recipients
 
-    transaction.on_commit(lambda: notify_directive_recipients.delay(directive.pk))
+    enqueue_on_commit(notify_directive_recipients, directive.pk)
     return directive
 
 

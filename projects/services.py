@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
+from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
 from directives.models import DirectiveStatus, RequirementKind
 
@@ -409,7 +410,7 @@ def _store_photo(update: ProgressUpdate, photo) -> ProgressPhoto:
     )
     record.file.save(photo.filename, photo.as_file(), save=False)
     record.save()
-    transaction.on_commit(lambda: make_thumbnail.delay(record.pk))
+    enqueue_on_commit(make_thumbnail, record.pk)
     return record
 
 

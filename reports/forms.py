@@ -55,7 +55,7 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
     def clean_document_number(self):
         """The register number only ("15"); the symbol (/BC-UBND) is the document's own."""
         number = self.cleaned_data.get("document_number", "").strip()
-        if number and not (number.isdigit() and len(number) <= 6 and int(number) > 0):
+        if number and not (number.isascii() and number.isdigit() and len(number) <= 6 and int(number) > 0):
             raise forms.ValidationError(_("Chỉ ghi số thứ tự của văn bản, ví dụ 15 (ký hiệu /BC-… do hệ thống ghi)."))
         return number
 

@@ -21,6 +21,16 @@ SCHEDULES = {
         10,
         "Đánh dấu lỗi các báo cáo ở trạng thái đang lập quá thời gian cho phép.",
     ),
+    "reports: gửi lại báo cáo còn chờ (2 phút)": (
+        "reports.tasks.requeue_waiting_reports",
+        2,
+        "Gửi lại vào hàng đợi các báo cáo còn chờ (khi yêu cầu, hàng đợi không hoạt động).",
+    ),
+    "core: gửi lại thư thông báo chưa gửi (10 phút)": (
+        "campaign_portal.core.tasks.resend_unsent_notifications",
+        10,
+        "Gửi lại thư của các thông báo chưa gửi được (hàng đợi không hoạt động lúc tạo).",
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from campaign_portal.core.audit import audit_record
 from campaign_portal.core.formatting import format_date
 from campaign_portal.core.models import Unit
 from campaign_portal.core.notifications import notify_unit
+from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import fold
 from directives.models import Campaign, Directive, DirectiveStatus, Requirement
 
@@ -44,7 +45,8 @@ class ReportError(Exception):
 def _enqueue(report_id: int) -> None:
     from .tasks import build_report
 
-    transaction.on_commit(lambda: build_report.delay(report_id))
+    # A dead broker must not turn the request into a 500: the row stays queued for requeue_waiting_reports.
+    enqueue_on_commit(build_report, report_id)
 
 
 def _validate_parameters(kind: str, parameters: dict) -> None:
@@ -159,10 +161,15 @@ def report_rerun(*, user, report: Report) -> Report:
     return report
 
 
-def _claim(report_id: int) -> bool:
-    """queued/failed → running with one conditional UPDATE: a duplicate delivery finds nothing to claim."""
+def _claim(report_id: int, *, redelivered: bool = False) -> bool:
+    """queued/failed → running with one conditional UPDATE: a duplicate delivery finds nothing to claim.
+
+    A redelivered message (its worker died mid-build: acks_late + reject_on_worker_lost) may also take
+    back a "running" row, which the dead worker can no longer finish.
+    """
+    claimable = [ReportStatus.QUEUED, ReportStatus.FAILED] + ([ReportStatus.RUNNING] if redelivered else [])
     return bool(
-        Report.objects.filter(pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]).update(
+        Report.objects.filter(pk=report_id, status__in=claimable).update(
             status=ReportStatus.RUNNING,
             started_at=timezone.now(),
             finished_at=None,
@@ -193,14 +200,15 @@ def _filename(report: Report) -> str:
     return f"{stem}-{report.cutoff:%Y-%m-%d}-{report.pk}.{report.format}"
 
 
-def report_build(*, report_id: int) -> bool:
+def report_build(*, report_id: int, redelivered: bool = False) -> bool:
     """Build one report: claim it, re-check permission, freeze the snapshot once, render, replace the file.
 
     Returns False when there was nothing to do (already running, finished or gone).
     """
-    if not _claim(report_id):
+    if not _claim(report_id, redelivered=redelivered):
         return False
     report = Report.objects.select_related("requested_by", "scope_unit").get(pk=report_id)
+    attempt = report.attempts  # this build's claim; a later re-claim supersedes it (see _store_file)
     if report.requested_by is not None and not can_request_report(
         report.requested_by, kind=report.kind, scope_unit=report.scope_unit
     ):
@@ -228,15 +236,17 @@ def report_build(*, report_id: int) -> bool:
             parameters=report.parameters,
         )
     _progress(report_id, 90)
-    _store_file(report, content)
-    return True
+    return _store_file(report, content, attempt=attempt)
 
 
-def _store_file(report: Report, content: bytes) -> None:
-    """Save the new file, then delete the old one: a re-run replaces, never adds."""
+def _store_file(report: Report, content: bytes, *, attempt: int) -> bool:
+    """Save the new file, then delete the old one: a re-run replaces, never adds.
+
+    Only the latest claim may store: a build overtaken by a redelivered one drops its own file.
+    """
     old_name = report.file.name if report.file else ""
     report.file.save(_filename(report), ContentFile(content), save=False)
-    Report.objects.filter(pk=report.pk).update(
+    stored = Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, attempts=attempt).update(
         file=report.file.name,
         filename=_filename(report),
         size=len(content),
@@ -246,11 +256,27 @@ def _store_file(report: Report, content: bytes) -> None:
         finished_at=timezone.now(),
         error="",
     )
+    if not stored:
+        report.file.storage.delete(report.file.name)
+        return False
     if old_name and old_name != report.file.name:
         report.file.storage.delete(old_name)
+    return True
 
 
 QUEUED_TOO_LONG = datetime.timedelta(hours=1)
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
+
+
+def requeue_waiting_reports(*, now: datetime.datetime | None = None) -> int:
+    """Send again the reports still queued a few minutes after their request (the broker was down)."""
+    from .tasks import build_report
+
+    now = now or timezone.now()
+    waiting = Report.objects.filter(
+        status=ReportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER, created_at__gte=now - QUEUED_TOO_LONG
+    ).values_list("pk", flat=True)
+    return sum(send_now(build_report, pk) for pk in waiting)
 
 
 def fail_stuck_reports(*, now: datetime.datetime | None = None) -> int:

@@ -26,8 +26,10 @@ MAX_RETRIES = 3
 )
 def build_report(self, report_id: int) -> bool:
     """Build one report; safe to deliver twice (the row is claimed with a conditional UPDATE)."""
+    delivery = self.request.delivery_info or {}
+    redelivered = bool(delivery.get("redelivered") or getattr(self.request, "redelivered", False))
     try:
-        return services.report_build(report_id=report_id)
+        return services.report_build(report_id=report_id, redelivered=redelivered)
     except SoftTimeLimitExceeded:
         services.report_fail(report_id=report_id, reason=_("Quá thời gian cho phép khi lập báo cáo."))
         return False
@@ -46,6 +48,11 @@ def build_report(self, report_id: int) -> bool:
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def fail_stuck_reports() -> int:
     return services.fail_stuck_reports()
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def requeue_waiting_reports() -> int:
+    return services.requeue_waiting_reports()
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)

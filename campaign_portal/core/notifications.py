@@ -1,16 +1,16 @@
 """In-app notifications to a unit's officers, mirrored by e-mail from a Celery task after commit."""
 
-from django.db import transaction
 from django.db.models import Q
 
 from .models import Notification
+from .queue import enqueue_on_commit
 
 
 def notify_unit(*, unit, message: str, url: str = "") -> Notification:
     notification = Notification.objects.create(unit=unit, message=message[:500], url=url[:300])
     from .tasks import send_notification_email
 
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    enqueue_on_commit(send_notification_email, notification.pk)
     return notification
 
 
@@ -18,7 +18,7 @@ def notify_user(*, user, message: str, url: str = "") -> Notification:
     notification = Notification.objects.create(user=user, message=message[:500], url=url[:300])
     from .tasks import send_notification_email
 
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    enqueue_on_commit(send_notification_email, notification.pk)
     return notification
 
 

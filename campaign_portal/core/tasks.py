@@ -42,3 +42,20 @@ def send_notification_email(notification_id: int) -> int:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return len(recipients)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def resend_unsent_notifications() -> int:
+    """Re-send e-mails whose message was lost (broker down when enqueued); the claim stops doubles."""
+    import datetime
+
+    from .models import Notification
+    from .queue import send_now
+
+    now = timezone.now()
+    waiting = Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lt=now - datetime.timedelta(minutes=5),
+        created_at__gt=now - datetime.timedelta(days=2),
+    ).values_list("pk", flat=True)[:500]
+    return sum(send_now(send_notification_email, pk) for pk in waiting)

@@ -131,15 +131,6 @@ def test_pages_work_while_redis_is_down(letter, redis_down):
     assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
-ENQUEUE_GAP = (
-    "GAP (reports/core): the task is enqueued in transaction.on_commit and kombu's OperationalError propagates, "
-    "so the request answers 500 although its rows were committed. Fix: catch kombu.exceptions.OperationalError "
-    "around .delay() in reports.services._enqueue and core.notifications (log it; the row stays queued) and let a "
-    "beat task re-enqueue reports still queued after a few minutes (the claim makes that safe)."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ENQUEUE_GAP)
 @pytest.mark.django_db(transaction=True)
 def test_form_that_enqueues_work_does_not_fail_and_the_work_is_kept(letter, redis_down):
     """A leader requests a report while Redis is down: the page answers (no 500) and the Report row is kept
@@ -164,7 +155,6 @@ def test_form_that_enqueues_work_does_not_fail_and_the_work_is_kept(letter, redi
     assert report.status == ReportStatus.FAILED and report.error
 
 
-@pytest.mark.xfail(strict=True, reason=ENQUEUE_GAP)
 @pytest.mark.django_db(transaction=True)
 def test_submitting_a_filing_while_redis_is_down(letter, redis_down):
     """Submitting notifies the reviewers by e-mail through Celery: the submission must still go through."""
@@ -298,14 +288,6 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in result.stdout.split()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP (reports): the job is delivered again (acks_late + reject_on_worker_lost work), but "
-    "services._claim only takes queued/failed rows, so the redelivery finds the row 'running' and returns "
-    "False; the report stays 'running' until fail_stuck_reports (~13 min) marks it failed for a manual re-run. "
-    "Fix: let a redelivered task (self.request.delivery_info['redelivered']) re-claim a 'running' row, or "
-    "record the claiming task id and reclaim rows whose claimant is gone.",
-)
 @pytest.mark.django_db(transaction=True)
 def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, settings):
     """The pool process building a report is killed (as by the OOM killer): with acks_late and
@@ -322,6 +304,8 @@ def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, sett
     )
     subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=False, capture_output=True)
     log = tmp_path / "worker.log"
+    reports_dir = media / "private" / "reports"
+    before = {f for f in reports_dir.rglob("*") if f.is_file()}  # the fixture's own reports
     worker = _start_worker(env, delay=4, log=log)
     try:
         reset_broker(app, redis_url, eager=False)
@@ -349,8 +333,8 @@ def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, sett
             what=f"the report to finish after the kill (worker log: {log})",
         )
         assert report_done.status == ReportStatus.SUCCEEDED, report_done.error
-        files = list((media / "private" / "reports").rglob("*"))
-        assert len([f for f in files if f.is_file()]) == 1, files
+        new_files = {f for f in reports_dir.rglob("*") if f.is_file()} - before
+        assert new_files == {media / report_done.file.name}, new_files  # built once: one file, the row's
         assert report_done.sha256
     finally:
         reset_broker(app, settings.CELERY_BROKER_URL, eager=True)

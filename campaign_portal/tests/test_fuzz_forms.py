@@ -56,18 +56,9 @@ FORMS = [
     ("pledges:progress_add", "officer_kp", lambda w: {"pk": w.pk("target")}),
     ("directives:edit", "staff", lambda w: {"pk": w.draft_directive.pk}),
     ("directives:campaign_edit", "staff", lambda w: {"pk": w.pk("campaign")}),
-    pytest.param(
-        "reports:list",
-        "leader",
-        None,
-        marks=pytest.mark.xfail(strict=False, reason="reports bug, see test_report_number_with_a_superscript_digit"),
-    ),
+    ("reports:list", "leader", None),
     ("login", None, None),
 ]
-REPORTS_NUMBER_BUG = (
-    "BUG (reports): ReportRequestForm.clean_document_number calls int() after str.isdigit(), which is True for "
-    "'²' and other Unicode digits, so int() raises ValueError → 500. Fix: `number.isascii() and number.isdigit()`."
-)
 SEARCHES = ["core:unit_list", "directives:list", "projects:list", "reports:matrix", "pledges:submission_list"]
 
 
@@ -155,7 +146,6 @@ def test_out_of_range_ids_in_a_multiple_choice_answer_400_not_500(world):
     assert response.status_code in (200, 400)
 
 
-@pytest.mark.xfail(strict=True, reason=REPORTS_NUMBER_BUG)
 @pytest.mark.django_db
 def test_report_number_with_a_superscript_digit(world):
     """Found by the fuzzer: a document number of '²' crashed the report request form."""

@@ -198,7 +198,8 @@ def test_schedules_idempotent(db):
     weekly = PeriodicTask.objects.get(task="reports.tasks.weekly_province_report")
     assert weekly.crontab.hour == "7" and weekly.crontab.day_of_week == "1"
     assert str(weekly.crontab.timezone) == "Asia/Ho_Chi_Minh"
-    assert PeriodicTask.objects.filter(task__startswith="reports.").count() == 3
+    assert PeriodicTask.objects.filter(task__startswith="reports.").count() == 4
+    assert PeriodicTask.objects.filter(task="campaign_portal.core.tasks.resend_unsent_notifications").count() == 1
 
 
 # --- WeasyPrint safety -------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def test_transient_error_is_retried_then_succeeds(queued, monkeypatch):
     real = services.report_build
     calls = []
 
-    def flaky(*, report_id):
+    def flaky(*, report_id, redelivered=False):
         calls.append(report_id)
         if len(calls) == 1:
             services._claim(report_id)  # it failed after claiming the row
@@ -317,7 +318,7 @@ def test_transient_error_is_retried_then_succeeds(queued, monkeypatch):
 def test_soft_time_limit_fails_with_a_reason(queued, monkeypatch):
     from celery.exceptions import SoftTimeLimitExceeded
 
-    def slow(*, report_id):
+    def slow(*, report_id, redelivered=False):
         services._claim(report_id)
         raise SoftTimeLimitExceeded
 
@@ -330,7 +331,7 @@ def test_soft_time_limit_fails_with_a_reason(queued, monkeypatch):
 def test_user_errors_are_not_retried(queued, monkeypatch):
     calls = []
 
-    def broken(*, report_id):
+    def broken(*, report_id, redelivered=False):
         calls.append(report_id)
         raise ValueError("no campaign or directive")
 
@@ -338,3 +339,42 @@ def test_user_errors_are_not_retried(queued, monkeypatch):
     assert tasks.build_report(queued.pk) is False
     queued.refresh_from_db()
     assert calls == [queued.pk] and queued.status == ReportStatus.FAILED and "ValueError" in queued.error
+
+
+def test_a_redelivered_build_takes_back_the_row_its_dead_worker_left_running(queued):
+    from reports.models import ReportStatus
+
+    report = queued
+    assert services._claim(report.pk)  # the first worker claimed it, then died
+    assert not services._claim(report.pk), "an ordinary duplicate delivery must not take a running row"
+    assert services._claim(report.pk, redelivered=True)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RUNNING and report.attempts == 2
+
+
+def test_reports_left_queued_by_a_dead_broker_are_sent_again(queued, monkeypatch):
+    import datetime
+
+    from reports import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.build_report, "delay", lambda pk: sent.append(pk))
+    report = queued
+    assert services.requeue_waiting_reports(now=report.created_at + datetime.timedelta(minutes=1)) == 0
+    assert services.requeue_waiting_reports(now=report.created_at + datetime.timedelta(minutes=3)) == 1
+    assert sent == [report.pk]
+    assert services.requeue_waiting_reports(now=report.created_at + datetime.timedelta(hours=2)) == 0
+
+
+def test_a_build_overtaken_by_a_redelivered_one_keeps_no_file(queued, _private_media):
+    from reports.models import ReportStatus
+
+    assert services._claim(queued.pk)
+    first = Report.objects.get(pk=queued.pk)
+    assert services._claim(queued.pk, redelivered=True)  # the message came back while the first still ran
+    second = Report.objects.get(pk=queued.pk)
+    assert services._store_file(second, b"%PDF-second", attempt=second.attempts) is True
+    assert services._store_file(first, b"%PDF-first", attempt=first.attempts) is False
+    queued.refresh_from_db()
+    assert queued.status == ReportStatus.SUCCEEDED and queued.size == len(b"%PDF-second")
+    assert len(report_files(_private_media)) == 1

@@ -33,3 +33,25 @@ def test_task_round_trips_through_a_real_worker_on_redis(celery_live, province, 
         time.sleep(0.2)
     assert note.emailed_at is not None, "the worker did not process the task"
     assert [m.to for m in mail.outbox] == [["bmt1@example.test"]]
+
+
+def test_a_dead_broker_leaves_the_notification_for_the_periodic_resend(province, monkeypatch, settings):
+    import datetime
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from campaign_portal.core import tasks
+    from campaign_portal.core.queue import send_now
+
+    def refuse(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_notification_email, "delay", refuse)
+    note = Notification.objects.create(unit=province.krong_pac, message="Thông báo")
+    assert send_now(tasks.send_notification_email, note.pk) is False  # no exception reaches the request
+    sent = []
+    monkeypatch.setattr(tasks.send_notification_email, "delay", lambda pk: sent.append(pk))
+    assert tasks.resend_unsent_notifications() == 0  # too fresh: its own message may still be on the way
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+    assert tasks.resend_unsent_notifications() == 1 and sent == [note.pk]
