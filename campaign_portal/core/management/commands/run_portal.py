@@ -26,7 +26,8 @@ class Command(BaseCommand):
             queue = Path(env.get("PORTAL_QUEUE_DIR") or settings.VAR_DIR / f"celery-queue-{port}")
             env["PORTAL_QUEUE_DIR"] = str(queue)
             queue.mkdir(parents=True, exist_ok=True)
-            Path(f"{queue}-processed").mkdir(parents=True, exist_ok=True)
+            for suffix in ("-processed", "-control"):
+                Path(f"{queue}{suffix}").mkdir(parents=True, exist_ok=True)
         broker = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
         worker = self._start(
             [
