@@ -54,9 +54,15 @@ ci-checks: dev-venv
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 
+# Benchmarks run on PostgreSQL (127.0.0.1:5432, user postgres) in databases of their own.
+BENCH_DB ?= campaign_portal_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+
 bench: dev-venv
-	$(BIN)/python manage.py bench_reports
-	$(BIN)/python manage.py bench_load
+	@createdb -h 127.0.0.1 -U postgres $(BENCH_DB) 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_load
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3* var/celery-* staticfiles
