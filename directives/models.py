@@ -215,6 +215,17 @@ class RequirementKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+def quota_text(quota_min: int | None, quota_max: int | None) -> str:
+    """'01–02', '≥ 01', '≤ 03' or '' (numbers under 10 written with a leading 0, as in the letters)."""
+    if quota_min and quota_max:
+        return f"{quota_min:02d}–{quota_max:02d}"
+    if quota_min:
+        return f"≥ {quota_min:02d}"
+    if quota_max:
+        return f"≤ {quota_max:02d}"
+    return ""
+
+
 class Requirement(models.Model):
     """One trackable ask of a directive: what, from which kinds of unit, how many, by when.
 
@@ -260,13 +271,7 @@ class Requirement(models.Model):
 
     @property
     def quota_text(self) -> str:
-        if self.quota_min and self.quota_max:
-            return f"{self.quota_min:02d}–{self.quota_max:02d}"
-        if self.quota_min:
-            return f"≥ {self.quota_min:02d}"
-        if self.quota_max:
-            return f"≤ {self.quota_max:02d}"
-        return ""
+        return quota_text(self.quota_min, self.quota_max)
 
     def applies_to_kind(self, kind: str) -> bool:
         return kind in (self.applies_to or [])

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from directives import registry
-from directives.models import Directive, DirectiveStatus, Requirement
+from directives.models import Directive, DirectiveStatus, Requirement, quota_text
 from directives.selectors import requirement_unit_map
 
 
@@ -126,13 +126,7 @@ class RequirementInfo:
 
     @property
     def quota_text(self) -> str:
-        if self.quota_min and self.quota_max:
-            return f"{self.quota_min:02d}–{self.quota_max:02d}"
-        if self.quota_min:
-            return f"≥ {self.quota_min:02d}"
-        if self.quota_max:
-            return f"≤ {self.quota_max:02d}"
-        return ""
+        return quota_text(self.quota_min, self.quota_max)
 
     @property
     def short_label(self) -> str:
