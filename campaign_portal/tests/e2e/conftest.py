@@ -173,8 +173,8 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD):
 
 
 def logout(page):
-    page.locator("nav .dropdown-toggle").last.click()
-    page.locator("form[action$='/dang-xuat/'] button").click()
+    # The footer's log-out button works without opening the menu (and without JavaScript).
+    page.locator("footer form[action$='/dang-xuat/'] button").click()
     page.wait_for_load_state("domcontentloaded")
 
 

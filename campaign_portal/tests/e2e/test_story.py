@@ -80,9 +80,10 @@ class Story:
             self.page.locator("#mainnav.show").wait_for()
 
     def logout(self):
+        # The menu's log-out (a JavaScript dropdown, collapsed on phones) and the footer's one both post here.
         self._open_menu()
         self.page.locator("nav .dropdown-toggle").last.click()
-        self.page.locator("form[action$='/dang-xuat/'] button").click()
+        self.page.locator("nav form[action$='/dang-xuat/'] button").click()
         self.page.wait_for_load_state("domcontentloaded")
         assert "/dang-nhap/" in self.page.url
 
