@@ -6,6 +6,7 @@ a Krông Pắc commune officer, a department officer and a leader.
 
 import datetime
 import os
+import shutil
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -18,14 +19,33 @@ from campaign_portal.core.tests.factories import UnitFactory, make_user
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def skip_unless_ci(message: str):
+    """Skip locally; in CI fail instead, so that a missing service or tool can never pass silently."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_service(name: str, url: str | None) -> str:
     """Return the service URL; without it, skip locally but fail in CI (CI must test real services)."""
     if url and _reachable(url):
         return url
-    message = f"{name} is needed for this test but is not reachable ({url or 'no URL set'})"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_unless_ci(f"{name} is needed for this test but is not reachable ({url or 'no URL set'})")
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool (pdftotext, redis-server, ...); skip locally, fail in CI without it."""
+    path = shutil.which(name)
+    if path is None:
+        skip_unless_ci(f"{name} is needed for this test but is not installed")
+    return path
+
+
+def require_postgresql(why: str) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_unless_ci(f"PostgreSQL is needed: {why}")
 
 
 def _reachable(url: str) -> bool:

@@ -357,10 +357,9 @@ def test_concurrent_creations_respect_the_quota(letter, officer_commune):
     """Two officers of the same unit add the second and third theme at once: exactly one succeeds."""
     import threading
 
-    from django.db import connection
+    from campaign_portal.testing import require_postgresql
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes anyway")
+    require_postgresql("row locks (select_for_update) need PostgreSQL; SQLite serialises writes anyway")
     _theme(officer_commune, letter, "Một")
     barrier = threading.Barrier(2)
     results = []

@@ -4,9 +4,10 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from campaign_portal.core.tests.factories import make_user
+from campaign_portal.testing import require_postgresql
 from projects import services
 from projects.models import KeyWork
 from projects.tests.factories import KeyWorkFactory, RequirementFactory
@@ -14,8 +15,7 @@ from projects.tests.factories import KeyWorkFactory, RequirementFactory
 
 @pytest.mark.django_db(transaction=True)
 def test_quota_holds_under_concurrent_registration(province):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are what is tested; SQLite serialises writers anyway")
+    require_postgresql("row locks are what is tested; SQLite serialises writers anyway")
     requirement = RequirementFactory()
     KeyWorkFactory(requirement=requirement, unit=province.krong_pac)  # one place left of two
     officers = [make_user(unit=province.krong_pac, username=f"kp_{n}") for n in range(2)]

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from campaign_portal.core.models import ReviewStatus
@@ -324,7 +325,7 @@ def test_foreign_district_cannot_touch(client_for, officer_bmt, work_kp):
         ("set_status", {"work_status": "delayed"}),
     ):
         assert client.post(reverse(f"projects:{name}", kwargs={"pk": work_kp.pk}), data).status_code == 404
-    with pytest.raises(Exception):  # noqa: B017 - the service refuses too
+    with pytest.raises(PermissionDenied):  # the service refuses too: not my unit
         services.progress_update_create(
             user=officer_bmt, work=work_kp, reported_on=datetime.date(2020, 9, 1), physical_progress=10
         )

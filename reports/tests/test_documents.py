@@ -1,6 +1,5 @@
 import datetime
 import io
-import shutil
 import subprocess
 import unicodedata
 
@@ -9,6 +8,7 @@ from docx import Document as WordDocument
 from openpyxl import load_workbook
 
 from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.testing import require_tool
 from directives.models import RequirementKind
 from pledges.tests.factories import CommitmentFactory
 from pledges.tests.factories import RequirementFactory as PledgeRequirementFactory
@@ -64,6 +64,7 @@ def filed(province, letter):
 
 def pdftotext(data: bytes) -> str:
     """The PDF's text, NFC, with runs of white space (line breaks inside table cells) made one space."""
+    require_tool("pdftotext")
     result = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
     return " ".join(unicodedata.normalize("NFC", result.stdout.decode("utf-8")).split())
 
@@ -73,7 +74,6 @@ def read(report) -> bytes:
         return handle.read()
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_province_pdf_layout_fonts_and_text(province, leader, filed, django_capture_on_commit_callbacks):
     directive, _ = filed
     report = request(leader, province, directive, ReportFormat.PDF, capture=django_capture_on_commit_callbacks)
@@ -112,7 +112,6 @@ def test_snapshot_frozen_and_reproducible(province, leader, filed, django_captur
     # Later filings do not change the stored snapshot; a rebuild gives the same figures.
     file_work(requirement, province.bmt)
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED)
-    first = report.sha256
     with django_capture_on_commit_callbacks(execute=True):
         services.report_rerun(user=leader, report=Report.objects.get(pk=report.pk))
     report.refresh_from_db()
@@ -121,7 +120,7 @@ def test_snapshot_frozen_and_reproducible(province, leader, filed, django_captur
     workbook = load_workbook(io.BytesIO(read(report)))
     summary = workbook.worksheets[0]
     assert any(report.snapshot_sha256 in str(c.value) for c in summary["A"])
-    assert first  # the file hash may differ (zip timestamps); the figures do not
+    # the file hash may differ (zip timestamps); the figures do not
     sheet = workbook["Kết quả theo nhiệm vụ"]
     assert sheet.freeze_panes == "C2"
     assert sheet["D2"].value == 2 and sheet["E2"].value == 1  # 2 districts apply, 1 accepted
@@ -168,15 +167,62 @@ def test_unit_and_key_works_reports(province, officer_kp, leader, filed, django_
     text = pdftotext(read(unit))
     assert "HUYỆN KRÔNG PẮC" in text and "Cầu Ea Kly mới" in text
     assert "/BC-UBND" in text and "Krông Pắc, ngày 01 tháng 10 năm 2019" in text
-    works = request(
-        leader,
-        province,
-        directive,
-        ReportFormat.XLSX,
-        kind=ReportKind.KEY_WORKS,
-        capture=django_capture_on_commit_callbacks,
+
+
+def key_works_report(leader, province, directive, fmt, capture):
+    report = request(leader, province, directive, fmt, kind=ReportKind.KEY_WORKS, capture=capture)
+    assert report.status == ReportStatus.SUCCEEDED, report.error
+    return read(report)
+
+
+@pytest.fixture
+def at_risk_work(province, filed):
+    """A second Krông Pắc work, far behind schedule at the cut-off (planned 20/10/2019, 10 % done)."""
+    _directive, requirement = filed
+    work = file_work(requirement, province.krong_pac, name="Nhà văn hóa buôn Ea Kly")
+    type(work).objects.filter(pk=work.pk).update(planned_date=datetime.date(2019, 10, 20), latest_progress=10)
+    return work
+
+
+def test_key_works_report_content_in_pdf(province, leader, filed, at_risk_work, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    text = pdftotext(
+        key_works_report(leader, province, directive, ReportFormat.PDF, django_capture_on_commit_callbacks)
     )
-    assert works.status == ReportStatus.SUCCEEDED, works.error
+    assert "Tình hình các công trình trọng điểm thuộc" in text
+    assert "Cầu Ea Kly mới" in text and "Nhà văn hóa buôn Ea Kly" in text and "Huyện Krông Pắc" in text
+    assert "Tổng số công trình đăng ký: 3; có nguy cơ chậm tiến độ: 1." in text
+    # one row per work: name, unit, planned date, progress, risk
+    assert "Nhà văn hóa buôn Ea Kly Huyện Krông Pắc 20/10/2019 10 % Có nguy cơ chậm" in text
+    assert "Cầu Ea Kly mới Huyện Krông Pắc 23/11/2020 0 % Đúng tiến độ" in text
+    at_risk = text.split("CÔNG TRÌNH CÓ NGUY CƠ CHẬM TIẾN ĐỘ", 1)[1]
+    assert "Nhà văn hóa buôn Ea Kly" in at_risk and "Cầu Ea Kly mới" not in at_risk
+
+
+def test_key_works_report_content_in_docx(province, leader, filed, at_risk_work, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    data = key_works_report(leader, province, directive, ReportFormat.DOCX, django_capture_on_commit_callbacks)
+    word = WordDocument(io.BytesIO(data))
+    body = "\n".join(p.text for p in word.paragraphs)
+    assert "Tổng số công trình đăng ký: 3; có nguy cơ chậm tiến độ: 1." in body
+    rows = [[c.text for c in row.cells] for t in word.tables for row in t.rows]
+    named = [row for row in rows if "Cầu Ea Kly mới" in row or "Nhà văn hóa buôn Ea Kly" in row]
+    # the full list names both works; the at-risk list repeats the late one
+    assert sum("Cầu Ea Kly mới" in row for row in named) == 1
+    assert sum("Nhà văn hóa buôn Ea Kly" in row for row in named) == 2
+    assert all("Huyện Krông Pắc" in row for row in named)
+
+
+def test_key_works_report_content_in_xlsx(province, leader, filed, at_risk_work, django_capture_on_commit_callbacks):
+    directive, _ = filed
+    data = key_works_report(leader, province, directive, ReportFormat.XLSX, django_capture_on_commit_callbacks)
+    workbook = load_workbook(io.BytesIO(data))
+    cells = [[c.value for c in row] for sheet in workbook for row in sheet.iter_rows()]
+    late = [row for row in cells if "Nhà văn hóa buôn Ea Kly" in row]
+    assert late and all("Huyện Krông Pắc" in row and datetime.datetime(2019, 10, 20) in row for row in late)
+    assert any("Cầu Ea Kly mới" in row for row in cells)
+    flat = " ".join(str(v) for row in cells for v in row if v is not None)
+    assert "Tổng số công trình đăng ký: 3; có nguy cơ chậm tiến độ: 1." in flat
 
 
 VIETNAMESE = (
@@ -185,7 +231,6 @@ VIETNAMESE = (
 )
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_every_vietnamese_letter_round_trips(db):
     """Each of the 134 accented letters (and đ/Đ) comes back from the PDF as the same NFC text."""
     from reports.documents.model import Document, Section
@@ -208,6 +253,7 @@ def test_every_vietnamese_letter_round_trips(db):
         snapshot_note="",
     )
     data = render_pdf(document)
+    require_tool("pdftotext")
     out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     lines = [unicodedata.normalize("NFC", line).strip() for line in out.splitlines()]
     joined = " ".join(line for line in lines if line)
