@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.db import DatabaseError, migrations, models, transaction
+from django.db import migrations, models
 
-# PostgreSQL only: unaccent + pg_trgm, and a trigram index so that `search_text LIKE '%…%'`
-# (the folded, accent-free column every database searches) uses an index. Without the right to
-# create extensions the migration still succeeds: search works, just without the index.
+# PostgreSQL only: pg_trgm and a trigram index so that `search_text LIKE '%…%'` (the folded,
+# accent-free column every database searches, see Directive.search_text) uses an index. Accents are
+# folded in Python when the row is saved, so `unaccent` is not needed and not installed. An error here
+# (no right to create the extension, say) fails the migration: it is never swallowed.
 PG_FORWARD = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS directive_search_trgm ON directives_directive USING gin (search_text gin_trgm_ops)",
 ]
@@ -18,11 +18,7 @@ def pg_search_forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for statement in PG_FORWARD:
-        try:
-            with transaction.atomic(using=schema_editor.connection.alias):
-                schema_editor.execute(statement)
-        except DatabaseError:
-            return
+        schema_editor.execute(statement)
 
 
 def pg_search_backward(apps, schema_editor):
