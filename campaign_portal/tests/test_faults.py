@@ -333,6 +333,7 @@ def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, sett
             what=f"the report to finish after the kill (worker log: {log})",
         )
         assert report_done.status == ReportStatus.SUCCEEDED, report_done.error
+        assert report_done.attempts >= 2, "the job was not delivered again after the kill"
         new_files = {f for f in reports_dir.rglob("*") if f.is_file()} - before
         assert new_files == {media / report_done.file.name}, new_files  # built once: one file, the row's
         assert report_done.sha256

@@ -354,10 +354,32 @@ def test_demo_seed_is_idempotent(province, staff):
 @pytest.mark.django_db(transaction=True)
 def test_publish_notifies_through_a_real_worker(celery_live, province, staff):
     """The real path: on commit → Redis → worker → notifications (skips locally without REDIS_URL)."""
+    import threading
     import time
 
+    from celery.signals import task_postrun
+
+    ran = []
+
+    def record(sender=None, task_id=None, task=None, args=None, **kwargs):
+        # Who ran it: a worker runs it from the message (not eagerly) in a thread of its own.
+        ran.append((sender.name, task.request.is_eager, threading.get_ident(), tuple(args or ())))
+
+    task_postrun.connect(record, weak=False)
     directive = make_letter(staff, province, publish=False)
-    services.directive_publish(user=staff, directive=directive)
+    try:
+        services.directive_publish(user=staff, directive=directive)
+        for _ in range(100):
+            if any(r[0] == "directives.tasks.notify_directive_recipients" for r in ran):
+                break
+            time.sleep(0.1)
+    finally:
+        task_postrun.disconnect(record)
+    runs = [r for r in ran if r[0] == "directives.tasks.notify_directive_recipients"]
+    assert len(runs) == 1, ran
+    _name, eager, thread, args = runs[0]
+    # Run by the worker thread from the Redis message, not inside the publishing call (eagerly or directly).
+    assert not eager and thread != threading.get_ident() and args == (directive.pk,)
     for _ in range(100):
         directive.refresh_from_db()
         if directive.notified_at and Notification.objects.filter(url__endswith=f"/{directive.pk}/").exists():
