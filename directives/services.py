@@ -455,6 +455,9 @@ def campaign_create(*, user, fields: dict) -> Campaign:
 def campaign_update(*, user, campaign: Campaign, fields: dict) -> Campaign:
     _require_staff(user)
     names = ["name", "description", "organiser", "starts_on", "ends_on", "organising_level", "scope", "method"]
+    # The stored row, not the caller's instance: a ModelForm has already copied the new values onto that one,
+    # and the audit entry would then record no change at all.
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = snapshot(campaign, names)
     for name, value in fields.items():
         if name in names:

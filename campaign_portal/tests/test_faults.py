@@ -169,11 +169,10 @@ def test_pages_work_while_redis_is_down(letter, own_redis):
     from django.core.cache import cache
 
     from directives.models import Directive, DirectiveStatus
+    from directives.tests.conftest import make_letter
     from pledges.models import EmulationPlan
     from pledges.tests.factories import TargetFactory
     from reports.models import Report, ReportStatus
-
-    from directives.tests.conftest import make_letter
 
     draft = make_letter(letter.staff, letter.province, publish=False, number="412/UBND-TH")
     port = own_redis.port
