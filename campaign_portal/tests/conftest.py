@@ -142,6 +142,17 @@ def _file_records(world):
             status=ReviewStatus.DRAFT,
             created_by=world.officer_kp,
         )
+        # A draft of each kind: its owner can really open the edit form (a sent one redirects to its page).
+        draft = {"unit": kp, "status": ReviewStatus.DRAFT, "created_by": world.officer_kp}
+        world.objects["draft_dissemination"] = pf.DisseminationFactory(
+            requirement=reqs[RequirementKind.DISSEMINATION], title="Bản nháp quán triệt", **draft
+        )
+        world.objects["draft_theme"] = pf.CommitmentFactory(
+            requirement=reqs[RequirementKind.BREAKTHROUGH_THEME], title="Bản nháp chủ điểm", **draft
+        )
+        world.objects["draft_difficult_field"] = pf.DifficultFieldFactory(
+            requirement=reqs[RequirementKind.DIFFICULT_FIELD], title="Bản nháp lĩnh vực khó", **draft
+        )
         from django.core.files.base import ContentFile
 
         from pledges.models import Attachment
@@ -166,6 +177,14 @@ def _file_records(world):
         milestone = kf.MilestoneFactory()
         world.objects["key_work"] = kf.KeyWorkFactory(
             requirement=world.requirements[RequirementKind.KEY_WORKS], milestone=milestone, **submitted
+        )
+        world.objects["draft_key_work"] = kf.KeyWorkFactory(
+            requirement=world.requirements[RequirementKind.KEY_WORKS],
+            milestone=milestone,
+            name="Bản nháp công trình",
+            unit=world.province.krong_pac,
+            status=ReviewStatus.DRAFT,
+            created_by=world.officer_kp,
         )
         world.objects["progress"] = kf.ProgressUpdateFactory(key_work=world.objects["key_work"])
         from django.core.files.base import ContentFile

@@ -4,10 +4,11 @@ The table below says, for each URL name, what each role gets on GET. A named URL
 table fails the test: whoever adds a URL must decide who may open it.
 
 Codes, in the order anonymous / staff / leader / officer of the owning unit / officer of another unit:
-  A  allowed (2xx, or a redirect that is not to the login page)
+  A  allowed: GET answered 2xx; POST (POST_MATRIX) did what it is for (its effect is checked)
+  R  redirected elsewhere than the login page without doing it (e.g. "not editable → its detail page")
   D  denied (403, or 404 "not found" for objects the user may not see)
   L  redirected to the login page (anonymous only)
-  M  405: GET is not allowed (POST-only views)
+  M  405: GET is not allowed (POST-only views, whose POST is in POST_MATRIX)
 Objects in URL arguments are owned by Krông Pắc (officer_kp = "own"); "foreign" is the Buôn Ma Thuột
 officer, a district of the same kind.
 """
@@ -73,8 +74,8 @@ def kw(**names):
 #                                  anon staff leader own foreign
 MATRIX: dict[str, Rule] = {
     # Project
-    "home": Rule("L A A A A"),
-    "login": Rule("A A A A A"),
+    "home": Rule("L R R R R"),  # each role is sent on to its own landing page
+    "login": Rule("A R R R R"),  # already logged in: sent on
     "logout": Rule("M M M M M"),
     "password_change": Rule("L A A A A"),
     "password_change_done": Rule("L A A A A"),
@@ -114,18 +115,23 @@ MATRIX: dict[str, Rule] = {
     "pledges:review_list": Rule("L A D A A"),
     "pledges:dissemination_create": Rule("L D D A A", req(K.DISSEMINATION)),
     "pledges:dissemination_detail": Rule("L A A A D", obj("dissemination")),
-    "pledges:dissemination_edit": Rule("L D D A D", obj("dissemination")),
+    "pledges:dissemination_edit": Rule("L D D A D", obj("draft_dissemination")),
+    "pledges:dissemination_edit@submitted": Rule("L D D R D", obj("dissemination")),
     "pledges:emulation_plan_create": Rule("L D D A A", req(K.EMULATION_PLAN)),
     "pledges:emulation_plan_detail": Rule("L A A A D", obj("plan")),
     "pledges:emulation_plan_detail@draft": Rule("L D D A D", obj("draft_plan")),
-    "pledges:emulation_plan_edit": Rule("L D D A D", obj("plan")),
+    "pledges:emulation_plan_edit": Rule("L D D A D", obj("draft_plan")),
+    "pledges:emulation_plan_edit@submitted": Rule("L D D R D", obj("plan")),
     "pledges:breakthrough_theme_create": Rule("L D D A A", req(K.BREAKTHROUGH_THEME)),
     "pledges:difficult_field_create": Rule("L D D A A", req(K.DIFFICULT_FIELD)),
     "pledges:commitment_detail": Rule("L A A A D", obj("theme")),
-    "pledges:commitment_edit": Rule("L D D A D", obj("theme")),
+    "pledges:commitment_edit": Rule("L D D A D", obj("draft_theme")),
+    "pledges:commitment_edit@difficult_field": Rule("L D D A D", obj("draft_difficult_field")),
+    "pledges:commitment_edit@submitted": Rule("L D D R D", obj("theme")),
     "pledges:target_row": Rule("L M M M M"),
     "pledges:targets_template": Rule("L A A A A"),
-    "pledges:targets_import": Rule("L D D A D", kw(slug="=ke-hoach", pk="plan")),
+    "pledges:targets_import": Rule("L D D A D", kw(slug="=ke-hoach", pk="draft_plan")),
+    "pledges:targets_import@submitted": Rule("L D D R D", kw(slug="=ke-hoach", pk="plan")),
     "pledges:progress_add": Rule("L D D A D", obj("target")),
     "pledges:evidence_download": Rule("L A A A D", obj("target_progress")),
     "pledges:attachment_download": Rule("L A A A D", obj("pledges_attachment")),
@@ -139,7 +145,8 @@ MATRIX: dict[str, Rule] = {
     "projects:import": Rule("L D D A A"),
     "projects:create": Rule("L D D A A", req(K.KEY_WORKS)),
     "projects:detail": Rule("L A A A D", obj("key_work")),
-    "projects:edit": Rule("L D D A D", obj("key_work")),
+    "projects:edit": Rule("L D D A D", obj("draft_key_work")),
+    "projects:edit@submitted": Rule("L D D R D", obj("key_work")),
     "projects:progress": Rule("L D D A D", obj("key_work")),
     "projects:transition": Rule("L M M M M", obj("key_work")),
     "projects:set_status": Rule("L M M M M", obj("key_work")),
@@ -202,7 +209,7 @@ def test_walker_finds_the_apps_and_skips_admin():
 def classify(response) -> str:
     code = response.status_code
     if code in (301, 302, 303, 307, 308):
-        return "L" if response.url.startswith(reverse("login")) else "A"
+        return "L" if response.url.startswith(reverse("login")) else "R"
     if 200 <= code < 300:
         return "A"
     if code in (403, 404):
@@ -235,8 +242,7 @@ def test_permission_matrix(world):
     problems = []
     for key, rule in sorted(MATRIX.items()):
         name = key.split("@")[0]
-        if name not in urls:
-            continue  # reported by test_every_named_url_has_an_entry
+        assert name in urls, f"{key}: no such URL (see test_every_named_url_has_an_entry)"
         url = url_for(name, rule, world)
         for role, expected in rule.expected().items():
             got = classify(by_role[role].get(url))
@@ -296,14 +302,17 @@ def test_lists_do_not_show_another_units_records(world):
             ("difficult_field", "title"),
             ("key_work", "name"),
             ("draft_plan", "title"),
+            ("draft_dissemination", "title"),
+            ("draft_theme", "title"),
+            ("draft_difficult_field", "title"),
+            ("draft_key_work", "name"),
         )
         if name in world.objects
     ]
     assert secrets_
     leaks = []
     for name in LIST_PAGES:
-        if name not in named_urls():
-            continue
+        assert name in named_urls(), f"{name}: listed in LIST_PAGES but not a URL any more"
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         body = response.content.decode()
@@ -334,3 +343,231 @@ def test_admin_is_for_administrators_only(world):
         client.force_login(user)
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302 and "login" in response.url, user.username
+
+
+# --- POST: who may do what a form or a button does ----------------------------------------------------------
+#
+# Each entry: codes (as above; "A" means the effect was observed, "F" a form shown again with nothing done),
+# URL kwargs, the POST data, and a probe whose value must change when the POST takes effect. Every POST runs
+# in a savepoint rolled back afterwards, so each role starts from the same world.
+
+
+@dataclass(frozen=True)
+class Post:
+    codes: str
+    kwargs: Callable | None
+    data: Callable  # world → POST data (fresh files each time)
+    probe: Callable  # (world, user, client) → a value the POST changes when it takes effect
+
+    def expected(self) -> dict:
+        return Rule(self.codes).expected()
+
+
+def _pdf(name="bien-ban.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaign_portal.tests.conftest import PDF
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _status(model_path, name):
+    def probe(w, user, client):
+        from django.apps import apps
+
+        return apps.get_model(model_path).objects.get(pk=w.pk(name)).status
+
+    return probe
+
+
+def _count(model_path, **filters):
+    def probe(w, user, client):
+        from django.apps import apps
+
+        return apps.get_model(model_path).objects.filter(**{k: v(w) for k, v in filters.items()}).count()
+
+    return probe
+
+
+def _unread(w, user, client):
+    from campaign_portal.core.models import Notification
+
+    return Notification.objects.filter(user=user).exclude(read_by=user).count() if user else None
+
+
+def _no_data(w):
+    return {}
+
+
+#                                    anon staff leader own foreign
+POST_MATRIX: dict[str, Post] = {
+    "logout": Post("L A A A A", None, _no_data, lambda w, u, c: c.session.get("_auth_user_id")),
+    "core:notifications_read_all": Post("L A A A A", None, _no_data, _unread),
+    "directives:publish": Post(
+        "L A D D D", lambda w: {"pk": w.pk("publishable")}, _no_data, _status("directives.Directive", "publishable")
+    ),
+    "directives:withdraw": Post(
+        "L A D D D", directive, lambda w: {"reason": "Ban hành nhầm"}, lambda w, u, c: _directive_status(w)
+    ),
+    "directives:receipt_confirm": Post(
+        "L D D A A", directive, _no_data, _count("directives.Receipt", directive=lambda w: w.directive)
+    ),
+    "directives:attachment_add": Post(
+        "L A D D D",
+        directive,
+        lambda w: {"file": _pdf("van-ban.pdf")},
+        _count("directives.DirectiveAttachment", directive=lambda w: w.directive),
+    ),
+    "directives:milestone_delete": Post(
+        "L A D D D",
+        kw(pk="campaign", milestone_pk="milestone"),
+        _no_data,
+        _count("directives.Milestone", pk=lambda w: w.pk("milestone")),
+    ),
+    "pledges:target_row": Post(
+        "L D D A A", None, lambda w: {"targets-TOTAL_FORMS": "1"}, lambda w, u, c: None
+    ),  # a stateless HTMX row: "A" is a 2xx answer
+    "pledges:attachment_upload": Post(
+        "L D D A D",
+        kw(slug="=quan-triet", pk="draft_dissemination"),
+        lambda w: {"file": _pdf()},
+        _count("pledges.Attachment", dissemination=lambda w: w.objects["draft_dissemination"]),
+    ),
+    "pledges:attachment_upload@submitted": Post(
+        "L D D R D",
+        kw(slug="=quan-triet", pk="dissemination"),
+        lambda w: {"file": _pdf()},
+        _count("pledges.Attachment", dissemination=lambda w: w.objects["dissemination"]),
+    ),
+    "pledges:attachment_delete": Post(
+        "L D D A D",
+        obj("draft_attachment"),
+        _no_data,
+        _count("pledges.Attachment", pk=lambda w: w.pk("draft_attachment")),
+    ),
+    "pledges:transition": Post(
+        "L D D A D",
+        kw(slug="=ke-hoach", pk="draft_plan"),
+        lambda w: {"target": "submitted", "version": w.objects["draft_plan"].version},
+        _status("pledges.EmulationPlan", "draft_plan"),
+    ),
+    "pledges:transition@review": Post(
+        "L A D R D",  # the filing unit cannot accept its own plan: refused with a message
+        kw(slug="=ke-hoach", pk="plan"),
+        lambda w: {"target": "accepted", "version": w.objects["plan"].version, "comment": "Đạt"},
+        _status("pledges.EmulationPlan", "plan"),
+    ),
+    "projects:transition": Post(
+        "L D D A D",
+        obj("key_work"),
+        lambda w: {"target": "withdrawn", "comment": "Đăng ký nhầm"},
+        _status("projects.KeyWork", "key_work"),
+    ),
+    "projects:transition@review": Post(
+        "L A D D D",
+        obj("key_work"),
+        lambda w: {"target": "accepted", "comment": "Đạt"},
+        _status("projects.KeyWork", "key_work"),
+    ),
+    "projects:set_status": Post(
+        "L D D A D",
+        obj("approved_work"),
+        lambda w: {"work_status": "delayed"},
+        lambda w, u, c: _work_status(w),
+    ),
+    "reports:rerun": Post("L A A D D", obj("failed_report"), _no_data, _status("reports.Report", "failed_report")),
+}
+
+
+def _directive_status(w):
+    from directives.models import Directive
+
+    return Directive.objects.get(pk=w.directive.pk).status
+
+
+def _work_status(w):
+    from projects.models import KeyWork
+
+    return KeyWork.objects.get(pk=w.pk("approved_work")).work_status
+
+
+def _post_world(world):
+    """What the POSTs act on beyond the shared world: a publishable draft, a draft's file, unread notes, a failed report."""
+    from django.core.files.base import ContentFile
+
+    from campaign_portal.core.models import Notification
+    from campaign_portal.tests.conftest import PDF
+    from directives.tests.conftest import make_letter
+    from pledges.models import Attachment
+    from pledges.tests.factories import TargetFactory
+    from reports.models import Report, ReportStatus
+
+    world.objects["publishable"] = make_letter(world.staff, world.province, publish=False, number="412/UBND-TH")
+    TargetFactory(plan=world.objects["draft_plan"])
+    attachment = Attachment(
+        dissemination=world.objects["draft_dissemination"],
+        filename="nhap.pdf",
+        kind="pdf",
+        size=len(PDF),
+        uploaded_by=world.officer_kp,
+    )
+    attachment.file.save("nhap.pdf", ContentFile(PDF), save=True)
+    world.objects["draft_attachment"] = attachment
+    for user in (world.staff, world.leader, world.officer_kp, world.officer_bmt):
+        Notification.objects.create(user=user, message="Thông báo chưa đọc")
+    failed = world.objects["report"]
+    Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED, error="lỗi thử")
+    world.objects["failed_report"] = failed
+    from campaign_portal.core.models import ReviewStatus
+    from projects.models import WorkStatus
+    from projects.tests.factories import KeyWorkFactory
+
+    world.objects["approved_work"] = KeyWorkFactory(
+        requirement=world.objects["key_work"].requirement,
+        unit=world.province.krong_pac,
+        name="Công trình đã duyệt",
+        status=ReviewStatus.ACCEPTED,
+        work_status=WorkStatus.APPROVED,
+    )
+
+
+def classify_post(response, changed: bool, stateless: bool) -> str:
+    code = response.status_code
+    if changed or (stateless and 200 <= code < 300):
+        return "A"
+    if 200 <= code < 300:
+        return "F"
+    return classify(response)
+
+
+def test_every_post_only_url_is_in_the_post_matrix():
+    post_only = {key for key, rule in MATRIX.items() if rule.codes.split()[1:] == ["M"] * 4}
+    covered = {key.split("@")[0] for key in POST_MATRIX}
+    assert post_only <= covered, sorted(post_only - covered)
+
+
+@pytest.mark.django_db
+def test_post_permission_matrix(world):
+    """POST every state-changing URL as every role; "allowed" means the change really happened."""
+    from django.db import transaction
+
+    _post_world(world)
+    users = {"anonymous": None, "staff": world.staff, "leader": world.leader}
+    users |= {"own": world.officer_kp, "foreign": world.officer_bmt}
+    problems = []
+    for key, entry in sorted(POST_MATRIX.items()):
+        name = key.split("@")[0]
+        url = reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None)
+        for role, expected in entry.expected().items():
+            client = Client()
+            if users[role] is not None:
+                client.force_login(users[role])
+            with transaction.atomic():
+                before = entry.probe(world, users[role], client)
+                response = client.post(url, entry.data(world))
+                after = entry.probe(world, users[role], client)
+                transaction.set_rollback(True)
+            got = classify_post(response, before != after, stateless=before is None and after is None)
+            if got != expected:
+                problems.append(f"{key:40} {role:9} expected {expected}, got {got}  ({response.status_code} {url})")
+    assert not problems, "POST permission matrix differences:\n" + "\n".join(problems)
