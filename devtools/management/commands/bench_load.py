@@ -89,6 +89,7 @@ class Command(BaseCommand):
             DJANGO_SETTINGS_MODULE="campaign_portal.settings",
             DATABASE_URL=database_url,
             DEBUG="0",
+            PORTAL_DEVTOOLS="1",  # its own `bench_load --seed-only` runs in this environment
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="0",

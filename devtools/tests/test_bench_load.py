@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management.base import CommandError
 
-from campaign_portal.core.management.commands import bench_load
+from devtools.management.commands import bench_load
 
 
 def test_refuses_to_run_on_the_bench_database_name(tmp_path):

@@ -12,11 +12,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+import campaign_portal.core
 from campaign_portal.core.models import Role, Unit, User
 from campaign_portal.core.services import membership_set
 from campaign_portal.core.unit_import import import_units
 
-UNITS_FILE = Path(__file__).resolve().parents[2] / "data" / "units_daklak.csv"
+UNITS_FILE = Path(campaign_portal.core.__file__).resolve().parent / "data" / "units_daklak.csv"
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - documented demo credential, created only by this command
 
 # username, full name, unit code, role, title
@@ -30,7 +31,7 @@ DEMO_USERS = [
     ("sotaichinh", "Đỗ Mạnh Cường", "DLK-STC", Role.OFFICER, "Chánh Văn phòng Sở Tài chính"),
     ("admin", "Quản trị hệ thống", "DLK-SNV", Role.ADMIN, "Quản trị"),
 ]
-APP_ORDER = ["directives", "pledges", "projects", "reports"]
+APP_ORDER = ["directives", "pledges", "projects", "reports"]  # devtools.demo.<app> modules, in this order
 
 
 class Command(BaseCommand):
@@ -45,9 +46,9 @@ class Command(BaseCommand):
             if not apps.is_installed(label):
                 continue
             try:
-                module = import_module(f"{label}.demo")
+                module = import_module(f"devtools.demo.{label}")
             except ModuleNotFoundError as exc:
-                if exc.name != f"{label}.demo":
+                if exc.name != f"devtools.demo.{label}":
                     raise
                 continue
             with transaction.atomic():
