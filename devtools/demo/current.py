@@ -85,7 +85,7 @@ CURRENT_LETTER = DemoLetter(
             "Mỗi đơn vị đăng ký từ 01 đến 02 chủ điểm thi đua cần đột phá.",
             due_days=31,
             quota=(1, 2),
-            pattern=(S, D, M, A, S, M, M, D, A, M),
+            pattern=(S, D, M, A, S, R, M, D, A, M),
         ),
         Ask(
             RequirementKind.KEY_WORKS,
@@ -105,6 +105,8 @@ CURRENT_LETTER = DemoLetter(
         ),
     ],
     own_outcomes={
+        # departments that answered everything on time (departments owe no key works)
+        **{code: dict.fromkeys(RequirementKind.values, A) for code in ("DLK-STP", "DLK-SYT", "DLK-SCT", "DLK-TTR")},
         "24496": {
             RequirementKind.DISSEMINATION: A,
             RequirementKind.EMULATION_PLAN: R,

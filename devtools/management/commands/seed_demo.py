@@ -60,12 +60,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today: datetime.date | None = None, **options):
         with transaction.atomic():
-            created, updated = import_units(UNITS_FILE)
-            now = import_province(PROVINCE_CODE, parent=Unit.objects.get(code="DLK"))
-            self.stdout.write(
-                f"Đơn vị (bản đồ 2019): {created} mới, {updated} đã có; từ 01/07/2025: {now.created} xã/phường mới, "
-                f"{now.updated} đã có, {now.linked} đơn vị cũ có đơn vị kế thừa."
-            )
+            self._units()
             self._users()
         for label in APP_ORDER:
             if not apps.is_installed(label):
@@ -87,6 +82,15 @@ class Command(BaseCommand):
                 + ", ".join(u[0] for u in DEMO_USERS)
                 + f" (mật khẩu {DEMO_PASSWORD})."
             )
+        )
+
+    def _units(self):
+        """The 2019 map from the demo file, then today's communes and wards with their predecessors' links."""
+        created, updated = import_units(UNITS_FILE)
+        now = import_province(PROVINCE_CODE, parent=Unit.objects.get(code="DLK"))
+        self.stdout.write(
+            f"Đơn vị (bản đồ 2019): {created} mới, {updated} đã có; từ 01/07/2025: {now.created} xã/phường mới, "
+            f"{now.updated} đã có, {now.linked} đơn vị cũ có đơn vị kế thừa."
         )
 
     def _users(self):
