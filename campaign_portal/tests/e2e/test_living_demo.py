@@ -32,3 +32,13 @@ def test_todays_commune_officer_sees_the_returned_plan(demo, page, live_server, 
     assert "1286/UBND-TH" in text and "Bị trả lại" in text, text[:800]
     assert "7019/UBND-TH" not in text  # a 2019 letter owes nothing to a 2025 commune
     shoot(page, "commune-officer-owed")
+    # the history of the units Xã Ea Kly succeeded: read-only 2019 records of Xã Krông Búk and the old Xã Ea Kly
+    page.goto(f"{live_server.url}/don-vi-nop/ho-so/")
+    rows = page.locator("main table tbody tr")
+    history = rows.filter(has_text="7019/UBND-TH").filter(has_text="Xã Krông Búk")
+    assert history.count() >= 1
+    history.first.locator("a").first.click()
+    page.wait_for_load_state("domcontentloaded")
+    text = page.locator("main").inner_text()
+    assert "Xã Krông Búk" in text and "Sửa" not in page.locator("main a, main button").all_inner_texts()
+    shoot(page, "commune-officer-reads-a-predecessor-record")
