@@ -8,9 +8,10 @@ Each unit that owes an ask gets one outcome from a repeating pattern, so the mix
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from campaign_portal.core.models import ReviewStatus, Unit
+from campaign_portal.core.models import ReviewEvent, ReviewStatus, Unit
 from campaign_portal.core.text import fold
 from directives.models import Requirement, RequirementKind
 from pledges.models import Commitment, CommitmentField, Dissemination, DisseminationForm, EmulationPlan
@@ -128,4 +129,46 @@ def file_in_bulk(
     if model is Dissemination:
         for record in records:
             record.directives.set([requirement.directive])
+    _backdate(model, records, opened=opened)
     return len(records)
+
+
+def _set_times(model, field_name: str, times: dict[int, datetime.datetime]) -> None:
+    """Set an auto_now(_add) field after the fact: one UPDATE per distinct time, not one per row."""
+    by_time: dict[datetime.datetime, list[int]] = {}
+    for pk, moment in times.items():
+        by_time.setdefault(moment, []).append(pk)
+    for moment, pks in by_time.items():
+        model.objects.filter(pk__in=pks).update(**{field_name: moment})
+
+
+def _backdate(model, records, *, opened: datetime.date) -> None:
+    """Created when it was written, with the timeline of a record that went through the review workflow."""
+    content_type = ContentType.objects.get_for_model(model)
+    created, events = {}, []
+    for record in records:
+        start = record.submitted_at or when(opened)
+        created[record.pk] = start - datetime.timedelta(days=2) if record.submitted_at else start
+        if record.submitted_at:
+            events.append((record, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, None, "", record.submitted_at))
+        if record.reviewed_at:
+            events.append(
+                (
+                    record,
+                    ReviewStatus.SUBMITTED,
+                    record.status,
+                    record.reviewed_by,
+                    record.review_comment,
+                    record.reviewed_at,
+                )
+            )
+    _set_times(model, "created_at", created)
+    rows = [
+        ReviewEvent(
+            content_type=content_type, object_id=r.pk, unit=r.unit, from_status=a, to_status=b, actor=who, comment=c
+        )
+        for r, a, b, who, c, _at in events
+    ]
+    ReviewEvent.objects.bulk_create(rows)
+    event_times = {row.pk: event[5] for row, event in zip(rows, events, strict=True)}
+    _set_times(ReviewEvent, "at", event_times)
