@@ -34,7 +34,7 @@ migrate: venv .env
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	PORTAL_DEVTOOLS=1 $(BIN)/python manage.py seed_demo
 
 run: venv .env check-system seed
 	$(BIN)/python manage.py run_portal --host $(HOST) --port $(PORT)
@@ -54,15 +54,20 @@ ci-checks: dev-venv
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 
-# Benchmarks run on PostgreSQL (127.0.0.1:5432, user postgres) in databases of their own.
+# Benchmarks run on PostgreSQL (127.0.0.1:5432, user postgres) in databases of their own, with production
+# settings (DEBUG off): a throw-away SECRET_KEY unless one is set, and static files collected first.
 BENCH_DB ?= campaign_portal_bench
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_SECRET_KEY := $(or $(SECRET_KEY),bench-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'))
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=$(BENCH_SECRET_KEY) PORTAL_DEVTOOLS=1 \
+	STATIC_ROOT=$(CURDIR)/var/bench-static
 
 bench: dev-venv
 	@createdb -h 127.0.0.1 -U postgres $(BENCH_DB) 2>/dev/null || true
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_load
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_reports
+	$(BENCH_ENV) $(BIN)/python manage.py bench_load
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3* var/celery-* staticfiles

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "projects",
     "reports",
 ]
+# Demo seeding and benchmarks (seed_demo, bench_reports, bench_load): development, tests and CI only.
+PORTAL_DEVTOOLS = env.bool("PORTAL_DEVTOOLS", default=DEBUG or TESTING)
+if PORTAL_DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,7 +4,8 @@ Every view and selector scopes its querysets through `scope_units` / `scope_subm
 and fetches single objects through `get_object_for_user`. Rules:
 
 - provincial staff, leaders and administrators read every unit;
-- an officer reads their own unit and the units below it (a district reads its communes);
+- an officer reads their own unit and the units below it (a district reads its communes), and the
+  records of the units their unit succeeded (a 2025 commune reads its 2019 communes' history), read-only;
 - an officer writes (files, edits drafts) only for their own unit;
 - staff review every unit; a district officer reviews the units below the district;
 - only staff (and administrators) publish directives and run province reports;
@@ -74,6 +75,13 @@ def _path_filter(field: str, unit: Unit, *, include_self=True) -> Q:
     return q if include_self else q & ~Q(**{f"{prefix}pk": unit.pk})
 
 
+def _predecessors_of(unit: Unit):
+    """Ids of the units `unit` succeeded, two generations back, as a subquery (no extra query)."""
+    links = Unit.successors.through.objects
+    parents = links.filter(to_unit=unit).values("from_unit")
+    return Unit.objects.filter(Q(pk__in=parents) | Q(pk__in=links.filter(to_unit__in=parents).values("from_unit")))
+
+
 def unit_filter(user, *, mode: str = "read", field: str = "unit") -> Q | None:
     """A Q over `field` (a Unit relation) for units the user may `read`, `write` or `review`.
 
@@ -84,7 +92,11 @@ def unit_filter(user, *, mode: str = "read", field: str = "unit") -> Q | None:
     if mode == "read":
         if scope.reads_all:
             return None
-        return _path_filter(field, scope.unit) if scope.unit else nothing
+        if scope.unit is None:
+            return nothing
+        prefix = f"{field}__" if field else ""
+        history = Q(**{f"{prefix}pk__in": _predecessors_of(scope.unit).values("pk")})
+        return _path_filter(field, scope.unit) | history
     if mode == "write":
         if scope.is_officer:
             prefix = f"{field}__" if field else ""
@@ -144,7 +156,9 @@ def can_review_unit(user, unit: Unit) -> bool:
 
 def can_read_unit(user, unit: Unit) -> bool:
     scope = scope_for(user)
-    return scope.reads_all or (scope.unit is not None and unit.path.startswith(scope.unit.path))
+    if scope.reads_all or (scope.unit is not None and unit.path.startswith(scope.unit.path)):
+        return True
+    return scope.unit is not None and _predecessors_of(scope.unit).filter(pk=unit.pk).exists()
 
 
 def can_publish(user) -> bool:

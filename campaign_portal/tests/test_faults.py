@@ -293,7 +293,7 @@ def test_portal_recovers_when_database_connections_are_dropped(letter, tmp_path)
     """Like a PostgreSQL restart: every server connection to the database is terminated; the next
     request reconnects by itself (CONN_HEALTH_CHECKS) instead of failing until gunicorn restarts."""
     require_postgres()
-    from campaign_portal.core.management.commands.bench_load import free_port
+    from devtools.management.commands.bench_load import free_port
 
     port = free_port()
     # DEBUG=1 only to skip collectstatic (static files come from the finders); the database settings are the same.

@@ -333,24 +333,6 @@ def test_campaign_and_milestones(staff, province, officer_kp):
         services.campaign_create(user=staff, fields={**fields, "ends_on": datetime.date(2019, 1, 1)})
 
 
-def test_demo_seed_is_idempotent(province, staff):
-    import io
-
-    from directives import demo
-
-    staff.username = demo.STAFF_USERNAME
-    staff.save()
-    for _ in range(2):
-        demo.seed(stdout=io.StringIO())
-    directive = Directive.objects.get(number="7019/UBND-TH")
-    assert directive.status == DirectiveStatus.PUBLISHED and directive.campaign.milestones.count() == 2
-    deadlines = dict(directive.requirements.values_list("kind", "deadline"))
-    assert deadlines[RequirementKind.DISSEMINATION] == datetime.date(2019, 9, 30)
-    assert deadlines[RequirementKind.EMULATION_PLAN] == datetime.date(2019, 10, 15)
-    assert deadlines[RequirementKind.KEY_WORKS] == datetime.date(2019, 10, 31)
-    assert directive.requirements.count() == 5
-
-
 @pytest.mark.django_db(transaction=True)
 def test_publish_notifies_through_a_real_worker(celery_live, province, staff):
     """The real path: on commit → Redis → worker → notifications (skips locally without REDIS_URL)."""

@@ -339,19 +339,6 @@ def test_commitment_factory_category_follows_requirement(letter, province):
     assert commitment.category == "difficult_field"
 
 
-def test_demo_seed_is_idempotent(db):
-    import io
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())
-    counts = (Dissemination.objects.count(), EmulationPlan.objects.count(), Commitment.objects.count())
-    assert counts == (1, 1, 2)
-    call_command("seed_demo", stdout=io.StringIO())
-    assert (Dissemination.objects.count(), EmulationPlan.objects.count(), Commitment.objects.count()) == counts
-    assert Dissemination.objects.get().status == ReviewStatus.ACCEPTED
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_respect_the_quota(letter, officer_commune):
     """Two officers of the same unit add the second and third theme at once: exactly one succeeds."""

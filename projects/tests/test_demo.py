@@ -5,7 +5,7 @@ import pytest
 
 from campaign_portal.core.models import Role
 from campaign_portal.core.tests.factories import make_user
-from projects import demo
+from devtools.demo import projects as demo
 from projects.models import KeyWork, ProgressPhoto, ThumbnailStatus
 from projects.tests.factories import MilestoneFactory
 

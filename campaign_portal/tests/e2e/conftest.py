@@ -113,11 +113,10 @@ def demo(transactional_db):
 @pytest.fixture
 def people(transactional_db):
     """The demo units and one user per role (no demo directive: the story imports Letter 7019 itself)."""
-    from campaign_portal.core.management.commands.seed_demo import UNITS_FILE, Command
-    from campaign_portal.core.unit_import import import_units
+    from devtools.management.commands.seed_demo import Command
 
-    import_units(UNITS_FILE)
     with open(os.devnull, "w") as sink:
+        Command(stdout=sink)._units()
         Command(stdout=sink)._users()
 
 

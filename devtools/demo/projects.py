@@ -15,9 +15,8 @@ from PIL import Image, ImageDraw
 from campaign_portal.core.models import ReviewStatus, Unit
 from campaign_portal.core.uploads import bytes_upload
 from directives.models import Directive, Milestone, Requirement, RequirementKind
-
-from . import services
-from .models import KeyWork, Sector, WorkKind, WorkStatus
+from projects import services
+from projects.models import KeyWork, Sector, WorkKind, WorkStatus
 
 STAFF = "canbo.tinh"
 WORKS = [

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
+import directives
 from campaign_portal.core.models import Unit
+from directives import services
+from directives.models import Campaign, Directive, DirectiveStatus, Milestone, RequirementKind
 
-from . import services
-from .models import Campaign, Directive, DirectiveStatus, Milestone, RequirementKind
-
-LETTER_PATH = Path(__file__).resolve().parent / "fixtures_data" / "official-letter-7019.txt"
+LETTER_PATH = Path(directives.__file__).resolve().parent / "fixtures_data" / "official-letter-7019.txt"
 CAMPAIGN_NAME = (
     "Phong trào thi đua chào mừng kỷ niệm 80 năm thành lập Đảng bộ tỉnh Đắk Lắk và 45 năm Chiến thắng Buôn Ma Thuột"
 )

@@ -1,6 +1,6 @@
 """Demo data of the reports app: only the schedules (reports are built on request)."""
 
-from .schedules import ensure_schedules
+from reports.schedules import ensure_schedules
 
 
 def seed(*, stdout) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management.base import CommandError
 
-from campaign_portal.core.management.commands import bench_load
+from devtools.management.commands import bench_load
 
 
 def test_refuses_to_run_on_the_bench_database_name(tmp_path):
@@ -34,3 +34,11 @@ def test_sqlite_bench_database_is_a_separate_file(settings, tmp_path):
 def test_driver_script_parses_and_free_port_is_free():
     ast.parse(bench_load.DRIVER)
     assert 1024 < bench_load.free_port() < 65536
+
+
+def test_each_configured_database_gets_its_own_bench_database(tmp_path):
+    names = {
+        bench_load.BenchDatabase({"ENGINE": "django.db.backends.postgresql", "NAME": name}, tmp_path).name
+        for name in ("cp_bench_map", "cp_bench_engine")
+    }
+    assert names == {"cp_bench_map_load", "cp_bench_engine_load"}

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from campaign_portal.core.models import ReviewStatus, Unit
 from directives.models import Directive, DirectiveStatus, RequirementKind
-
-from . import services
-from .models import Commitment, Dissemination, EmulationPlan, TargetProgress
+from pledges import services
+from pledges.models import Commitment, Dissemination, EmulationPlan, TargetProgress
 
 NUMBER = "7019/UBND-TH"
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-BENCH_DB_NAME = "cp_bench_load"
+BENCH_DB_SUFFIX = "_load"  # the run's own database is "<configured name>_load", so parallel runs never collide
 BENCH_PASSWORD = "bench-Password-1"  # noqa: S105 - throwaway users in the throwaway bench database
 TARGET_UNITS = 250
 
@@ -89,6 +89,7 @@ class Command(BaseCommand):
             DJANGO_SETTINGS_MODULE="campaign_portal.settings",
             DATABASE_URL=database_url,
             DEBUG="0",
+            PORTAL_DEVTOOLS="1",  # its own `bench_load --seed-only` runs in this environment
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="0",
@@ -503,6 +504,7 @@ class BenchDatabase:
         self.default = default
         self.workdir = workdir
         self.postgres = "postgresql" in default["ENGINE"]
+        self.name = f"{default['NAME']}{BENCH_DB_SUFFIX}"
 
     def create(self) -> str:
         if not self.postgres:
@@ -513,19 +515,19 @@ class BenchDatabase:
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return f"sqlite:///{self.path}"
-        if self.default["NAME"] == BENCH_DB_NAME:
-            raise CommandError(f"DATABASE_URL points at {BENCH_DB_NAME}: point it at the portal's database")
+        if self.default["NAME"].endswith(BENCH_DB_SUFFIX):
+            raise CommandError(f"DATABASE_URL points at {self.default['NAME']}: point it at the portal's database")
         with self._admin() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{self.name}"')
         d = self.default
         auth = d.get("USER") or "postgres"
         if d.get("PASSWORD"):
             auth += f":{d['PASSWORD']}"
-        return f"postgres://{auth}@{d.get('HOST') or '127.0.0.1'}:{d.get('PORT') or 5432}/{BENCH_DB_NAME}"
+        return f"postgres://{auth}@{d.get('HOST') or '127.0.0.1'}:{d.get('PORT') or 5432}/{self.name}"
 
     def describe(self) -> str:
-        return f"PostgreSQL {BENCH_DB_NAME}" if self.postgres else f"SQLite {self.path}"
+        return f"PostgreSQL {self.name}" if self.postgres else f"SQLite {self.path}"
 
     def drop(self):
         if not self.postgres:
@@ -533,7 +535,7 @@ class BenchDatabase:
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             return
         with self._admin() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def _admin(self):
         import psycopg
