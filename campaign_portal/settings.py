@@ -228,6 +228,10 @@ PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=15 * 1024 * 1
 PORTAL_KEY_WORK_RISK_DAYS = env.int("PORTAL_KEY_WORK_RISK_DAYS", default=30)
 PORTAL_KEY_WORK_RISK_PROGRESS = env.int("PORTAL_KEY_WORK_RISK_PROGRESS", default=80)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A report build touches its row every HEARTBEAT seconds; one silent for STALLED seconds lost its worker and is
+# re-queued (reports.tasks.requeue_stalled_reports, every 30 s).
+PORTAL_REPORT_HEARTBEAT_SECONDS = env.int("PORTAL_REPORT_HEARTBEAT_SECONDS", default=10)
+PORTAL_REPORT_STALLED_SECONDS = env.int("PORTAL_REPORT_STALLED_SECONDS", default=45)
 
 LOGGING = {
     "version": 1,
