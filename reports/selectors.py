@@ -24,13 +24,8 @@ def province_root() -> Unit | None:
 
 
 def can_request_report(user, *, kind: str, scope_unit: Unit) -> bool:
-    """Province-wide kinds: staff, leaders, admins. A unit's report: readers of all, or the unit's own officer."""
-    scope = access.scope_for(user)
-    if scope.role is None or scope_unit is None:
-        return False
-    if kind == ReportKind.UNIT_REPORT:
-        return scope.reads_all or (scope.is_officer and scope.unit.pk == scope_unit.pk)
-    return scope.reads_all
+    """The access rule (core.access): province-wide kinds for staff, leaders, admins; a unit's report also its officer."""
+    return access.can_request_unit_report(user, scope_unit, province_wide=kind != ReportKind.UNIT_REPORT)
 
 
 def can_read_report(user, report: Report) -> bool:

@@ -145,7 +145,8 @@ MATRIX: dict[str, Rule] = {
     "projects:set_status": Rule("L M M M M", obj("key_work")),
     "projects:photo": Rule("L A A A D", obj("photo")),
     "projects:thumbnail": Rule("L A A A D", obj("photo")),
-    # Reports: leaders and staff; a unit sees its own page; province reports are not for officers.
+    # Reports: leaders and staff request and download any report (core.access.can_request_unit_report);
+    # a unit sees its own page and report; province reports are not for officers (POSTs: test_report_rights.py).
     "reports:dashboard": Rule("L A A D D"),
     "reports:matrix": Rule("L A A D D"),
     "reports:review_queue": Rule("L A A A A"),
