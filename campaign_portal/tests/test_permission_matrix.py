@@ -79,6 +79,7 @@ MATRIX: dict[str, Rule] = {
     "password_change": Rule("L A A A A"),
     "password_change_done": Rule("L A A A A"),
     "healthz": Rule("A A A A A"),
+    "readyz": Rule("A A A A A"),  # public: a load balancer calls it; it names checks, never errors
     # Core
     "core:notifications": Rule("L A A A A"),
     "core:notifications_read_all": Rule("L M M M M"),
