@@ -156,6 +156,30 @@ STORAGES = {
 # Tests and DEBUG serve static files from the finders (no collectstatic; no "No directory" warning).
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# PORTAL_MEDIA_STORAGE=s3: media in an S3-compatible bucket (MinIO, a government cloud's S3) shared by every
+# node, through django-storages. Objects are private (no public ACL); downloads still go through the
+# permission-checked views, streamed from the bucket; any URL the storage signs expires after S3_URL_EXPIRE s.
+PORTAL_MEDIA_STORAGE = env.str("PORTAL_MEDIA_STORAGE", default="local")
+if PORTAL_MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,  # empty: AWS itself
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,  # empty: boto3's own chain (IAM role)
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),  # MinIO and most S3-compatibles
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_URL_EXPIRE", default=300),
+            "file_overwrite": False,  # random names already; never replace another upload
+        },
+    }
+elif PORTAL_MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("PORTAL_MEDIA_STORAGE must be 'local' or 's3'.")
 MEDIA_URL = "/media-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -6,7 +6,9 @@ failed check but not its error (logged instead): it is public.
 """
 
 import logging
+import os
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -47,8 +49,15 @@ def check_broker() -> None:
 
 
 def check_storage() -> None:
-    """The media storage answers: a lookup of a name that need not exist (local folder or bucket)."""
-    default_storage.exists("readyz-probe")
+    """The media storage answers: the bucket exists and is ours to read, or the local folder is writable."""
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:  # django-storages' S3Storage
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+        return
+    location = Path(default_storage.location)
+    location.mkdir(parents=True, exist_ok=True)
+    if not os.access(location, os.W_OK):
+        raise PermissionError(f"{location} is not writable")
 
 
 CHECKS = {
