@@ -129,6 +129,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind load balancers the lockout must see the client's address, not the balancer's (core/client_ip.py).
+PORTAL_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "campaign_portal.core.client_ip.client_ip"
 
 # --- Internationalisation -------------------------------------------------------------------
 # Vietnamese is the source language of every UI string; English is a translation (locale/en).
@@ -231,6 +234,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security -------------------------------------------------------------------------------
 SECURE = not (DEBUG or TESTING)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]  # a load balancer probes each node over plain HTTP
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SECURE)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE else 0)

@@ -86,3 +86,21 @@ def test_log_format_json_switches_the_console_to_json_lines():
     )
     line = json.loads(result.stderr.strip().splitlines()[-1])
     assert line["message"] == "xin chào Ea Kly" and line["logger"] == "portal"
+
+
+def test_probes_are_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("readyz")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301  # everything else still is
+
+
+def test_login_lockouts_see_the_client_behind_the_balancer(rf, settings):
+    from campaign_portal.core.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.PORTAL_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy declared: the header is not trusted
+    settings.PORTAL_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the balancer's entry, not the forged one on the left
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
