@@ -133,6 +133,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind load balancers the lockout must see the client's address, not the balancer's (core/client_ip.py).
+PORTAL_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "campaign_portal.core.client_ip.client_ip"
 
 # --- Internationalisation -------------------------------------------------------------------
 # Vietnamese is the source language of every UI string; English is a translation (locale/en).
@@ -160,6 +163,30 @@ STORAGES = {
 # Tests and DEBUG serve static files from the finders (no collectstatic; no "No directory" warning).
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# PORTAL_MEDIA_STORAGE=s3: media in an S3-compatible bucket (MinIO, a government cloud's S3) shared by every
+# node, through django-storages. Objects are private (no public ACL); downloads still go through the
+# permission-checked views, streamed from the bucket; any URL the storage signs expires after S3_URL_EXPIRE s.
+PORTAL_MEDIA_STORAGE = env.str("PORTAL_MEDIA_STORAGE", default="local")
+if PORTAL_MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,  # empty: AWS itself
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,  # empty: boto3's own chain (IAM role)
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),  # MinIO and most S3-compatibles
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_URL_EXPIRE", default=300),
+            "file_overwrite": False,  # random names already; never replace another upload
+        },
+    }
+elif PORTAL_MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("PORTAL_MEDIA_STORAGE must be 'local' or 's3'.")
 MEDIA_URL = "/media-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -198,6 +225,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)  # KiB
 CELERY_TIMEZONE = TIME_ZONE
+# With JSON logs the worker keeps Django's LOGGING (its own format would mix plain lines into the stream).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = env.str("LOG_FORMAT", default="text") != "json"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -209,6 +238,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security -------------------------------------------------------------------------------
 SECURE = not (DEBUG or TESTING)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]  # a load balancer probes each node over plain HTTP
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SECURE)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE else 0)
@@ -232,11 +262,20 @@ PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=15 * 1024 * 1
 PORTAL_KEY_WORK_RISK_DAYS = env.int("PORTAL_KEY_WORK_RISK_DAYS", default=30)
 PORTAL_KEY_WORK_RISK_PROGRESS = env.int("PORTAL_KEY_WORK_RISK_PROGRESS", default=80)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A report build touches its row every HEARTBEAT seconds; one silent for STALLED seconds lost its worker and is
+# re-queued (reports.tasks.requeue_stalled_reports, every 30 s).
+PORTAL_REPORT_HEARTBEAT_SECONDS = env.int("PORTAL_REPORT_HEARTBEAT_SECONDS", default=10)
+PORTAL_REPORT_STALLED_SECONDS = env.int("PORTAL_REPORT_STALLED_SECONDS", default=45)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG_FORMAT=json: one JSON object per line (time, level, logger, message, host, process) for a collector.
+    "formatters": {"json": {"()": "campaign_portal.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if env.str("LOG_FORMAT", default="text") == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

@@ -1,7 +1,7 @@
 """Project-level views: the role-aware home page and the error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
@@ -46,3 +46,12 @@ def server_error(request):
 def healthz(request):
     """Liveness for load balancers and the benchmark's framework floor: no database, no template."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness for load balancers: 200 when the database (migrated), broker and storage answer, else 503."""
+    from .core.health import readiness
+
+    ready, checks = readiness()
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)

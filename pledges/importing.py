@@ -5,13 +5,13 @@ Tên chỉ tiêu | Đơn vị tính | Giá trị gốc | Chỉ tiêu | Hạn (dd
 """
 
 import datetime
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.formatting import format_number
+from campaign_portal.core.spreadsheets import workbook_bytes
 from campaign_portal.core.text import nfc
 
 HEADERS = ["Tên chỉ tiêu", "Đơn vị tính", "Giá trị gốc", "Chỉ tiêu", "Hạn (dd/mm/yyyy)"]
@@ -182,6 +182,4 @@ def template_xlsx() -> bytes:
             cell.font = Font(bold=True)
         for column, width in zip("ABCDE", (48, 14, 14, 14, 18), strict=True):
             ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

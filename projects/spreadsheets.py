@@ -7,7 +7,6 @@ every row is good.
 
 import contextlib
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from campaign_portal.core import access
+from campaign_portal.core.spreadsheets import workbook_bytes
 from campaign_portal.core.uploads import validate_upload
 
 from . import services
@@ -100,9 +100,7 @@ def export_xlsx(works) -> bytes:
                 sheet.cell(row=row, column=index).number_format = fmt
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 @dataclass

@@ -52,6 +52,8 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    # Touched every few seconds by the process building the report: a stale one means its worker is gone.
+    heartbeat_at = models.DateTimeField(_("tín hiệu sống lúc"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
     file = models.FileField(_("tệp"), upload_to=private_upload_to("reports"), blank=True)
     filename = models.CharField(_("tên tệp"), max_length=200, blank=True)

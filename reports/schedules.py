@@ -1,10 +1,12 @@
 """Periodic jobs kept in the database (django-celery-beat's DatabaseScheduler); idempotent setup."""
 
+import datetime
+
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
-# name → (task, crontab fields or interval minutes, description)
+# name → (task, crontab fields, interval minutes or a timedelta, description)
 SCHEDULES = {
     "reports: báo cáo toàn tỉnh hằng tuần (thứ Hai 07:00)": (
         "reports.tasks.weekly_province_report",
@@ -20,6 +22,11 @@ SCHEDULES = {
         "reports.tasks.fail_stuck_reports",
         10,
         "Đánh dấu lỗi các báo cáo ở trạng thái đang lập quá thời gian cho phép.",
+    ),
+    "reports: lập lại báo cáo mất tiến trình (30 giây)": (
+        "reports.tasks.requeue_stalled_reports",
+        datetime.timedelta(seconds=30),
+        "Đưa lại vào hàng đợi các báo cáo đang lập mà tiến trình đã dừng (không còn tín hiệu sống).",
     ),
     "reports: gửi lại báo cáo còn chờ (2 phút)": (
         "reports.tasks.requeue_waiting_reports",
@@ -37,7 +44,11 @@ SCHEDULES = {
 def ensure_schedules() -> list[str]:
     """Create or update the periodic tasks; running it again changes nothing. Returns the names."""
     for name, (task, when, description) in SCHEDULES.items():
-        if isinstance(when, int):
+        if isinstance(when, datetime.timedelta):
+            seconds = int(when.total_seconds())
+            interval, _ = IntervalSchedule.objects.get_or_create(every=seconds, period=IntervalSchedule.SECONDS)
+            schedule = {"interval": interval, "crontab": None}
+        elif isinstance(when, int):
             interval, _ = IntervalSchedule.objects.get_or_create(every=when, period=IntervalSchedule.MINUTES)
             schedule = {"interval": interval, "crontab": None}
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from campaign_portal.core import access
@@ -13,7 +14,7 @@ from directives import registry
 from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
 
 from . import compliance
-from .models import Report, ReportKind
+from .models import Report, ReportKind, ReportStatus
 
 # --- who may request and read reports ------------------------------------------------------------
 
@@ -23,17 +24,30 @@ def province_root() -> Unit | None:
 
 
 def can_request_report(user, *, kind: str, scope_unit: Unit) -> bool:
-    """Province-wide kinds: staff, leaders, admins. A unit's report: readers of all, or the unit's own officer."""
-    scope = access.scope_for(user)
-    if scope.role is None or scope_unit is None:
-        return False
-    if kind == ReportKind.UNIT_REPORT:
-        return scope.reads_all or (scope.is_officer and scope.unit.pk == scope_unit.pk)
-    return scope.reads_all
+    """The access rule (core.access): province-wide kinds for staff, leaders, admins; a unit's report also its officer."""
+    return access.can_request_unit_report(user, scope_unit, province_wide=kind != ReportKind.UNIT_REPORT)
 
 
 def can_read_report(user, report: Report) -> bool:
     return access.can_read_unit(user, report.scope_unit)
+
+
+def stalled_before(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(seconds=settings.PORTAL_REPORT_STALLED_SECONDS)
+
+
+def report_is_stalled(report: Report, *, now: datetime.datetime | None = None) -> bool:
+    """Running, but its build has not been heard from for a while: the worker building it is gone."""
+    if report.status != ReportStatus.RUNNING:
+        return False
+    last_sign = report.heartbeat_at or report.started_at
+    return last_sign is None or last_sign < stalled_before(now or timezone.now())
+
+
+def can_rerun_report(user, report: Report) -> bool:
+    """Staff (and whoever may request it) re-run a failed build, or one whose worker is gone."""
+    rerunnable = report.status == ReportStatus.FAILED or report_is_stalled(report)
+    return rerunnable and can_request_report(user, kind=report.kind, scope_unit=report.scope_unit)
 
 
 def report_list_visible_to(user):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
+import threading
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -27,7 +29,7 @@ from directives.models import Campaign, Directive, DirectiveStatus, Requirement
 
 from . import compliance, documents, snapshot
 from .models import ReminderKind, ReminderLog, Report, ReportFormat, ReportKind, ReportStatus
-from .selectors import can_request_report, province_root
+from .selectors import can_request_report, province_root, report_is_stalled, stalled_before
 
 logger = logging.getLogger(__name__)
 
@@ -145,15 +147,19 @@ def _report_title(report: Report) -> str:
 
 
 def report_rerun(*, user, report: Report) -> Report:
-    """A failed report goes back to the queue; it is rebuilt from its stored snapshot when it has one."""
-    if report.status != ReportStatus.FAILED:
-        raise ValidationError(_("Chỉ chạy lại được báo cáo bị lỗi."))
+    """A failed or stalled report goes back to the queue; it is rebuilt from its stored snapshot when it has one."""
+    stalled = report_is_stalled(report)
+    if report.status != ReportStatus.FAILED and not stalled:
+        raise ValidationError(_("Chỉ chạy lại được báo cáo bị lỗi hoặc đã dừng giữa chừng."))
     if not can_request_report(user, kind=report.kind, scope_unit=report.scope_unit):
         raise PermissionDenied
     with transaction.atomic():
-        updated = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
-            status=ReportStatus.QUEUED, progress=0, error="", finished_at=None
-        )
+        rerunnable = Report.objects.filter(pk=report.pk)
+        if stalled:
+            rerunnable = rerunnable.filter(status=ReportStatus.RUNNING, attempts=report.attempts)
+        else:
+            rerunnable = rerunnable.filter(status=ReportStatus.FAILED)
+        updated = rerunnable.update(status=ReportStatus.QUEUED, progress=0, error="", finished_at=None)
         if updated:
             audit_record(actor=user, action="reports.report.rerun", obj=report, unit=report.scope_unit)
             _enqueue(report.pk)
@@ -172,6 +178,7 @@ def _claim(report_id: int, *, redelivered: bool = False) -> bool:
         Report.objects.filter(pk=report_id, status__in=claimable).update(
             status=ReportStatus.RUNNING,
             started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
             finished_at=None,
             progress=5,
             error="",
@@ -200,6 +207,31 @@ def _filename(report: Report) -> str:
     return f"{stem}-{report.cutoff:%Y-%m-%d}-{report.pk}.{report.format}"
 
 
+@contextlib.contextmanager
+def heartbeat(report_id: int, *, attempt: int):
+    """While the block runs, a thread touches the row's heartbeat_at; it stops with the block (or the process)."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.PORTAL_REPORT_HEARTBEAT_SECONDS):
+                Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING, attempts=attempt).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # a missed heartbeat only makes the build look stalled sooner
+            logger.warning("report %s: heartbeat failed", report_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=beat, name=f"report-{report_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def report_build(*, report_id: int, redelivered: bool = False) -> bool:
     """Build one report: claim it, re-check permission, freeze the snapshot once, render, replace the file.
 
@@ -215,7 +247,7 @@ def report_build(*, report_id: int, redelivered: bool = False) -> bool:
         with translation.override(report.language):
             report_fail(report_id=report_id, reason=_("Người yêu cầu không còn quyền lập báo cáo cho phạm vi này."))
         return False
-    with translation.override(report.language):
+    with translation.override(report.language), heartbeat(report_id, attempt=attempt):
         if report.snapshot is None:
             data = snapshot.build(
                 kind=report.kind, parameters=report.parameters, scope_unit=report.scope_unit, cutoff=report.cutoff
@@ -277,6 +309,41 @@ def requeue_waiting_reports(*, now: datetime.datetime | None = None) -> int:
         status=ReportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER, created_at__gte=now - QUEUED_TOO_LONG
     ).values_list("pk", flat=True)
     return sum(send_now(build_report, pk) for pk in waiting)
+
+
+MAX_ATTEMPTS = 3  # a build that lost its worker this many times (out of memory?) is failed, not retried
+
+
+def requeue_stalled_reports(*, now: datetime.datetime | None = None) -> int:
+    """Running reports whose build went silent (worker killed, machine lost) go back to the queue.
+
+    Works on every broker: late acknowledgement brings the message back on Redis, but not on the
+    filesystem transport of `make run`; this does not depend on the message at all. Each row is taken
+    with a conditional UPDATE (same attempt, still silent), so two runs re-queue it once.
+    """
+    from .tasks import build_report
+
+    now = now or timezone.now()
+    stalled = Report.objects.filter(status=ReportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True, started_at__lt=stalled_before(now))
+    )
+    requeued = 0
+    for pk, attempts in stalled.values_list("pk", "attempts"):
+        silent = Report.objects.filter(pk=pk, status=ReportStatus.RUNNING, attempts=attempts).filter(
+            Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True)
+        )
+        if attempts >= MAX_ATTEMPTS:
+            silent.update(
+                status=ReportStatus.FAILED,
+                finished_at=now,
+                error=_("Tiến trình lập báo cáo dừng đột ngột %(n)s lần (có thể do thiếu bộ nhớ). Hãy chạy lại.")
+                % {"n": attempts},
+            )
+            continue
+        if silent.update(status=ReportStatus.QUEUED, progress=0, heartbeat_at=None):
+            logger.warning("report %s: its build went silent (attempt %s); re-queued", pk, attempts)
+            requeued += send_now(build_report, pk)
+    return requeued
 
 
 def fail_stuck_reports(*, now: datetime.datetime | None = None) -> int:

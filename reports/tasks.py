@@ -1,11 +1,14 @@
 """Background jobs of reports: ids in, a service call inside (see services.py)."""
 
+import datetime
 import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
+
+from campaign_portal.core.periodic import periodic_task
 
 from . import services
 
@@ -45,22 +48,29 @@ def build_report(self, report_id: int) -> bool:
         return False
 
 
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+# Periodic jobs (reports/schedules.py): each claims its run, so a second beat's send does nothing.
+@periodic_task(min_gap=datetime.timedelta(minutes=4), acks_late=True, soft_time_limit=60, time_limit=90)
 def fail_stuck_reports() -> int:
     return services.fail_stuck_reports()
 
 
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+@periodic_task(min_gap=datetime.timedelta(seconds=50), acks_late=True, soft_time_limit=60, time_limit=90)
 def requeue_waiting_reports() -> int:
     return services.requeue_waiting_reports()
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+@periodic_task(min_gap=datetime.timedelta(seconds=12), acks_late=True, soft_time_limit=25, time_limit=30)
+def requeue_stalled_reports() -> int:
+    """Builds whose worker is gone (no heartbeat): back to the queue, on any broker."""
+    return services.requeue_stalled_reports()
+
+
+@periodic_task(min_gap=datetime.timedelta(days=1), acks_late=True, soft_time_limit=120, time_limit=180)
 def weekly_province_report() -> int | None:
     report = services.weekly_report_create()
     return report.pk if report else None
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+@periodic_task(min_gap=datetime.timedelta(hours=12), acks_late=True, soft_time_limit=300, time_limit=360)
 def send_deadline_reminders() -> int:
     return services.deadline_reminders_send()

@@ -250,9 +250,7 @@ def _request_report(user, form):
 @require_GET
 def report_detail(request, pk):
     report = selectors.get_report_for_user(request.user, pk)
-    can_rerun = report.status == ReportStatus.FAILED and selectors.can_request_report(
-        request.user, kind=report.kind, scope_unit=report.scope_unit
-    )
+    can_rerun = selectors.can_rerun_report(request.user, report)
     return render(request, "reports/report_detail.html", {"report": report, "can_rerun": can_rerun})
 
 
@@ -261,9 +259,7 @@ def report_detail(request, pk):
 def report_status(request, pk):
     """The status block, polled by HTMX every 2 s until the report is done."""
     report = selectors.get_report_for_user(request.user, pk)
-    can_rerun = report.status == ReportStatus.FAILED and selectors.can_request_report(
-        request.user, kind=report.kind, scope_unit=report.scope_unit
-    )
+    can_rerun = selectors.can_rerun_report(request.user, report)
     return render(request, "reports/_report_status.html", {"report": report, "can_rerun": can_rerun})
 
 

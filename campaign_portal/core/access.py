@@ -8,7 +8,10 @@ and fetches single objects through `get_object_for_user`. Rules:
   records of the units their unit succeeded (a 2025 commune reads its 2019 communes' history), read-only;
 - an officer writes (files, edits drafts) only for their own unit;
 - staff review every unit; a district officer reviews the units below the district;
-- only staff (and administrators) publish directives and run province reports;
+- only staff (and administrators) publish directives;
+- staff, leaders and administrators request (and re-run) reports of the whole province or of any unit,
+  and download them: a leader's report is a read of data they already see; an officer requests only
+  their own unit's report and downloads reports of the units they read;
 - a draft is read only by its own unit: nobody else sees work that was not submitted.
 """
 
@@ -163,6 +166,16 @@ def can_read_unit(user, unit: Unit) -> bool:
 
 def can_publish(user) -> bool:
     return scope_for(user).is_staff
+
+
+def can_request_unit_report(user, unit: Unit | None, *, province_wide: bool) -> bool:
+    """Who may have a report built: province-wide for staff, leaders and admins; a unit's report also by its officer."""
+    scope = scope_for(user)
+    if scope.role is None or unit is None:
+        return False
+    if province_wide:
+        return scope.reads_all
+    return scope.reads_all or (scope.is_officer and scope.unit.pk == unit.pk)
 
 
 def get_object_for_user(visible_qs: QuerySet, pk, *, user=None, write: bool = False, can_write=None):

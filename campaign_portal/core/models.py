@@ -292,3 +292,19 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class PeriodicJobRun(models.Model):
+    """The last run of one periodic job: claimed with a conditional UPDATE, so a second beat's send is a no-op."""
+
+    job = models.CharField(_("công việc định kỳ"), max_length=200, unique=True)
+    last_run_at = models.DateTimeField(_("lần chạy gần nhất"))
+    runs = models.PositiveIntegerField(_("số lần chạy"), default=0)
+    skipped = models.PositiveIntegerField(_("số lần bỏ qua (gửi trùng)"), default=0)
+
+    class Meta:
+        verbose_name = _("lần chạy công việc định kỳ")
+        verbose_name_plural = _("lần chạy công việc định kỳ")
+
+    def __str__(self):
+        return self.job

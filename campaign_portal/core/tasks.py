@@ -1,11 +1,14 @@
 """Background jobs of the core: e-mail for notifications."""
 
+import datetime
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
+
+from .periodic import periodic_task
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +47,9 @@ def send_notification_email(notification_id: int) -> int:
     return len(recipients)
 
 
-@shared_task(soft_time_limit=120, time_limit=180)
+@periodic_task(min_gap=datetime.timedelta(minutes=4), soft_time_limit=120, time_limit=180)
 def resend_unsent_notifications() -> int:
     """Re-send e-mails whose message was lost (broker down when enqueued); the claim stops doubles."""
-    import datetime
-
     from .models import Notification
     from .queue import send_now
 

@@ -80,6 +80,7 @@ MATRIX: dict[str, Rule] = {
     "password_change": Rule("L A A A A"),
     "password_change_done": Rule("L A A A A"),
     "healthz": Rule("A A A A A"),
+    "readyz": Rule("A A A A A"),  # public: a load balancer calls it; it names checks, never errors
     # Core
     "core:notifications": Rule("L A A A A"),
     "core:notifications_read_all": Rule("L M M M M"),
@@ -152,7 +153,8 @@ MATRIX: dict[str, Rule] = {
     "projects:set_status": Rule("L M M M M", obj("key_work")),
     "projects:photo": Rule("L A A A D", obj("photo")),
     "projects:thumbnail": Rule("L A A A D", obj("photo")),
-    # Reports: leaders and staff; a unit sees its own page; province reports are not for officers.
+    # Reports: leaders and staff request and download any report (core.access.can_request_unit_report);
+    # a unit sees its own page and report; province reports are not for officers (POSTs: test_report_rights.py).
     "reports:dashboard": Rule("L A A D D"),
     "reports:matrix": Rule("L A A D D"),
     "reports:review_queue": Rule("L A A A A"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from campaign_portal.core.spreadsheets import workbook_bytes
 
 from .model import Document, Percent, StateValue, Table
 
@@ -91,6 +92,4 @@ def render_xlsx(document: Document) -> bytes:
         sheet = workbook.create_sheet(_sheet_name(table.title or table.key, used))
         _write_table(sheet, table)
     workbook.properties.title = document.title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

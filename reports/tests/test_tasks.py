@@ -198,7 +198,7 @@ def test_schedules_idempotent(db):
     weekly = PeriodicTask.objects.get(task="reports.tasks.weekly_province_report")
     assert weekly.crontab.hour == "7" and weekly.crontab.day_of_week == "1"
     assert str(weekly.crontab.timezone) == "Asia/Ho_Chi_Minh"
-    assert PeriodicTask.objects.filter(task__startswith="reports.").count() == 4
+    assert PeriodicTask.objects.filter(task__startswith="reports.").count() == 5
     assert PeriodicTask.objects.filter(task="campaign_portal.core.tasks.resend_unsent_notifications").count() == 1
 
 

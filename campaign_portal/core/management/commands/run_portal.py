@@ -59,19 +59,37 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
+            # Whatever died first, stop both whole groups: a killed worker leaves its embedded beat (and pool
+            # children) alive in its group, and a restart would then run two beats.
             for process in (server, worker):
                 self._stop(process)
+            dead = [name for name, p in (("server", server), ("worker", worker)) if p.returncode not in (0, -15)]
+            if dead:
+                self.stderr.write(f"run_portal: {' and '.join(dead)} stopped unexpectedly; everything is stopped.")
 
     def _start(self, command, env):
         # Its own process group, so stopping it also stops the worker's pool children and beat.
         return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, start_new_session=True)
 
     def _stop(self, process, timeout=15):
-        if process.poll() is not None:
+        """SIGTERM the process group (even when its leader is already dead), then SIGKILL what is left."""
+        group = process.pid  # start_new_session: the group id is the leader's pid
+        if not _signal_group(group, signal.SIGTERM):
             return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process.poll()
+            if not _signal_group(group, 0):
+                return
+            time.sleep(0.2)
+        _signal_group(group, signal.SIGKILL)
+        process.wait()
+
+
+def _signal_group(group: int, sig) -> bool:
+    """Send `sig` to a process group; False when no process of the group is left."""
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        return False
+    return True
