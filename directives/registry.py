@@ -44,6 +44,10 @@ class SubmissionKind:
     summary: str = ""  # dotted path: f(*, user, requirement_ids, unit_ids) -> dict, for reports
     answers: tuple = ()  # further RequirementKind values this kind answers
     fallback: bool = False
+    update_argument: str = "obj"  # the keyword naming the record in the update service
+    has_targets: bool = False  # the form carries a formset of targets (plans, commitments)
+    attachment_field: str = ""  # the record's foreign key on the shared attachment model
+    extra_form_fields: tuple = ()  # cleaned form fields passed to services beside `data` (e.g. "directives")
 
     @property
     def model(self):

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.audit import audit_record, diff, snapshot
-from campaign_portal.core.models import Unit, UnitKind
+from campaign_portal.core.models import UnitKind
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
 
-from . import importing, selectors
+from . import importing, obligations, selectors
 from .models import (
     Campaign,
     Directive,
@@ -315,7 +315,7 @@ def directive_notify_recipients(*, directive_id: int) -> int:
             "directive": directive,
             "subject": directive.subject,
         }
-        units = Unit.objects.filter(pk__in=selectors.directive_recipient_ids(directive))
+        units = obligations.recipients(directive)
         count = 0
         for unit in units:
             notify_unit(unit=unit, message=message, url=url)
@@ -344,7 +344,7 @@ def directive_withdraw(*, user, directive: Directive, reason: str) -> Directive:
     )  # fmt: skip
     url = reverse("directives:detail", kwargs={"pk": directive.pk})
     message = _("Văn bản %(directive)s đã bị thu hồi. Lý do: %(reason)s") % {"directive": directive, "reason": reason}
-    for unit in Unit.objects.filter(pk__in=selectors.directive_recipient_ids(directive)):
+    for unit in obligations.recipients(directive):
         notify_unit(unit=unit, message=message, url=url)
     return directive
 
