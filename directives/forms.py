@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from campaign_portal.core.forms import DateInput, NFCFormMixin
 from campaign_portal.core.models import Unit, UnitKind
 
-from . import importing
-from .models import APPLICABLE_UNIT_KINDS, Campaign, Directive, DocType, Milestone, RequirementKind
+from . import importing, obligations
+from .models import APPLICABLE_UNIT_KINDS, Campaign, Directive, DocType, Milestone, RequirementKind, ResponseMode
 
 UNIT_KIND_CHOICES = [(str(kind), kind.label) for kind in APPLICABLE_UNIT_KINDS]
 REQUIREMENT_PREFIX = "req"
@@ -45,6 +45,17 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             "signer_title": forms.Textarea(attrs={"rows": 2, "placeholder": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        # A letter cannot go to a unit dissolved by its issue date: say so beside the field, with its successors.
+        day = cleaned.get("issued_on") or (cleaned["campaign"].starts_on if cleaned.get("campaign") else None)
+        if day:
+            for unit in cleaned.get("addressee_units") or []:
+                check = obligations.addressee_check(unit, day=day)
+                if not check.ok:
+                    self.add_error("addressee_units", check.message)
+        return cleaned
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         issuers = Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
@@ -70,12 +81,20 @@ class RequirementForm(NFCFormMixin, forms.Form):
     deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput())
     quota_min = forms.IntegerField(label=_("Tối thiểu"), min_value=0, max_value=999, required=False)
     quota_max = forms.IntegerField(label=_("Tối đa"), min_value=0, max_value=999, required=False)
+    response_mode = forms.ChoiceField(
+        label=_("Đơn vị trả lời bằng"),
+        choices=ResponseMode.choices,
+        initial=ResponseMode.FILE,
+        required=False,
+        help_text=_("“Nộp hồ sơ”: báo cáo hoặc hồ sơ theo loại yêu cầu; hai cách kia không phải nộp gì."),
+    )
 
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("quota_min"), cleaned.get("quota_max")
         if low is not None and high is not None and high < low:
             self.add_error("quota_max", _("Số tối đa phải lớn hơn hoặc bằng số tối thiểu."))
+        cleaned["response_mode"] = cleaned.get("response_mode") or ResponseMode.FILE
         return cleaned
 
 

@@ -165,6 +165,32 @@ def directive_receipt_rows(directive: Directive) -> list[dict]:
 RECEIPT_KIND_ORDER = ["department", "agency", "district", "commune"]
 
 
+def recipient_tree(directive: Directive) -> dict:
+    """Who will receive the letter, as the engine resolves it on the issue date, for the preview and
+    the publish confirmation: {"count", "groups": [{"kind", "label", "count", "areas": [{"name", "units"}]}]}.
+
+    Units are grouped by kind, then by area (the parent unit, when it is not the province itself).
+    Two queries (the engine's map, the units with their parents).
+    """
+    rows = directive_receipt_rows(directive) if directive.pk else []
+    groups = {}
+    for row in rows:
+        unit = row["unit"]
+        group = groups.setdefault(
+            unit.kind, {"kind": unit.kind, "label": UnitKind(unit.kind).label, "count": 0, "areas": {}}
+        )
+        group["count"] += 1
+        parent = unit.parent if unit.parent_id and unit.parent.kind != UnitKind.PROVINCE else None
+        area = group["areas"].setdefault(
+            parent.pk if parent else 0, {"name": parent.display_name if parent else "", "units": []}
+        )
+        area["units"].append(unit)
+    result = []
+    for group in groups.values():
+        result.append({**group, "areas": list(group["areas"].values())})
+    return {"count": len(rows), "groups": result}
+
+
 def requirement_compliance(requirements: list[Requirement]) -> dict[int, dict]:
     """{requirement_id: {"owed", "sent", "done", "states"}} for the directive page (the engine's counts)."""
     ledger = obligations.obligations(requirements=requirements)
