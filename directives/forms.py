@@ -15,6 +15,18 @@ REQUIREMENT_PREFIX = "req"
 REFERENCE_PREFIX = "ref"
 
 
+def _grouped_units(units) -> list:
+    """Units grouped by kind for the picker (and the plain select without JavaScript); a dissolved
+    unit says until when it existed, so staff pick today's units for a letter of today."""
+    groups = {}
+    for unit in units:
+        label = unit.display_name if unit.display_name == unit.name else f"{unit.name} ({unit.display_name})"
+        if unit.valid_to:
+            label = _("%(unit)s — đến %(day)s") % {"unit": label, "day": f"{unit.valid_to:%d/%m/%Y}"}
+        groups.setdefault(UnitKind(unit.kind).label, []).append((unit.pk, label))
+    return [(str(kind), options) for kind, options in groups.items()]
+
+
 class DirectiveForm(NFCFormMixin, forms.ModelForm):
     addressee_kinds = forms.MultipleChoiceField(
         label=_("Gửi tất cả các đơn vị loại"),
@@ -41,7 +53,7 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             "subject": forms.Textarea(attrs={"rows": 2}),
             "addressee_text": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
-            "addressee_units": forms.SelectMultiple(attrs={"size": 6}),
+            "addressee_units": forms.SelectMultiple(attrs={"size": 10, "data-unit-picker": ""}),
             "signer_title": forms.Textarea(attrs={"rows": 2, "placeholder": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}),
         }
 
@@ -60,7 +72,9 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         issuers = Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
         self.fields["issuer"].queryset = issuers.order_by("path")
-        self.fields["addressee_units"].queryset = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+        units = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+        self.fields["addressee_units"].queryset = units
+        self.fields["addressee_units"].widget.choices = _grouped_units(units)
         self.fields["addressee_units"].required = False
         self.fields["addressee_units"].help_text = _("Chỉ khi văn bản gửi đích danh một số đơn vị.")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on")

@@ -59,6 +59,10 @@ def test_adding_a_unit_dissolved_before_the_issue_date_is_refused_with_its_succe
     body = response.content.decode()
     assert "Thị trấn Phước An không còn tồn tại vào ngày" in body and "Đơn vị kế thừa: Xã Phước An" in body
     assert "Nội dung giữ nguyên khi có lỗi." in body  # nothing typed is lost
+    # The picker (static/js/unit-picker.js) enhances a plain select grouped by kind that says until
+    # when a dissolved unit existed; without JavaScript the select itself is used.
+    assert "data-unit-picker" in body and 'optgroup label="Xã, phường, thị trấn"' in body
+    assert "Thị trấn Phước An — đến 01/07/2025" in body and "js/unit-picker.js" in body
     # The service refuses too (a second line of defence), and accepts the successor.
     fields = {"issuer": province.province, "issued_on": today, "subject": "Thử", "number": "1/UBND"}
     with pytest.raises(ValidationError) as caught:
