@@ -48,6 +48,7 @@ class SubmissionKind:
     has_targets: bool = False  # the form carries a formset of targets (plans, commitments)
     attachment_field: str = ""  # the record's foreign key on the shared attachment model
     extra_form_fields: tuple = ()  # cleaned form fields passed to services beside `data` (e.g. "directives")
+    report_data: str = ""  # dotted path: f(*, unit_ids, requirement_ids, cutoff) -> list[dict], for snapshots
 
     @property
     def model(self):

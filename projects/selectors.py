@@ -183,3 +183,33 @@ def progress_timeline(work):
         .prefetch_related(Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id")))
         .order_by("-reported_on", "-id")
     )
+
+
+def key_works_report_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date) -> list[dict]:
+    """Key works (not drafts, not withdrawn) with progress and risk on the cut-off day, as plain data for
+    reports (one query); registered as the key-works kind's `report_data` hook."""
+    qs = KeyWork.objects.exclude(status__in=[ReviewStatus.WITHDRAWN, ReviewStatus.DRAFT]).select_related("unit")
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    if requirement_ids is not None:
+        qs = qs.filter(requirement_id__in=list(requirement_ids))
+    return [
+        {
+            "id": work.pk,
+            "name": work.name,
+            "unit_id": work.unit_id,
+            "unit_name": work.unit.name,
+            "status": work.status,
+            "kind": work.kind,
+            "work_status": work.work_status,
+            "progress": int(work.latest_progress or 0),
+            "planned_date": _iso(work.planned_date),
+            "total_investment": int(work.total_investment or 0),
+            "risk": str(key_work_risk(work, cutoff)),
+        }
+        for work in qs.order_by("unit__path", "planned_date", "pk")
+    ]
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
