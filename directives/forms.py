@@ -7,12 +7,24 @@ from django.utils.translation import gettext_lazy as _
 from campaign_portal.core.forms import DateInput, NFCFormMixin
 from campaign_portal.core.models import Unit, UnitKind
 
-from . import importing
-from .models import APPLICABLE_UNIT_KINDS, Campaign, Directive, DocType, Milestone, RequirementKind
+from . import importing, obligations
+from .models import APPLICABLE_UNIT_KINDS, Campaign, Directive, DocType, Milestone, RequirementKind, ResponseMode
 
 UNIT_KIND_CHOICES = [(str(kind), kind.label) for kind in APPLICABLE_UNIT_KINDS]
 REQUIREMENT_PREFIX = "req"
 REFERENCE_PREFIX = "ref"
+
+
+def _grouped_units(units) -> list:
+    """Units grouped by kind for the picker (and the plain select without JavaScript); a dissolved
+    unit says until when it existed, so staff pick today's units for a letter of today."""
+    groups = {}
+    for unit in units:
+        label = unit.display_name if unit.display_name == unit.name else f"{unit.name} ({unit.display_name})"
+        if unit.valid_to:
+            label = _("%(unit)s — đến %(day)s") % {"unit": label, "day": f"{unit.valid_to:%d/%m/%Y}"}
+        groups.setdefault(UnitKind(unit.kind).label, []).append((unit.pk, label))
+    return [(str(kind), options) for kind, options in groups.items()]
 
 
 class DirectiveForm(NFCFormMixin, forms.ModelForm):
@@ -41,15 +53,28 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             "subject": forms.Textarea(attrs={"rows": 2}),
             "addressee_text": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
-            "addressee_units": forms.SelectMultiple(attrs={"size": 6}),
+            "addressee_units": forms.SelectMultiple(attrs={"size": 10, "data-unit-picker": ""}),
             "signer_title": forms.Textarea(attrs={"rows": 2, "placeholder": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        # A letter cannot go to a unit dissolved by its issue date: say so beside the field, with its successors.
+        day = cleaned.get("issued_on") or (cleaned["campaign"].starts_on if cleaned.get("campaign") else None)
+        if day:
+            for unit in cleaned.get("addressee_units") or []:
+                check = obligations.addressee_check(unit, day=day)
+                if not check.ok:
+                    self.add_error("addressee_units", check.message)
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         issuers = Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT])
         self.fields["issuer"].queryset = issuers.order_by("path")
-        self.fields["addressee_units"].queryset = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+        units = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+        self.fields["addressee_units"].queryset = units
+        self.fields["addressee_units"].widget.choices = _grouped_units(units)
         self.fields["addressee_units"].required = False
         self.fields["addressee_units"].help_text = _("Chỉ khi văn bản gửi đích danh một số đơn vị.")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on")
@@ -70,12 +95,20 @@ class RequirementForm(NFCFormMixin, forms.Form):
     deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput())
     quota_min = forms.IntegerField(label=_("Tối thiểu"), min_value=0, max_value=999, required=False)
     quota_max = forms.IntegerField(label=_("Tối đa"), min_value=0, max_value=999, required=False)
+    response_mode = forms.ChoiceField(
+        label=_("Đơn vị trả lời bằng"),
+        choices=ResponseMode.choices,
+        initial=ResponseMode.FILE,
+        required=False,
+        help_text=_("“Nộp hồ sơ”: báo cáo hoặc hồ sơ theo loại yêu cầu; hai cách kia không phải nộp gì."),
+    )
 
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("quota_min"), cleaned.get("quota_max")
         if low is not None and high is not None and high < low:
             self.add_error("quota_max", _("Số tối đa phải lớn hơn hoặc bằng số tối thiểu."))
+        cleaned["response_mode"] = cleaned.get("response_mode") or ResponseMode.FILE
         return cleaned
 
 

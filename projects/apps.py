@@ -16,5 +16,8 @@ class ProjectsConfig(AppConfig):
                 create_url="projects:create",
                 detail_url="projects:detail",
                 title_field="name",
+                label=_("Công trình trọng điểm"),
+                summary="projects.selectors.key_work_summary",
+                report_data="projects.selectors.key_works_report_data",
             )
         )

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
-from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
+from directives import obligations
+from directives.models import Milestone, RequirementKind
 
 from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk
 from .rules import key_work_risk, risk_expression, risk_rank_expression
@@ -157,24 +158,17 @@ def key_work_counts_by_unit(*, user, today: datetime.date | None = None, require
 
 
 def key_work_requirements_for(user):
-    """Key-works requirements of published directives that apply to the officer's unit, with quota use."""
+    """Key-works requirements the officer's unit owes (the obligations engine), with quota use as `used`."""
     scope = access.scope_for(user)
     if not scope.is_officer:
         return []
-    unit = scope.unit
-    requirements = (
-        Requirement.objects.filter(kind=RequirementKind.KEY_WORKS, directive__status=DirectiveStatus.PUBLISHED)
-        .filter(Q(target_units__isnull=True) | Q(target_units=unit))
-        .select_related("directive")
-        .annotate(
-            used=Count(
-                "key_works", filter=Q(key_works__unit=unit, key_works__status__in=COUNTED_STATUSES), distinct=True
-            )
-        )
-        .distinct()
-        .order_by("directive__issued_on", "position", "id")
-    )
-    return [r for r in requirements if r.applies_to_kind(unit.kind)]
+    result = []
+    for requirement, obligation in obligations.obligations_of_unit(scope.unit):
+        if requirement.kind == RequirementKind.KEY_WORKS and obligation.applies:
+            requirement.used = obligation.counted
+            requirement.obligation = obligation
+            result.append(requirement)
+    return sorted(result, key=lambda r: (r.directive.issued_on or datetime.date.min, r.position, r.pk))
 
 
 def quota_used(*, requirement_id: int, unit_id: int) -> int:
@@ -189,3 +183,33 @@ def progress_timeline(work):
         .prefetch_related(Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id")))
         .order_by("-reported_on", "-id")
     )
+
+
+def key_works_report_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date) -> list[dict]:
+    """Key works (not drafts, not withdrawn) with progress and risk on the cut-off day, as plain data for
+    reports (one query); registered as the key-works kind's `report_data` hook."""
+    qs = KeyWork.objects.exclude(status__in=[ReviewStatus.WITHDRAWN, ReviewStatus.DRAFT]).select_related("unit")
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    if requirement_ids is not None:
+        qs = qs.filter(requirement_id__in=list(requirement_ids))
+    return [
+        {
+            "id": work.pk,
+            "name": work.name,
+            "unit_id": work.unit_id,
+            "unit_name": work.unit.name,
+            "status": work.status,
+            "kind": work.kind,
+            "work_status": work.work_status,
+            "progress": int(work.latest_progress or 0),
+            "planned_date": _iso(work.planned_date),
+            "total_investment": int(work.total_investment or 0),
+            "risk": str(key_work_risk(work, cutoff)),
+        }
+        for work in qs.order_by("unit__path", "planned_date", "pk")
+    ]
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None

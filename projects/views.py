@@ -84,9 +84,27 @@ def _requirement_for_officer(user, requirement_pk):
         raise PermissionDenied
     visible = [r for r in selectors.key_work_requirements_for(user) if r.pk == int(requirement_pk)]
     if not visible:
-        # A requirement the unit does not owe looks the same as one that does not exist.
         raise Http404
     return get_object_or_404(Requirement.objects.select_related("directive__campaign"), pk=requirement_pk)
+
+
+def _refusal_page(request, requirement_pk):
+    """A published letter's requirement the unit cannot file under: a page saying why (the engine's reason)."""
+    requirement = (
+        Requirement.objects.select_related("directive__campaign")
+        .filter(pk=requirement_pk, directive__status__in=["published", "withdrawn"])
+        .first()
+    )
+    scope = access.scope_for(request.user)
+    if requirement is None or not scope.is_officer:
+        return None
+    from directives import obligations
+
+    from .models import KeyWork
+
+    reason = obligations.refusal(requirement, scope.unit, model=KeyWork) or obligations.Refusal.NOT_APPLICABLE
+    context = {"requirement": requirement, "reason": reason, "unit": scope.unit, "right_url": ""}
+    return render(request, "pledges/cannot_file.html", context, status=403)
 
 
 def _render_form(request, *, form, formset, requirement, work=None, status=200):
@@ -98,7 +116,13 @@ def _render_form(request, *, form, formset, requirement, work=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_work_create(request, requirement_pk):
-    requirement = _requirement_for_officer(request.user, requirement_pk)
+    try:
+        requirement = _requirement_for_officer(request.user, requirement_pk)
+    except Http404:
+        refused = _refusal_page(request, requirement_pk)
+        if refused is None:
+            raise
+        return refused
     unit = access.scope_for(request.user).unit
     form = forms.KeyWorkForm(request.POST or None, unit=unit, requirement=requirement)
     formset = forms.FundingFormSet(request.POST or None, prefix="funding", initial=forms.funding_initial())

@@ -83,31 +83,10 @@ def _unit(unit: Unit) -> dict:
 
 
 def key_works_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date) -> list[dict]:
-    """Key works (not drafts, not withdrawn) with progress and risk on the cut-off day (one query)."""
-    from projects.models import KeyWork
-    from projects.selectors import key_work_risk
-
-    qs = KeyWork.objects.exclude(status__in=[ReviewStatus.WITHDRAWN, ReviewStatus.DRAFT]).select_related("unit")
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=list(unit_ids))
-    if requirement_ids is not None:
-        qs = qs.filter(requirement_id__in=list(requirement_ids))
-    return [
-        {
-            "id": work.pk,
-            "name": work.name,
-            "unit_id": work.unit_id,
-            "unit_name": work.unit.name,
-            "status": work.status,
-            "kind": work.kind,
-            "work_status": work.work_status,
-            "progress": int(work.latest_progress or 0),
-            "planned_date": _iso(work.planned_date),
-            "total_investment": int(work.total_investment or 0),
-            "risk": str(key_work_risk(work, cutoff)),
-        }
-        for work in qs.order_by("unit__path", "planned_date", "pk")
-    ]
+    """Key works for the snapshot, read through the kind's descriptor (directives.registry), not the app."""
+    entry = registry.get_kind("key_works")
+    hook = entry.load("report_data") if entry else None
+    return hook(unit_ids=unit_ids, requirement_ids=requirement_ids, cutoff=cutoff) if hook else []
 
 
 THEME_KINDS = ("breakthrough_theme", "difficult_field")

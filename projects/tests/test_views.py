@@ -153,7 +153,10 @@ def test_create_forbidden_and_missing(client_for, client, leader, staff, officer
     assert client.get(url).url == login_url(url)
     assert client_for(leader).get(url).status_code == 403
     assert client_for(staff).get(url).status_code == 403
-    assert client_for(officer_dept).get(url).status_code == 404  # not owed by a department
+    refused = client_for(officer_dept).get(url)  # not owed by a department: a page says why, not a bare 404
+    assert refused.status_code == 403 and "không áp dụng cho đơn vị của bạn" in refused.content.decode()
+    missing = reverse("projects:create", kwargs={"requirement_pk": 999999})
+    assert client_for(officer_dept).get(missing).status_code == 404
     assert client_for(officer_dept).put(url).status_code == 405
 
 

@@ -124,8 +124,14 @@ class Story:
         self.page.locator("[name=signer_name]").fill("Nguyễn Tuấn Hà")
         self.click("Lưu dự thảo và xem trước")
         self.snap("staff-preview")
-        self.page.once("dialog", lambda dialog: dialog.accept())
-        self.click("Ban hành", exact=True)
+        # The preview shows the recipients; "Ban hành" opens the confirmation, which lists them again.
+        assert self.page.locator("[data-recipient-count]").count()
+        self.page.get_by_role("link", name=self.label("Ban hành", exact=True)).first.click()
+        self.page.wait_for_load_state("domcontentloaded")
+        assert int(self.page.locator("[data-recipient-count]").get_attribute("data-recipient-count")) > 0
+        self.snap("staff-confirms-recipients")
+        self.page.locator("form.publish-form button[type=submit]").click()
+        self.page.wait_for_load_state("domcontentloaded")
         self.snap("staff-published")
         directive_id = int(re.search(r"/van-ban/(\d+)/", self.page.url).group(1))
         self.logout()
