@@ -170,7 +170,10 @@ UNIT_START = (
 )
 _HEADS_RE = re.compile(r"^(?:Thủ\s+trưởng|Giám\s+đốc|Chủ\s+tịch|Chánh)\s+(?=\S)")  # "Giám đốc Sở X" is Sở X
 # "các xã, phường", "mỗi huyện", "cấp xã": every unit of a kind, not one named unit.
-_PLURAL_RE = re.compile(r"(?<!\w)(?:các|mỗi|những|cấp|toàn\s+thể|tất\s+cả)(?!\w)|^Sở,\s*ban|^Ban,\s*ngành", re.I)
+_PLURAL_RE = re.compile(
+    r"(?<!\w)(?:các|mỗi|những|cấp|toàn\s+thể|tất\s+cả)\s+(?:xã|phường|huyện|sở|cơ\s+quan|đơn\s+vị|địa\s+phương"
+    r"|thị\s+trấn|thị\s+xã|thành\s+phố|quận|ban|ngành|trường|phòng|tỉnh)(?!\w)|^(?:Sở|Ban),\s*(?:ban|ngành)"
+)
 _LEAD_VERB = r"(?:chủ\s+trì|làm\s+đầu\s+mối|là\s+(?:cơ\s+quan|đơn\s+vị)\s+(?:chủ\s+trì|đầu\s+mối|thường\s+trực))"
 _GIAO_RE = re.compile(
     rf"(?<!\w)(?i:giao)\s+(?:cho\s+)?(?P<lead>{UNIT_START}[^.;:]{{0,100}}?)\s*,?\s*"
@@ -184,7 +187,7 @@ _SUBJECT_LEAD_RE = re.compile(
 _HEADING_LEAD_RE = re.compile(rf"^(?P<lead>{UNIT_START}[^.;:]{{0,100}}?)\s*:\s*(?:\n|$)")
 _COOPERATE_RE = re.compile(
     r"(?<!\w)(?i:phối\s+hợp)(?:\s+(?i:chặt\s+chẽ))?(?:\s+(?i:với|cùng))?\s+(?P<units>.+?)"
-    r"\s*,?\s*(?=(?i:để|tham\s+mưu|xây\s+dựng|tổ\s+chức|triển\s+khai|thực\s+hiện|hướng\s+dẫn|kiểm\s+tra|theo\s+dõi"
+    r"\s*,?\s*(?=(?:để|tham\s+mưu|xây\s+dựng|tổ\s+chức|triển\s+khai|thực\s+hiện|hướng\s+dẫn|kiểm\s+tra|theo\s+dõi"
     r"|đôn\s+đốc|tổng\s+hợp|báo\s+cáo|rà\s+soát|đề\s+xuất|nghiên\s+cứu|trình|ban\s+hành|lập|hoàn\s+thành|chuẩn\s+bị"
     r"|cung\s+cấp|thẩm\s+định|đánh\s+giá|xét|tuyên\s+truyền|giúp|in|phát\s+hành|biên\s+soạn)(?!\w)|[.;:\n]|$)"
 )

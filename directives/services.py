@@ -41,7 +41,10 @@ DIRECTIVE_FIELDS = [
 ]  # fmt: skip
 REQUIREMENT_FIELDS = [
     "ordinal", "position", "kind", "title", "text", "applies_to", "deadline", "quota_min", "quota_max",
+    "recurrence", "due_days", "due_next_period", "relative_days", "relative_from", "relative_working_days",
+    "lead_unit",
 ]  # fmt: skip
+_UNIT_FIELDS = ("lead_unit",)  # set by id: the form posts a unit's pk
 REFERENCE_FIELDS = ["doc_type", "number", "issued_on"]
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -95,9 +98,11 @@ def _apply_fields(directive: Directive, fields: dict) -> None:
 
 def _requirements_state(directive: Directive) -> list[dict]:
     rows = []
-    for req in directive.requirements.order_by("position", "id").prefetch_related("target_units"):
+    reqs = directive.requirements.order_by("position", "id").select_related("lead_unit")
+    for req in reqs.prefetch_related("target_units", "cooperating_units"):
         row = {"id": req.pk, **snapshot(req, REQUIREMENT_FIELDS)}
         row["target_units"] = sorted(u.pk for u in req.target_units.all())
+        row["cooperating_units"] = sorted(u.pk for u in req.cooperating_units.all())
         rows.append(row)
     return rows
 
@@ -120,8 +125,13 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
     for index, row in enumerate(sorted(rows, key=lambda r: r.get("position") or 0)):
         req = existing.get(row.get("id")) or Requirement(directive=directive)
         for name in REQUIREMENT_FIELDS:
-            if name in row:
+            if name in row and name in _UNIT_FIELDS:
+                value = row[name]
+                setattr(req, f"{name}_id", value.pk if isinstance(value, Unit) else value)
+            elif name in row:
                 setattr(req, name, _clean_text(row[name]))
+        if req.relative_days is None:
+            req.relative_from, req.relative_working_days = "", False
         req.position = row.get("position") or index + 1
         req.applies_to = _kinds(row.get("applies_to"))
         if isinstance(req.deadline, str):
@@ -130,6 +140,8 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
         req.save()
         if "target_units" in row:
             req.target_units.set(row["target_units"] or [])
+        if "cooperating_units" in row:
+            req.cooperating_units.set(row["cooperating_units"] or [])
         kept.add(req.pk)
     for pk, req in existing.items():
         if pk not in kept:
@@ -404,7 +416,10 @@ def directive_import_text(text: str) -> dict:
             _("Không tìm thấy đơn vị “%(name)s” trong danh mục: hãy chọn cơ quan ban hành.") % {"name": data["issuer"]}
         )
     doc_type = data.get("doc_type") if data.get("doc_type") in DocType.values else DocType.OTHER
+    signer = data.get("signer") or {}
     fields = {
+        "signer_name": signer.get("name") or "",
+        "signer_title": signer.get("title") or "",
         "doc_type": doc_type,
         "number": data.get("number") or "",
         "issuer": issuer,
@@ -430,9 +445,18 @@ def directive_import_text(text: str) -> dict:
         }
         for ref in data.get("references") or []
     ]
+    requirements = requirements_from_parsed(parsed)
+    for row in requirements:
+        for name in row.get("unmatched_units") or []:
+            warnings.append(
+                _(
+                    "Mục %(ordinal)s: không tìm thấy đơn vị “%(name)s” trong danh mục; hãy chọn đơn vị chủ trì, phối hợp."
+                )
+                % {"ordinal": row["ordinal"], "name": name}
+            )
     return {
         "fields": fields,
-        "requirements": requirements_from_parsed(parsed),
+        "requirements": requirements,
         "references": references,
         "warnings": warnings,
     }

@@ -199,6 +199,12 @@ def test_a_dated_deadline_is_not_relative():
             ["Báo Đắk Lắk", "Đài Phát thanh và Truyền hình tỉnh"],
         ),
         ("Sở Nội vụ:\n- Hướng dẫn các đơn vị đăng ký thi đua.", "Sở Nội vụ", []),
+        (
+            "Ban Quản lý các Khu công nghiệp tỉnh chủ trì, phối hợp với Sở Xây dựng rà soát.",
+            "Ban Quản lý các Khu công nghiệp tỉnh",
+            ["Sở Xây dựng"],
+        ),
+        ("UBND tỉnh giao Sở Nội vụ tham mưu tổ chức hội nghị.", "Sở Nội vụ", []),
     ],
 )
 def test_lead_and_cooperating_units(text, lead, cooperating):
@@ -213,6 +219,8 @@ def test_lead_and_cooperating_units(text, lead, cooperating):
         "Các sở, ban, ngành chủ trì xây dựng kế hoạch của ngành.",
         "Ủy ban nhân dân các xã, phường, thị trấn chủ trì tổ chức thực hiện tại địa phương.",
         "Mỗi xã, phường lựa chọn từ 01 đến 02 chủ điểm thi đua.",
+        "UBND cấp xã chủ trì tổ chức thực hiện.",
+        "Giao UBND các xã, phường chủ trì triển khai tại địa phương.",
         "Tổ chức quán triệt đến toàn thể cán bộ, công chức.",
     ],
 )
