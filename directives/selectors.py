@@ -273,6 +273,12 @@ def directive_recipient_ids(directive: Directive) -> list[int]:
         )
     for unit_ids in requirement_unit_map(directive.requirements.all()).values():
         ids |= set(unit_ids)
+    # Co-operating units of a lead-unit ask receive the letter too (they help; they owe nothing).
+    ids |= set(
+        Requirement.cooperating_units.through.objects.filter(requirement__directive=directive).values_list(
+            "unit_id", flat=True
+        )
+    )
     return sorted(ids)
 
 

@@ -115,6 +115,24 @@ def _state(directive: Directive) -> dict:
     return _canonical(state)
 
 
+def _apply_lead_unit(req: Requirement, row: dict, previous_lead: int | None) -> None:
+    """A lead unit ("Giao Sở Tài chính chủ trì") is the one unit owing the ask: it becomes the target.
+
+    Every ownership rule already reads `target_units`, so that the unit page, the matrix, the PDF
+    and the engine agree; clearing the lead gives the ask back to the kinds it applies to.
+    """
+    if "lead_unit" not in row:
+        return
+    if req.lead_unit_id:
+        kind = Unit.objects.values_list("kind", flat=True).get(pk=req.lead_unit_id)
+        if kind not in req.applies_to:
+            req.applies_to = [*req.applies_to, kind]
+            req.save(update_fields=["applies_to"])
+        row["target_units"] = [req.lead_unit_id]
+    elif previous_lead and row.get("target_units") is None:
+        row["target_units"] = []
+
+
 def _save_requirements(directive: Directive, rows: list[dict]) -> None:
     """Update rows that carry an existing id, create the others, delete the ones left out.
 
@@ -123,13 +141,16 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
     existing = {req.pk: req for req in directive.requirements.all()}
     kept = set()
     for index, row in enumerate(sorted(rows, key=lambda r: r.get("position") or 0)):
+        row = dict(row)  # _apply_lead_unit adds target_units: the caller's row stays as it was
         req = existing.get(row.get("id")) or Requirement(directive=directive)
+        previous_lead = req.lead_unit_id
         for name in REQUIREMENT_FIELDS:
             if name in row and name in _UNIT_FIELDS:
                 value = row[name]
                 setattr(req, f"{name}_id", value.pk if isinstance(value, Unit) else value)
             elif name in row:
                 setattr(req, name, _clean_text(row[name]))
+        req.recurrence = req.recurrence or "none"
         if req.relative_days is None:
             req.relative_from, req.relative_working_days = "", False
         req.position = row.get("position") or index + 1
@@ -138,6 +159,7 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
             req.deadline = datetime.date.fromisoformat(req.deadline)
         req.full_clean(exclude=["directive"])
         req.save()
+        _apply_lead_unit(req, row, previous_lead)
         if "target_units" in row:
             req.target_units.set(row["target_units"] or [])
         if "cooperating_units" in row:
