@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.forms import DateInput, NFCFormMixin
@@ -67,8 +68,10 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    """Units a requirement can name as lead or co-operating unit (one query, shared by every row)."""
-    units = Unit.objects.exclude(kind=UnitKind.PROVINCE).filter(is_active=True).order_by("path")
+    """Today's units a requirement can name as lead or co-operating unit (one query, shared by every row)."""
+    today = timezone.localdate()
+    units = Unit.objects.exclude(kind=UnitKind.PROVINCE).filter(is_active=True).exclude(valid_to__lte=today)
+    units = units.order_by("path")
     return [(unit.pk, unit.name) for unit in units.only("pk", "name", "path")]
 
 

@@ -85,6 +85,7 @@ __all__ = [
     "end_of_day",
     "obligations",
     "obligations_of_unit",
+    "periods_owed",
     "directives_received_by",
     "refusal",
     "check_can_file",
@@ -235,6 +236,7 @@ class Obligation:
     filings: tuple = ()
     quota_min: int | None = None
     quota_max: int | None = None
+    period: Period | None = None  # its period (label, start, end) when the requirement recurs
 
     @property
     def unit_id(self) -> int:
@@ -703,8 +705,25 @@ def obligations(*, requirements, as_of: datetime.date | None = None, unit_ids=No
                     filings=found,
                     quota_min=minimum,
                     quota_max=maximum,
+                    period=period if period.key else None,
                 )
     return Ledger(requirements=infos, owers_map=mapping, cells=cells, as_of=as_of)
+
+
+def periods_owed(requirement_ids, unit_id: int, *, as_of=None) -> dict[int, list[Obligation]]:
+    """{requirement id: the obligations `unit_id` still owes, period by period, of those begun by `as_of`}.
+
+    For a unit's page: a recurring ask lists each past or current period not yet done (a future
+    period is not owed yet); a relative ask its one period with the unit's own deadline.
+    """
+    as_of = as_of or timezone.localdate()
+    ledger = obligations(requirements=list(requirement_ids), as_of=as_of, unit_ids=[unit_id])
+    result = {}
+    for info in ledger.requirements:
+        cells = ledger.periods(info.id, unit_id)
+        begun = [c for c in cells if c.period is None or c.period.starts_on is None or c.period.starts_on <= as_of]
+        result[info.id] = [c for c in begun if c.is_owing]
+    return result
 
 
 def _work_calendar() -> schedule.WorkCalendar:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus
 from campaign_portal.core.text import fold
-from directives import registry
+from directives import obligations, registry
 from directives.models import Requirement
 
 from .models import Commitment, CommitmentCategory, Dissemination, EmulationPlan, Target, TargetProgress
@@ -86,6 +86,9 @@ class OwedRow:
     quota_max: int | None = None
     counted: int = 0
     overdue: bool = False
+    # A recurring or relative ask: the periods still owed, each with its own deadline (the engine's).
+    periods: list = field(default_factory=list)
+    scheduled: bool = False
 
     @property
     def status_label(self):
@@ -128,17 +131,25 @@ def owed_rows(unit) -> list[OwedRow]:
         row_url = entry.detail_url_for(row.pk) if entry else ""
         by_requirement[row.requirement_id].append((row, row_url))
     today = timezone.localdate()
+    scheduled = [r.pk for r in requirements if (r.recurrence or "none") != "none" or r.relative_days]
+    owed_periods = obligations.periods_owed(scheduled, unit.pk, as_of=today) if scheduled else {}
     result = []
     for requirement in requirements:
         pairs = sorted(by_requirement.get(requirement.pk, []), key=lambda pair: pair[0].pk)
         rows = [row for row, _url in pairs]
         past = requirement.deadline is not None and requirement.deadline < today
+        periods = owed_periods.get(requirement.pk, [])
+        if requirement.pk in owed_periods:
+            past = any(cell.deadline is not None and cell.deadline < today for cell in periods)
         entry = registry.get_kind(requirement.kind)
         minimum, maximum = quota_bounds(requirement)
+        status = _owed_status(rows, past_deadline=past)
+        if periods and status not in ("draft", "returned"):  # a period is still owed, whatever was filed before
+            status = "overdue" if past else "not_started"
         result.append(
             OwedRow(
                 requirement=requirement,
-                status=_owed_status(rows, past_deadline=past),
+                status=status,
                 submissions=[
                     {"row": row, "url": url, "status_label": ReviewStatus(row.status).label}
                     for row, url in pairs
@@ -149,6 +160,8 @@ def owed_rows(unit) -> list[OwedRow]:
                 quota_max=maximum,
                 counted=sum(1 for row in rows if row.status in COUNTED_STATUSES),
                 overdue=past,
+                periods=periods,
+                scheduled=requirement.pk in owed_periods,
             )
         )
     return result
