@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models
 from django.db.models import Q
@@ -526,4 +526,68 @@ def compute(*, directive=None, campaign=None, requirements=None, as_of=None, uni
                 accepted=sum(1 for f in found if f.status == ReviewStatus.ACCEPTED),
                 filings=tuple(found),
             )
+    infos = _apply_periods(requirements, infos, cells, as_of)
     return Compliance(requirements=infos, units=_unit_infos(all_units, requirements), cells=cells, as_of=as_of)
+
+
+_ENGINE_STATES = {
+    "not_started": State.MISSING,
+    "draft": State.DRAFT,
+    "sent": State.SUBMITTED,
+    "returned": State.RETURNED,
+    "late": State.OVERDUE,
+    "not_applicable": State.NOT_APPLICABLE,
+}
+
+
+def _period_at(periods, as_of: datetime.date):
+    """The period holding `as_of` (before the first: the first; after the last: the last)."""
+    for cell in periods:
+        period = cell.period
+        if period is None or (period.starts_on <= as_of <= (period.ends_on or as_of)):
+            return cell
+    return periods[0] if periods[0].period and as_of < periods[0].period.starts_on else periods[-1]
+
+
+def _apply_periods(requirements, infos, cells, as_of) -> list[RequirementInfo]:
+    """Recurring and relative asks (directives.schedule) are read from the obligations engine.
+
+    Each cell is the period holding `as_of`: the current period today, a past one for a past as-of
+    day, with that unit's own deadline; the column names the period ("Báo cáo (Tháng 12/2026)").
+    """
+    from directives import obligations
+
+    scheduled = {r.pk for r in requirements if (r.recurrence or "none") != "none" or r.relative_days}
+    if not scheduled or not cells:
+        return infos
+    ledger = obligations.obligations(
+        requirements=sorted(scheduled), as_of=as_of, unit_ids={uid for rid, uid in cells if rid in scheduled}
+    )
+    result = []
+    for info in infos:
+        chosen = {}
+        for rid, uid in cells:
+            periods = ledger.periods(rid, uid) if rid == info.id else []
+            if periods:
+                chosen[uid] = _period_at(periods, as_of)
+        if not chosen:
+            result.append(info)
+            continue
+        first = next(iter(chosen.values()))
+        if first.period is not None:
+            info = replace(info, label=f"{info.label} ({first.period.label})", deadline=first.deadline)
+        for uid, found in chosen.items():
+            state = _ENGINE_STATES.get(found.state)
+            if found.state == "accepted":
+                state = State.ACCEPTED_ON_TIME if found.on_time else State.ACCEPTED_LATE
+            filings = tuple(Filing(f.kind, f.pk, f.status, f.on_time, f.title) for f in found.filings)
+            cells[(info.id, uid)] = Cell(
+                requirement=info,
+                unit_id=uid,
+                state=state,
+                counted=len(filings),
+                accepted=found.accepted,
+                filings=filings,
+            )
+        result.append(info)
+    return result

@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from campaign_portal.core.models import Notification, Role, UnitKind
+from campaign_portal.core.models import Notification, ReviewStatus, Role, UnitKind
 from campaign_portal.core.tests.factories import make_user
 from directives import services as directive_services
 from directives.models import RequirementKind
@@ -110,3 +111,37 @@ def test_a_lead_unit_ask_in_the_pdf_is_owed_by_that_unit_only(
     text = pdftotext(read(report))
     assert "Sở Tài chính" in text
     assert "Huyện Krông Pắc" not in text and "Thành phố Buôn Ma Thuột" not in text
+
+
+def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader, province):
+    from pledges.tests.factories import DisseminationFactory
+    from reports import selectors
+    from reports.tests.conftest import aware
+
+    campaign = CampaignFactory(organiser=province.province, starts_on=D(2026, 9, 1), ends_on=D(2027, 2, 28))
+    directive = DirectiveFactory(campaign=campaign, issuer=province.province, issued_on=D(2026, 9, 1),
+                                 addressee_kinds=[UnitKind.DEPARTMENT])  # fmt: skip
+    monthly = RequirementFactory(
+        directive=directive, kind=RequirementKind.DISSEMINATION, applies_to=[UnitKind.DEPARTMENT], quota_min=None,
+        quota_max=None, recurrence="monthly", due_days="20", title="Báo cáo tháng",
+    )  # fmt: skip
+    DisseminationFactory(
+        requirement=monthly, unit=province.dept_finance, status=ReviewStatus.ACCEPTED, on_time=True,
+        submitted_at=aware(D(2026, 10, 10)), reviewed_at=aware(D(2026, 10, 11)),
+    )  # fmt: skip
+
+    def states(as_of):
+        source = selectors.resolve_source(directive_id=str(directive.pk), as_of=as_of)
+        return {c.unit_id: c.state for c in selectors.compliance_for_source(source).cells.values()}
+
+    finance, home_affairs = province.dept_finance.pk, province.dept_home_affairs.pk
+    assert states("15/10/2026") == {finance: "accepted_on_time", home_affairs: "missing"}
+    assert states("25/11/2026") == {finance: "overdue", home_affairs: "overdue"}  # November: nobody filed
+    client = client_for(leader)
+    october = client.get(reverse("reports:matrix"), {"directive": directive.pk, "as_of": "15/10/2026"}).text
+    assert "Báo cáo tháng (Tháng 10/2026)" in october
+    current = client.get(reverse("reports:matrix"), {"directive": directive.pk}).text
+    today = min(max(timezone.localdate(), D(2026, 9, 1)), D(2027, 2, 28))  # the current period, within the campaign
+    assert f"Báo cáo tháng (Tháng {today.month}/{today.year})" in current and "Tháng 10/2026" not in current
+    dashboard = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "as_of": "15/10/2026"})
+    assert dashboard.status_code == 200 and "Tháng 10/2026" in dashboard.text
