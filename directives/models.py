@@ -340,12 +340,10 @@ class Requirement(models.Model):
                 }
             return str(self.get_recurrence_display())
         if self.relative_days and self.relative_from:
-            unit = gettext("ngày làm việc") if self.relative_working_days else gettext("ngày")
-            return gettext("%(days)s %(unit)s kể từ %(start)s") % {
-                "days": self.relative_days,
-                "unit": unit,
-                "start": str(self.get_relative_from_display()).lower(),
-            }
+            values = {"days": self.relative_days, "start": str(self.get_relative_from_display()).lower()}
+            if self.relative_working_days:
+                return gettext("%(days)s ngày làm việc kể từ %(start)s") % values
+            return gettext("%(days)s ngày kể từ %(start)s") % values
         return ""
 
     def applies_to_kind(self, kind: str) -> bool:
