@@ -145,3 +145,22 @@ def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader
     assert f"Báo cáo tháng (Tháng {today.month}/{today.year})" in current and "Tháng 10/2026" not in current
     dashboard = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "as_of": "15/10/2026"})
     assert dashboard.status_code == 200 and "Tháng 10/2026" in dashboard.text
+
+
+def test_co_operating_units_receive_and_are_notified_but_owe_nothing(
+    province, staff, django_capture_on_commit_callbacks
+):
+    from directives.selectors import directive_recipient_ids
+
+    fields = {"doc_type": "cong_van", "number": "9217/UBND-NC", "issuer": province.province,
+              "issued_on": D(2019, 9, 1), "subject": "Kinh phí", "body": "…", "addressee_units": []}  # fmt: skip
+    rows = [{"ordinal": "1", "kind": "other", "title": "Kinh phí", "text": "Giao Sở Tài chính chủ trì.",
+             "applies_to": [], "lead_unit": province.dept_finance.pk,
+             "cooperating_units": [province.dept_home_affairs.pk]}]  # fmt: skip
+    directive = directive_services.directive_create(user=staff, fields=fields, requirements=rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        directive_services.directive_publish(user=staff, directive=directive)
+    assert set(directive_recipient_ids(directive)) == {province.dept_finance.pk, province.dept_home_affairs.pk}
+    assert Notification.objects.filter(unit=province.dept_home_affairs, message__contains="9217/UBND-NC").exists()
+    requirement = directive.requirements.get()
+    assert set(requirement.target_units.values_list("pk", flat=True)) == {province.dept_finance.pk}
