@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from campaign_portal.core.models import Role, Unit
 from campaign_portal.core.tests.factories import make_user
+from directives.schedule import WorkCalendar
 
 from .conftest import DEMO_PASSWORD, login, logout
 
@@ -130,4 +131,8 @@ def test_a_letter_of_today_with_the_four_ways_of_asking(people, page, live_serve
     owed = page.locator("main").inner_text()
     assert "tham mưu bố trí kinh phí khen thưởng" not in owed
     assert "9215/UBND-NC" in owed
+    # Its own deadline: 15 working days from the day it confirmed receipt (weekends and holidays skipped).
+    due = WorkCalendar().add_working_days(timezone.localdate(), 15)
+    assert f"hạn {due:%d/%m/%Y}" in owed
+    assert "15 ngày làm việc kể từ ngày đơn vị nhận được văn bản" in owed
     shoot(page, "health-does-not-owe-the-lead-task")
