@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign_portal.core.forms import DateInput, NFCFormMixin
 from campaign_portal.core.models import Unit, UnitKind
 
-from . import importing, schedule
+from . import importing, obligations, schedule
 from .models import (
     APPLICABLE_UNIT_KINDS,
     Campaign,
@@ -18,6 +18,7 @@ from .models import (
     Milestone,
     Recurrence,
     RequirementKind,
+    ResponseMode,
 )
 
 UNIT_KIND_CHOICES = [(str(kind), kind.label) for kind in APPLICABLE_UNIT_KINDS]
@@ -54,6 +55,17 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             "addressee_units": forms.SelectMultiple(attrs={"size": 6}),
             "signer_title": forms.Textarea(attrs={"rows": 2, "placeholder": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        # A letter cannot go to a unit dissolved by its issue date: say so beside the field, with its successors.
+        day = cleaned.get("issued_on") or (cleaned["campaign"].starts_on if cleaned.get("campaign") else None)
+        if day:
+            for unit in cleaned.get("addressee_units") or []:
+                check = obligations.addressee_check(unit, day=day)
+                if not check.ok:
+                    self.add_error("addressee_units", check.message)
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +124,14 @@ class RequirementForm(NFCFormMixin, forms.Form):
         self.fields["lead_unit"].choices = [("", _("— Không: mọi đơn vị được áp dụng —")), *units]
         self.fields["cooperating_units"].choices = units
 
+    response_mode = forms.ChoiceField(
+        label=_("Đơn vị trả lời bằng"),
+        choices=ResponseMode.choices,
+        initial=ResponseMode.FILE,
+        required=False,
+        help_text=_("“Nộp hồ sơ”: báo cáo hoặc hồ sơ theo loại yêu cầu; hai cách kia không phải nộp gì."),
+    )
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("quota_min"), cleaned.get("quota_max")
@@ -121,6 +141,7 @@ class RequirementForm(NFCFormMixin, forms.Form):
         lead = cleaned.get("lead_unit")
         if lead and lead in (cleaned.get("cooperating_units") or []):
             self.add_error("cooperating_units", _("Đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
+        cleaned["response_mode"] = cleaned.get("response_mode") or ResponseMode.FILE
         return cleaned
 
     def _clean_schedule(self, cleaned) -> None:

@@ -32,9 +32,9 @@ Withdrawn filings are ignored. The count shown ("1/01–02") is the filings hold
 quota (draft, submitted, returned, accepted). Filings are seen as they stood at the end of the as-of
 day, as far as their timestamps tell (`status_at`).
 
-Queries, whatever the number of units or requirements: requirements (1), targets (1), named
-addressees (1), units (1), receipts (1, only when a requirement is receipt-only) and one per
-registered submission model, plus for recurring or relative asks the staff's calendar days (1) and
+Queries, whatever the number of units or requirements: directives (1), targets (1), named
+addressees (1), units (1) (plus 1 for the requirements when given as ids), receipts (1, only when
+a requirement is receipt-only) and one per registered submission model. Recurring or relative asks add the staff's calendar days (1) and
 receipts (1, relative to receipt). The obligation key carries a period: a recurring requirement owes
 one obligation per period (directives.schedule), `periods_for` is the one place that decides them.
 A requirement with a lead unit (`Requirement.lead_unit`) targets that unit only: the requirement
@@ -86,6 +86,7 @@ __all__ = [
     "obligations",
     "obligations_of_unit",
     "periods_owed",
+    "current",
     "directives_received_by",
     "refusal",
     "check_can_file",
@@ -310,10 +311,10 @@ class Ledger:
         return self._by_pair.get((requirement_id, unit_id), [])
 
     def get(self, requirement_id: int, unit_id: int) -> Obligation:
-        """The obligation (its first period), or a not-applicable one when the unit does not owe it."""
+        """The obligation (its period holding the as-of day), or a not-applicable one when not owed."""
         found = self._by_pair.get((requirement_id, unit_id))
         if found:
-            return found[0]
+            return current(found, self.as_of)
         requirement = self._requirements[requirement_id]
         return Obligation(
             key=ObligationKey(requirement_id, unit_id),
@@ -326,7 +327,8 @@ class Ledger:
         return [self.get(r.id, unit_id) for r in self.requirements]
 
     def counts(self, requirement_id: int) -> dict:
-        """{"owed": units owing, "sent": units whose filings reached the quota, "done": accepted, states}."""
+        """{"owed": units owing, "sent"/"filed": units whose filings reached the quota (sent or accepted),
+        "done": accepted, "states": {state: units}}."""
         cells = [self.get(requirement_id, uid) for uid in self.owers.get(requirement_id, [])]
         cells = [c for c in cells if c.applies]
         states = defaultdict(int)
@@ -335,9 +337,21 @@ class Ledger:
         return {
             "owed": len(cells),
             "sent": sum(1 for c in cells if c.state in SENT_STATES),
+            "filed": sum(1 for c in cells if c.state in SENT_STATES),
             "done": sum(1 for c in cells if c.is_done),
             "states": dict(states),
         }
+
+
+def current(cells: list[Obligation], day: datetime.date) -> Obligation:
+    """Of one unit's periods of a requirement, the one holding `day` (before the first: the first;
+    after the last: the last); a one-time ask has just one."""
+    for cell in cells:
+        period = cell.period
+        if period is None or (period.starts_on and period.starts_on <= day <= (period.ends_on or day)):
+            return cell
+    first = cells[0].period
+    return cells[0] if first is not None and first.starts_on and day < first.starts_on else cells[-1]
 
 
 class Refusal(models.TextChoices):
@@ -389,11 +403,19 @@ class _World:
     units: dict[int, tuple]  # pk → (kind, path, valid_from, valid_to)
 
 
-def _load(requirement_ids, directive_ids=()) -> _World:
-    requirement_ids = list(requirement_ids)
-    reqs = list(
-        Requirement.objects.filter(pk__in=requirement_ids).values("pk", "directive_id", "applies_to", "response_mode")
-    )
+def _load(requirements, directive_ids=()) -> _World:
+    """`requirements` are ids (one query reads them) or Requirement instances (no query)."""
+    requirements = list(requirements)
+    if requirements and isinstance(requirements[0], Requirement):
+        reqs = [
+            {"pk": r.pk, "directive_id": r.directive_id, "applies_to": r.applies_to, "response_mode": r.response_mode}
+            for r in requirements
+        ]
+    else:
+        reqs = list(
+            Requirement.objects.filter(pk__in=requirements).values("pk", "directive_id", "applies_to", "response_mode")
+        )
+    requirement_ids = [r["pk"] for r in reqs]
     directive_ids = set(directive_ids) | {r["directive_id"] for r in reqs}
     directives = {
         row["pk"]: row
@@ -477,10 +499,10 @@ def _owers_map(world: _World) -> dict[int, list[int]]:
 
 def owers(requirements) -> dict[int, list[int]]:
     """{requirement id: [ids of the units owing it, in tree order]} in four queries (see module doc)."""
-    ids = [getattr(r, "pk", r) for r in requirements]
-    if not ids:
+    requirements = list(requirements)
+    if not requirements:
         return {}
-    return _owers_map(_load(ids))
+    return _owers_map(_load(requirements))
 
 
 def owes(requirement: Requirement, unit) -> bool:
@@ -490,7 +512,7 @@ def owes(requirement: Requirement, unit) -> bool:
 
 def recipient_ids(directive: Directive) -> list[int]:
     """Every unit the directive is sent to (rules 1–3 of the module docstring), in tree order."""
-    world = _load(directive.requirements.values_list("pk", flat=True), [directive.pk])
+    world = _load(list(directive.requirements.all()), [directive.pk])
     ids = _addressed(world, directive.pk)
     for unit_ids in _owers_map(world).values():
         ids |= set(unit_ids)
@@ -510,8 +532,7 @@ def directives_received_by(unit) -> list[int]:
     """Ids of the published or withdrawn directives `unit` receives (a fixed number of queries)."""
     visible = (DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN)
     directive_ids = list(Directive.objects.filter(status__in=visible).values_list("pk", flat=True))
-    req_ids = list(Requirement.objects.filter(directive_id__in=directive_ids).values_list("pk", flat=True))
-    world = _load(req_ids, directive_ids)
+    world = _load(list(Requirement.objects.filter(directive_id__in=directive_ids)), directive_ids)
     if unit.pk not in world.units:
         return []
     owing = defaultdict(bool)
@@ -643,12 +664,15 @@ def obligations(*, requirements, as_of: datetime.date | None = None, unit_ids=No
     `requirements` are Requirement instances (directive selected) or ids. A fixed number of queries
     (see the module docstring), whatever the number of units.
     """
-    as_of = as_of or timezone.localdate()
     reqs = _requirement_list(requirements)
+    return _ledger(reqs, _load(reqs) if reqs else None, as_of=as_of or timezone.localdate(), unit_ids=unit_ids)
+
+
+def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
     infos = [RequirementInfo.of(r) for r in reqs]
     if not reqs:
         return Ledger(requirements=[], owers_map={}, cells={}, as_of=as_of)
-    mapping = _owers_map(_load([r.pk for r in reqs]))
+    mapping = _owers_map(world)
     if unit_ids is not None:
         wanted = set(unit_ids)
         mapping = {rid: [u for u in uids if u in wanted] for rid, uids in mapping.items()}
@@ -733,21 +757,35 @@ def _work_calendar() -> schedule.WorkCalendar:
 
 
 def obligations_of_unit(unit, *, as_of=None) -> list[tuple[Requirement, Obligation]]:
-    """Every requirement of every published letter `unit` receives, with its obligation (fixed queries).
+    """What `unit` owes under every published letter it received, each requirement with its obligation.
 
-    Requirements the unit does not owe (for information only, or for other kinds of unit) are listed
-    too, as not applicable, so that a unit always sees what a letter it received asks.
+    Listed: the requirements the unit owes, and the letter's "for information only" items (as not
+    applicable, with nothing to file), so that a unit always sees what a letter it received asks.
+    Requirements for other kinds of unit are left out. Queries: requirements (1), the map (4), one
+    per registered submission model, receipts (only for receipt-only items): a fixed number.
     """
     if unit is None:
         return []
-    received = directives_received_by(unit)
     reqs = list(
-        Requirement.objects.filter(directive_id__in=received, directive__status=DirectiveStatus.PUBLISHED)
+        Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
         .select_related("directive__campaign")
         .order_by("-directive__issued_on", "directive_id", "position", "id")
     )
-    ledger = obligations(requirements=reqs, as_of=as_of, unit_ids=[unit.pk])
-    return [(req, ledger.get(req.pk, unit.pk)) for req in reqs]
+    if not reqs:
+        return []
+    world = _load(reqs)
+    if unit.pk not in world.units:
+        return []
+    addressed = {did: _addressed(world, did) for did in world.directives}
+    owing = {r["pk"] for r in world.requirements if unit.pk in _owers_of(world, r, addressed[r["directive_id"]])}
+    received = {did for did, ids in addressed.items() if unit.pk in ids}
+    received |= {r.directive_id for r in reqs if r.pk in owing}
+    shown = [
+        r for r in reqs
+        if r.pk in owing or (r.response_mode == ResponseMode.INFORMATION and r.directive_id in received)
+    ]  # fmt: skip
+    ledger = _ledger(shown, world, as_of=as_of or timezone.localdate(), unit_ids=[unit.pk])
+    return [(req, ledger.get(req.pk, unit.pk)) for req in shown]
 
 
 # --- guards ----------------------------------------------------------------------------------------

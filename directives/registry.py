@@ -47,6 +47,10 @@ class SubmissionKind:
     # The model's field naming the period a filing answers ("2026-11", see directives.schedule), when
     # it has one; without it a recurring requirement's filing counts for the period of its date.
     period_field: str = ""
+    update_argument: str = "obj"  # the keyword naming the record in the update service
+    has_targets: bool = False  # the form carries a formset of targets (plans, commitments)
+    attachment_field: str = ""  # the record's foreign key on the shared attachment model
+    extra_form_fields: tuple = ()  # cleaned form fields passed to services beside `data` (e.g. "directives")
 
     @property
     def model(self):

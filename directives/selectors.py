@@ -5,18 +5,9 @@ Who sees what:
 - leaders and officers see published and withdrawn directives, never drafts;
 - anonymous users and users without a role see nothing.
 
-Which units owe a requirement (`requirement_unit_map` / `requirement_units`) — the rule that the
-officer's "what my unit owes" page (pledges) and the compliance engine (reports) rely on:
-1. the map of units on the directive's `issued_on` (else the campaign's start, else today):
-   `Unit.valid_on(day)`, so a 2019 letter still targets the districts that ended in 2025 and a
-   2026 letter does not;
-2. of a kind listed in `requirement.applies_to`;
-3. under the issuer's province root (the first code of the issuer's path);
-4. and, when `requirement.target_units` is set, only those units.
+Who receives a directive and who owes each requirement is not decided here: it is the obligations
+engine's rule (`directives.obligations`), which these selectors call.
 """
-
-import datetime
-from collections import defaultdict
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
@@ -27,7 +18,7 @@ from campaign_portal.core.access import get_object_for_user, scope_for
 from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.text import fold
 
-from . import schedule
+from . import obligations, schedule
 from .models import (
     CalendarDay,
     CalendarDayKind,
@@ -134,109 +125,12 @@ def directive_detail_related(directive: Directive) -> dict:
     }
 
 
-# --- which units owe a requirement ---------------------------------------------------------
-
-
-def _root_path(path: str) -> str:
-    first = path.strip("/").split("/")[0]
-    return f"/{first}/" if first else "/"
-
-
-def _reference_day(issued_on, campaign_start) -> datetime.date:
-    return issued_on or campaign_start or timezone.localdate()
-
-
-def requirement_unit_map(requirements) -> dict[int, list[int]]:
-    """{requirement_id: [unit ids that owe it]} in three queries, whatever the number of requirements.
-
-    `requirements` are Requirement instances or ids. See the module docstring for the rule.
-    """
-    ids = [getattr(r, "pk", r) for r in requirements]
-    if not ids:
-        return {}
-    rows = list(
-        Requirement.objects.filter(pk__in=ids).values_list(
-            "pk", "applies_to", "directive__issued_on", "directive__campaign__starts_on", "directive__issuer__path"
-        )
-    )
-    targets = defaultdict(set)
-    for req_id, unit_id in Requirement.target_units.through.objects.filter(requirement_id__in=ids).values_list(
-        "requirement_id", "unit_id"
-    ):
-        targets[req_id].add(unit_id)
-    kinds = {kind for row in rows for kind in (row[1] or [])}
-    roots = {_root_path(row[4] or "") for row in rows}
-    root_q = Q(pk__in=[])
-    for root in roots:
-        root_q |= Q(path__startswith=root)
-    units = list(
-        Unit.objects.filter(root_q, kind__in=kinds)
-        .order_by("path")
-        .values_list("pk", "kind", "path", "valid_from", "valid_to")
-    )
-    result = {}
-    for req_id, applies_to, issued_on, campaign_start, issuer_path in rows:
-        day = _reference_day(issued_on, campaign_start)
-        root = _root_path(issuer_path or "")
-        wanted = set(applies_to or [])
-        only = targets.get(req_id)
-        result[req_id] = [
-            pk
-            for pk, kind, path, valid_from, valid_to in units
-            if kind in wanted
-            and path.startswith(root)
-            and (valid_from is None or valid_from <= day)
-            and (valid_to is None or valid_to > day)
-            and (only is None or pk in only)
-        ]
-    return result
-
-
-def requirement_units(requirement: Requirement, *, units: QuerySet | None = None) -> QuerySet:
-    """The units that owe `requirement` as a queryset (optionally within `units`, e.g. a user's scope)."""
-    directive = requirement.directive
-    day = _reference_day(directive.issued_on, directive.campaign.starts_on if directive.campaign_id else None)
-    qs = Unit.objects.valid_on(day).filter(
-        kind__in=list(requirement.applies_to or []), path__startswith=_root_path(directive.issuer.path)
-    )
-    if requirement.target_units.exists():
-        qs = qs.filter(pk__in=requirement.target_units.values("pk"))
-    if units is not None:
-        qs = qs.filter(pk__in=units.values("pk"))
-    return qs.order_by("path")
-
-
-# --- who a directive is sent to ------------------------------------------------------------
-
-
-def _kind_listed(field: str, kind: str) -> Q:
-    # A JSON list of kinds; `icontains` on the JSON text works on SQLite and PostgreSQL alike.
-    return Q(**{f"{field}__icontains": f'"{kind}"'})
-
-
-def _valid_day_q(unit: Unit) -> Q:
-    q = Q()
-    if unit.valid_from:
-        q &= Q(issued_on__isnull=True) | Q(issued_on__gte=unit.valid_from)
-    if unit.valid_to:
-        q &= Q(issued_on__isnull=True) | Q(issued_on__lt=unit.valid_to)
-    return q
+# --- who a directive is sent to: the obligations engine's answer -----------------------------
 
 
 def directives_addressed_to(unit: Unit) -> QuerySet:
-    """Published (and withdrawn) directives sent to `unit`: named, of an addressed kind, or owed by it.
-
-    A kind counts only within the issuer's province and when the unit existed on the issue date;
-    a commune owes item 3 of Letter 7019 even though the letter is addressed to its district.
-    """
-    owes = Requirement.objects.filter(directive=OuterRef("pk")).filter(_kind_listed("applies_to", unit.kind))
-    owes = owes.filter(Q(target_units__isnull=True) | Q(target_units=unit))
-    by_kind = _kind_listed("addressee_kinds", unit.kind) | Exists(owes)
-    named = Exists(Directive.addressee_units.through.objects.filter(directive_id=OuterRef("pk"), unit_id=unit.pk))
-    return Directive.objects.filter(
-        Q(status__in=VISIBLE_TO_UNITS),
-        named | (by_kind & Q(issuer__path__startswith=_root_path(unit.path)) & _valid_day_q(unit)),
-    )
+    """Published (and withdrawn) directives sent to `unit` (rule of `directives.obligations`)."""
+    return Directive.objects.filter(pk__in=obligations.directives_received_by(unit), status__in=VISIBLE_TO_UNITS)
 
 
 def directive_inbox_for(user) -> QuerySet:
@@ -257,34 +151,12 @@ def directive_inbox_for(user) -> QuerySet:
 
 
 def directive_is_addressed_to(directive: Directive, unit: Unit) -> bool:
-    return directives_addressed_to(unit).filter(pk=directive.pk).exists()
-
-
-def directive_recipient_ids(directive: Directive) -> list[int]:
-    """Every unit the directive is sent to: named units, addressed kinds, and units owing a requirement."""
-    day = _reference_day(directive.issued_on, directive.campaign.starts_on if directive.campaign_id else None)
-    ids = set(directive.addressee_units.values_list("pk", flat=True))
-    kinds = list(directive.addressee_kinds or [])
-    if kinds:
-        ids |= set(
-            Unit.objects.valid_on(day)
-            .filter(kind__in=kinds, path__startswith=_root_path(directive.issuer.path))
-            .values_list("pk", flat=True)
-        )
-    for unit_ids in requirement_unit_map(directive.requirements.all()).values():
-        ids |= set(unit_ids)
-    # Co-operating units of a lead-unit ask receive the letter too (they help; they owe nothing).
-    ids |= set(
-        Requirement.cooperating_units.through.objects.filter(requirement__directive=directive).values_list(
-            "unit_id", flat=True
-        )
-    )
-    return sorted(ids)
+    return directive.status in VISIBLE_TO_UNITS and unit.pk in obligations.recipient_ids(directive)
 
 
 def directive_receipt_rows(directive: Directive) -> list[dict]:
     """Staff view: every recipient unit, with who confirmed receipt and when (None when not yet)."""
-    units = Unit.objects.filter(pk__in=directive_recipient_ids(directive)).select_related("parent")
+    units = obligations.recipients(directive)
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
     # By level (departments, agencies, districts, communes grouped by district), then by name — not by code.
     order = {kind: rank for rank, kind in enumerate(RECEIPT_KIND_ORDER)}
@@ -300,19 +172,36 @@ def directive_receipt_rows(directive: Directive) -> list[dict]:
 RECEIPT_KIND_ORDER = ["department", "agency", "district", "commune"]
 
 
-def requirement_compliance(requirements: list[Requirement]) -> dict[int, dict]:
-    """{requirement_id: {"owed": n units, "filed": n units with a counted submission}} at a glance."""
-    from .registry import submission_rows
+def recipient_tree(directive: Directive) -> dict:
+    """Who will receive the letter, as the engine resolves it on the issue date, for the preview and
+    the publish confirmation: {"count", "groups": [{"kind", "label", "count", "areas": [{"name", "units"}]}]}.
 
-    unit_map = requirement_unit_map(requirements)
-    filed = defaultdict(set)
-    for row in submission_rows(requirement_ids=[r.pk for r in requirements]):
-        if row.counts_toward_quota and row.status != "draft":
-            filed[row.requirement_id].add(row.unit_id)
-    return {
-        req_id: {"owed": len(unit_ids), "filed": len(filed[req_id] & set(unit_ids))}
-        for req_id, unit_ids in unit_map.items()
-    }
+    Units are grouped by kind, then by area (the parent unit, when it is not the province itself).
+    Two queries (the engine's map, the units with their parents).
+    """
+    rows = directive_receipt_rows(directive) if directive.pk else []
+    groups = {}
+    for row in rows:
+        unit = row["unit"]
+        group = groups.setdefault(
+            unit.kind, {"kind": unit.kind, "label": UnitKind(unit.kind).label, "count": 0, "areas": {}}
+        )
+        group["count"] += 1
+        parent = unit.parent if unit.parent_id and unit.parent.kind != UnitKind.PROVINCE else None
+        area = group["areas"].setdefault(
+            parent.pk if parent else 0, {"name": parent.display_name if parent else "", "units": []}
+        )
+        area["units"].append(unit)
+    result = []
+    for group in groups.values():
+        result.append({**group, "areas": list(group["areas"].values())})
+    return {"count": len(rows), "groups": result}
+
+
+def requirement_compliance(requirements: list[Requirement]) -> dict[int, dict]:
+    """{requirement_id: {"owed", "sent", "done", "states"}} for the directive page (the engine's counts)."""
+    ledger = obligations.obligations(requirements=requirements)
+    return {r.pk: ledger.counts(r.pk) for r in requirements}
 
 
 def directive_revisions(directive: Directive) -> list[DirectiveRevision]:

@@ -20,7 +20,7 @@ from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
 
-from . import importing, selectors
+from . import importing, obligations, selectors
 from .models import (
     Campaign,
     Directive,
@@ -32,6 +32,7 @@ from .models import (
     Milestone,
     Receipt,
     Requirement,
+    ResponseMode,
 )
 from .parsing import parse_document
 
@@ -43,6 +44,7 @@ REQUIREMENT_FIELDS = [
     "ordinal", "position", "kind", "title", "text", "applies_to", "deadline", "quota_min", "quota_max",
     "recurrence", "due_days", "due_next_period", "relative_days", "relative_from", "relative_working_days",
     "lead_unit",
+    "response_mode",
 ]  # fmt: skip
 _UNIT_FIELDS = ("lead_unit",)  # set by id: the form posts a unit's pk
 REFERENCE_FIELDS = ["doc_type", "number", "issued_on"]
@@ -155,6 +157,7 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
             req.relative_from, req.relative_working_days = "", False
         req.position = row.get("position") or index + 1
         req.applies_to = _kinds(row.get("applies_to"))
+        req.response_mode = req.response_mode or ResponseMode.FILE
         if isinstance(req.deadline, str):
             req.deadline = datetime.date.fromisoformat(req.deadline)
         req.full_clean(exclude=["directive"])
@@ -239,6 +242,31 @@ def _save_directive(directive: Directive, fields: list[str] | None = None) -> No
         raise ValidationError(_duplicate_message(directive)) from exc
 
 
+def _check_addressees(directive: Directive, units) -> None:
+    """A letter is never addressed to a unit that did not exist on its issue date; name the successors."""
+    day = obligations.reference_day(
+        directive.issued_on, directive.campaign.starts_on if directive.campaign_id else None
+    )
+    refused = [check for check in (obligations.addressee_check(unit, day=day) for unit in units) if not check.ok]
+    if refused:
+        raise ValidationError({"addressee_units": [check.message for check in refused]})
+
+
+def _notify_new_recipients(directive: Directive, before: set[int]) -> int:
+    """After a published letter's recipients changed: tell the units that now receive it."""
+    added = [pk for pk in obligations.recipient_ids(directive) if pk not in before]
+    if not added:
+        return 0
+    url = reverse("directives:detail", kwargs={"pk": directive.pk})
+    message = _("Văn bản mới: %(directive)s — %(subject)s. Đề nghị xác nhận đã nhận.") % {
+        "directive": directive,
+        "subject": directive.subject,
+    }
+    for unit in Unit.objects.filter(pk__in=added):
+        notify_unit(unit=unit, message=message, url=url)
+    return len(added)
+
+
 @transaction.atomic
 def directive_create(
     *, user, fields: dict, requirements: list[dict] = (), references: list[dict] = (), addressee_units=()
@@ -248,6 +276,7 @@ def directive_create(
     directive = Directive(created_by=user)
     _apply_fields(directive, fields)
     directive.full_clean(validate_constraints=False)
+    _check_addressees(directive, list(addressee_units))
     _save_directive(directive)
     directive.addressee_units.set(addressee_units)
     _save_requirements(directive, list(requirements))
@@ -273,8 +302,11 @@ def directive_update(
     if directive.status == DirectiveStatus.WITHDRAWN:
         raise ValidationError(_("Văn bản đã thu hồi, không sửa được nữa."))
     before = _state(directive)
+    recipients_before = set(obligations.recipient_ids(directive)) if directive.is_published else set()
     _apply_fields(directive, fields)
     directive.full_clean(validate_constraints=False)
+    if addressee_units is not None:
+        _check_addressees(directive, list(addressee_units))
     if directive.status != DirectiveStatus.DRAFT:
         _check_number_free(directive)
     _save_directive(directive)
@@ -287,6 +319,7 @@ def directive_update(
     changes = diff(before, _state(directive))
     if changes and directive.status == DirectiveStatus.PUBLISHED:
         DirectiveRevision.objects.create(directive=directive, by=user, changes=changes, note=nfc(note)[:300])
+        _notify_new_recipients(directive, recipients_before)
     if changes:
         audit_record(
             actor=user, action="directives.directive.updated", obj=directive, unit=directive.issuer,
@@ -306,7 +339,7 @@ def _validate_for_publish(directive: Directive) -> None:
     if not (directive.addressee_kinds or directive.addressee_units.exists() or directive.requirements.exists()):
         errors.append(_("Chưa có nơi nhận: chọn loại đơn vị hoặc đơn vị được gửi."))
     for req in directive.requirements.all():
-        if not req.applies_to:
+        if not req.applies_to and req.response_mode != ResponseMode.INFORMATION:
             errors.append(_("Yêu cầu mục %(ordinal)s chưa chọn loại đơn vị áp dụng.") % {"ordinal": req.ordinal})
     if errors:
         raise ValidationError(errors)
@@ -349,7 +382,7 @@ def directive_notify_recipients(*, directive_id: int) -> int:
             "directive": directive,
             "subject": directive.subject,
         }
-        units = Unit.objects.filter(pk__in=selectors.directive_recipient_ids(directive))
+        units = obligations.recipients(directive)
         count = 0
         for unit in units:
             notify_unit(unit=unit, message=message, url=url)
@@ -378,7 +411,7 @@ def directive_withdraw(*, user, directive: Directive, reason: str) -> Directive:
     )  # fmt: skip
     url = reverse("directives:detail", kwargs={"pk": directive.pk})
     message = _("Văn bản %(directive)s đã bị thu hồi. Lý do: %(reason)s") % {"directive": directive, "reason": reason}
-    for unit in Unit.objects.filter(pk__in=selectors.directive_recipient_ids(directive)):
+    for unit in obligations.recipients(directive):
         notify_unit(unit=unit, message=message, url=url)
     return directive
 

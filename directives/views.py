@@ -286,7 +286,11 @@ def requirement_row(request):
 @require_GET
 def directive_preview(request, pk):
     directive = selectors.get_directive_for_user(request.user, pk, write=True)
-    context = {"directive": directive, **selectors.directive_detail_related(directive)}
+    context = {
+        "directive": directive,
+        **selectors.directive_detail_related(directive),
+        "recipients": selectors.recipient_tree(directive),
+    }
     if directive.status == DirectiveStatus.DRAFT:
         taken = selectors.directive_number_taken(
             issuer_id=directive.issuer_id, year=directive.year, number=directive.number, exclude_pk=directive.pk
@@ -297,9 +301,15 @@ def directive_preview(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def directive_publish(request, pk):
+    """GET: the confirmation, listing exactly who will receive the letter; POST: publish."""
     directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        if directive.status != DirectiveStatus.DRAFT:
+            return redirect("directives:detail", pk=directive.pk)
+        context = {"directive": directive, "recipients": selectors.recipient_tree(directive)}
+        return render(request, "directives/directive_publish_confirm.html", context)
     try:
         services.directive_publish(user=request.user, directive=directive)
     except ValidationError as exc:

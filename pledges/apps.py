@@ -24,6 +24,9 @@ class PledgesConfig(AppConfig):
                 form_template="pledges/dissemination_form.html",
                 detail_template="pledges/dissemination_detail.html",
                 default_quota_max=1,
+                update_argument="dissemination",
+                attachment_field="dissemination",
+                extra_form_fields=("directives",),
             )
         )
         register(
@@ -41,6 +44,30 @@ class PledgesConfig(AppConfig):
                 form_template="pledges/plan_form.html",
                 detail_template="pledges/plan_detail.html",
                 default_quota_max=1,
+                update_argument="plan",
+                attachment_field="plan",
+                has_targets=True,
+            )
+        )
+        register(
+            SubmissionKind(
+                kind="result_report",
+                model_label="pledges.ResultReport",
+                create_url="pledges:result_report_create",
+                detail_url="pledges:result_report_detail",
+                update_url="pledges:result_report_edit",
+                label=_("Báo cáo kết quả"),
+                slug="bao-cao",
+                form="pledges.forms.ResultReportForm",
+                create_service="pledges.services.result_report_create",
+                update_service="pledges.services.result_report_update",
+                form_template="pledges/result_report_form.html",
+                detail_template="pledges/result_report_detail.html",
+                update_argument="report",
+                attachment_field="result_report",
+                extra_form_fields=("figures",),
+                answers=("report", "other"),
+                fallback=True,
             )
         )
         for kind, label in (
@@ -62,5 +89,8 @@ class PledgesConfig(AppConfig):
                     update_service="pledges.services.commitment_update",
                     form_template="pledges/commitment_form.html",
                     detail_template="pledges/commitment_detail.html",
+                    update_argument="commitment",
+                    attachment_field="commitment",
+                    has_targets=True,
                 )
             )

@@ -16,7 +16,7 @@ from directives.models import Directive, DirectiveStatus
 from directives.selectors import directives_addressed_to
 
 from . import importing
-from .models import Commitment, Dissemination, EmulationPlan, Target
+from .models import Commitment, Dissemination, EmulationPlan, ResultReport, Target
 from .services import ATTACHMENT_KINDS
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -58,9 +58,10 @@ class VersionedForm(NFCFormMixin, forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, quota_error: str = "", **kwargs):
+    def __init__(self, *args, quota_error: str = "", requirement=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.quota_error = quota_error
+        self.requirement, self.unit = requirement, unit
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -106,7 +107,7 @@ class DisseminationForm(VersionedForm):
         help_texts = {"party_members": _("Đảng viên có thể đồng thời là lãnh đạo hoặc công chức.")}
 
     def __init__(self, *args, requirement=None, unit=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, requirement=requirement, unit=unit, **kwargs)
         qs = Directive.objects.filter(status=DirectiveStatus.PUBLISHED)
         if unit is not None:
             # Only what was sent to this unit (and the requirement's own directive), not every letter in the province.
@@ -278,3 +279,54 @@ class TransitionForm(forms.Form):
     target = forms.ChoiceField(choices=ReviewStatus.choices)
     comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ResultReportForm(VersionedForm):
+    """A result report: narrative (rich text, sanitised by the service), key figures one per line."""
+
+    not_for_service = ("figures_text",)  # parsed into `figures`, which the service receives
+
+    figures_text = forms.CharField(
+        label=_("Số liệu chính"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một số liệu: tên | giá trị | đơn vị tính. Ví dụ: Số mô hình đã xây dựng | 3 | mô hình"),
+    )
+
+    class Meta:
+        model = ResultReport
+        fields = ["title", "document_number", "document_date", "narrative"]
+        widgets = {"document_date": DateInput(), "narrative": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {
+            "document_number": _("Ví dụ: 25/BC-UBND"),
+            "narrative": _("Được dùng các thẻ định dạng đơn giản (đoạn, in đậm, danh sách, bảng); mã khác bị loại bỏ."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["figures_text"] = "\n".join(
+                " | ".join(part for part in (f["label"], f["value"], f["unit_of_measure"]) if part is not None)
+                for f in self.instance.figures or []
+            )
+
+    def clean_figures_text(self):
+        rows, errors = [], []
+        for number, line in enumerate((self.cleaned_data.get("figures_text") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) < 2 or not parts[0] or len(parts) > 3:
+                errors.append(_("Dòng %(n)s: cần dạng “tên | giá trị | đơn vị tính”.") % {"n": number})
+                continue
+            try:
+                value = importing.parse_number(parts[1])
+            except ValueError:
+                errors.append(_("Dòng %(n)s: “%(value)s” không phải là số.") % {"n": number, "value": parts[1]})
+                continue
+            unit = parts[2] if len(parts) == 3 else ""
+            rows.append({"label": parts[0], "value": importing.format_decimal(value), "unit_of_measure": unit})
+        if errors:
+            raise ValidationError(errors)
+        self.cleaned_data["figures"] = rows
+        return self.cleaned_data.get("figures_text")

@@ -237,6 +237,42 @@ class TargetProgress(models.Model):
         return f"{self.target} · {self.reported_on:%d/%m/%Y}"
 
 
+class ResultReport(ReviewableSubmission):
+    """A unit's written answer to an ask (báo cáo kết quả): narrative, key figures, the signed scan.
+
+    Answers "Báo cáo", "Khác" and any ask no specific kind claims (registered as the fallback kind).
+    `narrative` holds HTML already sanitised by the service (nh3); `figures` is a list of
+    {"label", "value", "unit_of_measure"}.
+    """
+
+    requirement = models.ForeignKey(
+        "directives.Requirement",
+        verbose_name=_("nhiệm vụ, yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="result_reports",
+    )
+    title = models.CharField(_("tên báo cáo"), max_length=300)
+    search_text = models.CharField(_("tên không dấu, để tìm"), max_length=300, editable=False, default="")
+    document_number = models.CharField(_("số, ký hiệu báo cáo"), max_length=60, blank=True)
+    document_date = models.DateField(_("ngày báo cáo"), null=True, blank=True)
+    narrative = models.TextField(_("nội dung báo cáo"), blank=True)
+    figures = models.JSONField(_("số liệu chính"), default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("báo cáo kết quả")
+        verbose_name_plural = _("báo cáo kết quả")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def validate_for_submit(self):
+        if not (self.narrative.strip() or self.figures or self.attachments.exists()):
+            raise ValidationError(_("Báo cáo cần có nội dung, số liệu hoặc tệp báo cáo đã ký trước khi gửi."))
+
+
 class Attachment(models.Model):
     """Minutes, photos or the signed plan attached to one submission of this app."""
 
@@ -246,6 +282,9 @@ class Attachment(models.Model):
     plan = models.ForeignKey(EmulationPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     commitment = models.ForeignKey(
         Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    result_report = models.ForeignKey(
+        ResultReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("tệp"), upload_to=private_upload_to("pledges"))
     filename = models.CharField(_("tên tệp"), max_length=200)
@@ -267,11 +306,12 @@ class Attachment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(dissemination__isnull=False, plan__isnull=True, commitment__isnull=True)
-                    | Q(dissemination__isnull=True, plan__isnull=False, commitment__isnull=True)
-                    | Q(dissemination__isnull=True, plan__isnull=True, commitment__isnull=False)
+                    Q(dissemination__isnull=False, plan__isnull=True, commitment__isnull=True, result_report=None)
+                    | Q(dissemination__isnull=True, plan__isnull=False, commitment__isnull=True, result_report=None)
+                    | Q(dissemination__isnull=True, plan__isnull=True, commitment__isnull=False, result_report=None)
+                    | Q(dissemination=None, plan=None, commitment=None, result_report__isnull=False)
                 ),
-                name="pledges_attachment_one_owner",
+                name="pledges_attachment_one_of_four_owners",
             ),
         ]
 
@@ -280,4 +320,4 @@ class Attachment(models.Model):
 
     @property
     def owner(self):
-        return self.dissemination or self.plan or self.commitment
+        return self.dissemination or self.plan or self.commitment or self.result_report

@@ -1,39 +1,47 @@
 """Scoped reads of the pledges app: every query a page makes goes through here."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core import access
-from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus
+from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.text import fold
 from directives import obligations, registry
-from directives.models import Requirement
+from directives.models import Requirement, ResponseMode
 
-from .models import Commitment, CommitmentCategory, Dissemination, EmulationPlan, Target, TargetProgress
-from .rules import quota_bounds, requirements_owed_by
+from .models import Commitment, EmulationPlan, Target, TargetProgress
 
-# Model slugs used in URLs shared by every kind (transition, delete, attachments).
-MODELS = {"quan-triet": Dissemination, "ke-hoach": EmulationPlan, "dang-ky": Commitment}
-SLUG_FOR_MODEL = {model: slug for slug, model in MODELS.items()}
 
-KIND_LABELS = {
-    "dissemination": _("Quán triệt"),
-    "emulation_plan": _("Kế hoạch phát động thi đua"),
-    CommitmentCategory.BREAKTHROUGH_THEME: CommitmentCategory.BREAKTHROUGH_THEME.label,
-    CommitmentCategory.DIFFICULT_FIELD: CommitmentCategory.DIFFICULT_FIELD.label,
-}
-OWED_STATUS_LABELS = {
-    "not_started": _("Chưa thực hiện"),
-    "draft": _("Đang soạn"),
-    "submitted": _("Đã gửi, chờ duyệt"),
-    "returned": _("Bị trả lại"),
-    "accepted": _("Đã chấp nhận"),
-    "overdue": _("Quá hạn"),
-}
+def pledges_kinds() -> list[registry.SubmissionKind]:
+    """The kinds this app files (their descriptors carry slug, labels, URLs, forms and services)."""
+    return [entry for entry in registry.registered_kinds() if entry.model_label.startswith("pledges.")]
+
+
+def pledges_models() -> list:
+    return list(dict.fromkeys(entry.model for entry in pledges_kinds()))
+
+
+def model_for_slug(slug: str):
+    """The pledges model of a slug in the URLs shared by every kind (transition, delete, attachments)."""
+    entry = registry.kind_for_slug(slug)
+    return entry.model if entry is not None and entry.model_label.startswith("pledges.") else None
+
+
+def slug_for_model(model) -> str:
+    return registry.kind_for_model(model)[0].slug
+
+
+def kind_labels() -> dict:
+    """{kind: label} of every pledges kind, in registration order."""
+    return {entry.kind: entry.label for entry in pledges_kinds()}
+
+
+def kind_label(obj) -> str:
+    """What a record is, in words: its kind's label (a commitment's category picks theme or field)."""
+    entry = registry.get_kind(getattr(obj, "category", "")) or registry.kind_for_model(type(obj))[0]
+    return entry.label
 
 
 def _can_write(user, obj) -> bool:
@@ -64,12 +72,13 @@ def get_target_for_user(user, pk, write: bool = False) -> Target:
 def get_attachment_for_user(user, pk):
     from .models import Attachment
 
-    visible = (
-        Q(dissemination__in=access.scope_submissions(Dissemination.objects.all(), user))
-        | Q(plan__in=access.scope_submissions(EmulationPlan.objects.all(), user))
-        | Q(commitment__in=access.scope_submissions(Commitment.objects.all(), user))
-    )
-    qs = Attachment.objects.filter(visible).select_related("dissemination__unit", "plan__unit", "commitment__unit")
+    visible = Q(pk__in=[])
+    related = []
+    for model in pledges_models():
+        name = registry.kind_for_model(model)[0].attachment_field
+        visible |= Q(**{f"{name}__in": access.scope_submissions(model.objects.all(), user)})
+        related.append(f"{name}__unit")
+    qs = Attachment.objects.filter(visible).select_related(*related)
     return access.get_object_for_user(qs, pk, user=user)
 
 
@@ -78,90 +87,95 @@ def get_attachment_for_user(user, pk):
 
 @dataclass
 class OwedRow:
+    """One requirement of a letter the unit received, with the engine's obligation (state, quota)."""
+
     requirement: Requirement
-    status: str
+    obligation: obligations.Obligation
     submissions: list = field(default_factory=list)
     create_url: str = ""
-    quota_min: int | None = None
-    quota_max: int | None = None
-    counted: int = 0
-    overdue: bool = False
     # A recurring or relative ask: the periods still owed, each with its own deadline (the engine's).
     periods: list = field(default_factory=list)
     scheduled: bool = False
 
     @property
+    def status(self) -> str:
+        return self.obligation.state
+
+    @property
     def status_label(self):
-        return OWED_STATUS_LABELS[self.status]
+        return self.obligation.label
+
+    @property
+    def quota_min(self):
+        return self.obligation.quota_min
+
+    @property
+    def quota_max(self):
+        return self.obligation.quota_max
+
+    @property
+    def counted(self) -> int:
+        return self.obligation.counted
 
     @property
     def missing(self) -> int:
-        return max(0, (self.quota_min or 0) - self.counted)
+        return self.obligation.missing if self.obligation.applies else 0
+
+    @property
+    def overdue(self) -> bool:
+        if self.scheduled:  # any period still owed past its deadline
+            return any(cell.deadline is not None and cell.deadline < timezone.localdate() for cell in self.periods)
+        return self.obligation.deadline is not None and self.obligation.deadline < timezone.localdate()
 
     @property
     def can_add(self) -> bool:
-        return bool(self.create_url) and (self.quota_max is None or self.counted < self.quota_max)
+        return bool(self.create_url) and self.obligation.can_add
 
+    @property
+    def response_mode(self) -> str:
+        return self.obligation.response_mode
 
-def _owed_status(rows, *, past_deadline: bool) -> str:
-    statuses = {row.status for row in rows if row.counts_toward_quota}
-    sent = statuses & {ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED}
-    if not statuses:
-        return "overdue" if past_deadline else "not_started"
-    if ReviewStatus.RETURNED in statuses:
-        return "returned"
-    if ReviewStatus.DRAFT in statuses:
-        return "overdue" if past_deadline and not sent else "draft"
-    if ReviewStatus.SUBMITTED in statuses:
-        return "submitted"
-    return "accepted"
+    @property
+    def reason(self) -> str:
+        """Why there is nothing to file here, in words (empty when the unit files)."""
+        if self.obligation.response_mode == ResponseMode.INFORMATION:
+            return str(obligations.Refusal.INFORMATION.label)
+        if self.obligation.response_mode == ResponseMode.RECEIPT:
+            return str(obligations.Refusal.RECEIPT.label)
+        if not self.obligation.applies:
+            return str(obligations.Refusal.NOT_APPLICABLE.label)
+        return ""
 
 
 def owed_rows(unit) -> list[OwedRow]:
-    """Every requirement the unit owes with its status and quota.
+    """Every requirement of every letter the unit received, with the engine's state and quota.
 
-    Queries: requirements (1) + requirement_unit_map (3) + one per registered submission kind.
+    Queries: the letters received (engine: directives, requirements, targets, addressees, units),
+    the requirements, the engine's obligations (4 + receipts + one per registered model).
     """
     if unit is None:
         return []
-    requirements = requirements_owed_by(unit)
-    by_requirement = defaultdict(list)
-    for row in registry.submission_rows(requirement_ids=[r.pk for r in requirements], unit_ids=[unit.pk]):
-        entry = registry.get_kind(row.kind)
-        row_url = entry.detail_url_for(row.pk) if entry else ""
-        by_requirement[row.requirement_id].append((row, row_url))
-    today = timezone.localdate()
-    scheduled = [r.pk for r in requirements if (r.recurrence or "none") != "none" or r.relative_days]
-    owed_periods = obligations.periods_owed(scheduled, unit.pk, as_of=today) if scheduled else {}
     result = []
-    for requirement in requirements:
-        pairs = sorted(by_requirement.get(requirement.pk, []), key=lambda pair: pair[0].pk)
-        rows = [row for row, _url in pairs]
-        past = requirement.deadline is not None and requirement.deadline < today
-        periods = owed_periods.get(requirement.pk, [])
-        if requirement.pk in owed_periods:
-            past = any(cell.deadline is not None and cell.deadline < today for cell in periods)
-        entry = registry.get_kind(requirement.kind)
-        minimum, maximum = quota_bounds(requirement)
-        status = _owed_status(rows, past_deadline=past)
-        if periods and status not in ("draft", "returned"):  # a period is still owed, whatever was filed before
-            status = "overdue" if past else "not_started"
+    pairs = obligations.obligations_of_unit(unit)
+    scheduled = [r.pk for r, o in pairs if o.applies and o.requirement.scheduled]
+    owed_periods = obligations.periods_owed(scheduled, unit.pk) if scheduled else {}
+    for requirement, obligation in pairs:
+        entry = registry.kind_for_requirement(requirement)
+        submissions = []
+        for filing in obligation.filings:
+            kind = registry.get_kind(filing.kind)
+            url = kind.detail_url_for(filing.pk) if kind else ""
+            submissions.append({"row": filing, "url": url, "status_label": ReviewStatus(filing.status).label})
         result.append(
             OwedRow(
                 requirement=requirement,
-                status=status,
-                submissions=[
-                    {"row": row, "url": url, "status_label": ReviewStatus(row.status).label}
-                    for row, url in pairs
-                    if row.status != ReviewStatus.WITHDRAWN
-                ],
-                create_url=entry.create_url_for(requirement.pk) if entry else "",
-                quota_min=minimum,
-                quota_max=maximum,
-                counted=sum(1 for row in rows if row.status in COUNTED_STATUSES),
-                overdue=past,
-                periods=periods,
+                obligation=obligation,
+                periods=owed_periods.get(requirement.pk, []),
                 scheduled=requirement.pk in owed_periods,
+                submissions=submissions,
+                create_url=entry.create_url_for(requirement.pk)
+                if entry and obligation.applies and obligation.response_mode == ResponseMode.FILE
+                else "",
             )
         )
     return result
@@ -185,11 +199,10 @@ _LIST_FIELDS = (
 
 
 def _rows(model, qs: QuerySet) -> QuerySet:
-    kind = (
-        F("category")
-        if model is Commitment
-        else Value("dissemination" if model is Dissemination else "emulation_plan", output_field=CharField())
-    )
+    entries = registry.kind_for_model(model)
+    # Kinds sharing a model tell themselves apart by their filter field (a commitment's category).
+    split = next(iter(entries[0].filters), None) if len(entries) > 1 else None
+    kind = F(split) if split else Value(entries[0].kind, output_field=CharField())
     return (
         qs.annotate(
             kind=kind,
@@ -202,7 +215,7 @@ def _rows(model, qs: QuerySet) -> QuerySet:
             changed_at=F("updated_at"),
             sent_at=F("submitted_at"),
             obj_on_time=F("on_time"),
-            slug=Value(SLUG_FOR_MODEL[model], output_field=CharField()),
+            slug=Value(slug_for_model(model), output_field=CharField()),
         )
         .order_by()
         .values(*_LIST_FIELDS)
@@ -217,11 +230,10 @@ def _union(querysets: dict) -> QuerySet:
 
 def _filtered(model, qs, *, kind="", status="", unit_id=None, directive_id=None, query=""):
     if kind:
-        wanted = {"dissemination": Dissemination, "emulation_plan": EmulationPlan}.get(kind, Commitment)
-        if model is not wanted:
+        entry = registry.get_kind(kind)
+        if entry is None or entry.model is not model:
             return qs.none()
-        if model is Commitment:
-            qs = qs.filter(category=kind)
+        qs = qs.filter(**entry.filters)
     if status:
         qs = qs.filter(status=status)
     if unit_id:
@@ -240,7 +252,7 @@ def submission_list_for(user, **filters) -> QuerySet:
     """
     querysets = {
         model: _filtered(model, access.scope_submissions(model.objects.all(), user), **filters)
-        for model in (Dissemination, EmulationPlan, Commitment)
+        for model in pledges_models()
     }
     return _union(querysets).order_by("-changed_at", "-obj_id")
 
@@ -248,7 +260,7 @@ def submission_list_for(user, **filters) -> QuerySet:
 def review_queue_for(user, **filters) -> QuerySet:
     """Records awaiting review by this user: submitted, in the units the user reviews."""
     querysets = {}
-    for model in (Dissemination, EmulationPlan, Commitment):
+    for model in pledges_models():
         qs = access.scope_units(model.objects.filter(status=ReviewStatus.SUBMITTED), user, mode="review")
         querysets[model] = _filtered(model, qs, **filters)
     return _union(querysets).order_by("sent_at", "obj_id")
@@ -264,21 +276,15 @@ def filter_units_for(user) -> list:
 
 def decorate_rows(rows) -> list[dict]:
     """Labels and URLs for list rows (no query)."""
-    from django.urls import reverse
-
-    detail = {
-        "quan-triet": "pledges:dissemination_detail",
-        "ke-hoach": "pledges:emulation_plan_detail",
-        "dang-ky": "pledges:commitment_detail",
-    }
+    labels = kind_labels()
     result = []
     for row in rows:
         result.append(
             {
                 **row,
-                "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+                "kind_label": labels.get(row["kind"], row["kind"]),
                 "status_label": ReviewStatus(row["obj_status"]).label,
-                "url": reverse(detail[row["slug"]], kwargs={"pk": row["obj_id"]}),
+                "url": registry.kind_for_slug(row["slug"]).detail_url_for(row["obj_id"]),
             }
         )
     return result

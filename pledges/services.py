@@ -19,17 +19,18 @@ from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, sanitise_filename, validate_upload
-from directives.models import DirectiveStatus, Requirement, RequirementKind
+from directives import obligations, registry
+from directives.models import Requirement
 
 from .models import (
     Attachment,
     Commitment,
     Dissemination,
     EmulationPlan,
+    ResultReport,
     Target,
     TargetProgress,
 )
-from .rules import quota_bounds, requirement_applies_to_unit
 
 # How many days after the date it reports a progress update may be entered before it is "late".
 PROGRESS_GRACE_DAYS = 15
@@ -48,13 +49,6 @@ DISSEMINATION_FIELDS = [
 PLAN_FIELDS = ["document_number", "document_date", "title", "content"]
 COMMITMENT_FIELDS = ["field", "title", "description", "expected_result"]
 TARGET_FIELDS = ["name", "unit_of_measure", "baseline", "target_value", "due_date", "position"]
-
-MODEL_FOR_KIND = {
-    RequirementKind.DISSEMINATION: Dissemination,
-    RequirementKind.EMULATION_PLAN: EmulationPlan,
-    RequirementKind.BREAKTHROUGH_THEME: Commitment,
-    RequirementKind.DIFFICULT_FIELD: Commitment,
-}
 
 ATTACHMENT_KINDS = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
 
@@ -85,10 +79,9 @@ def _action(obj, verb: str) -> str:
 # --- Quotas -------------------------------------------------------------------------------------
 
 
-def _counted(model, *, unit, requirement, lock: bool):
-    qs = model.objects.filter(unit=unit, requirement=requirement, status__in=COUNTED_STATUSES)
-    if model is Commitment:
-        qs = qs.filter(category=requirement.kind)
+def _counted(*, unit, requirement, lock: bool):
+    entry = registry.kind_for_requirement(requirement)
+    qs = entry.queryset().filter(unit=unit, requirement=requirement, status__in=COUNTED_STATUSES)
     if lock:
         qs = qs.select_for_update()
     return len(list(qs.values_list("pk", flat=True))) if lock else qs.count()
@@ -96,9 +89,8 @@ def _counted(model, *, unit, requirement, lock: bool):
 
 def quota_for(*, unit, requirement) -> Quota:
     """The quota and how much of it the unit has used (for forms and pages; services re-check under lock)."""
-    minimum, maximum = quota_bounds(requirement)
-    model = MODEL_FOR_KIND[requirement.kind]
-    return Quota(minimum, maximum, _counted(model, unit=unit, requirement=requirement, lock=False))
+    minimum, maximum = obligations.quota_bounds(requirement)
+    return Quota(minimum, maximum, _counted(unit=unit, requirement=requirement, lock=False))
 
 
 def quota_message(requirement: Requirement, maximum: int) -> str:
@@ -111,8 +103,8 @@ def quota_message(requirement: Requirement, maximum: int) -> str:
 def _check_quota(*, unit, requirement, model) -> None:
     """Lock the unit (so two concurrent creations serialise) and its rows, then count."""
     Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
-    maximum = quota_bounds(requirement)[1]
-    used = _counted(model, unit=unit, requirement=requirement, lock=True)
+    maximum = obligations.quota_bounds(requirement)[1]
+    used = _counted(unit=unit, requirement=requirement, lock=True)
     if maximum is not None and used >= maximum:
         raise QuotaExceeded(quota_message(requirement, maximum), code="quota")
 
@@ -122,12 +114,11 @@ def _check_can_file(*, user, requirement, model) -> Unit:
     if not scope.is_officer:
         raise PermissionDenied
     unit = scope.unit
-    if MODEL_FOR_KIND.get(requirement.kind) is not model:
-        raise ValidationError(_("Yêu cầu này không nhận loại hồ sơ này."))
-    if requirement.directive.status != DirectiveStatus.PUBLISHED:
-        raise ValidationError(_("Văn bản chưa ban hành hoặc đã thu hồi: không thể nộp hồ sơ."))
-    if not requirement_applies_to_unit(requirement, unit):
-        raise PermissionDenied
+    reason = obligations.refusal(requirement, unit, model=model)
+    if reason in (obligations.Refusal.NOT_APPLICABLE, obligations.Refusal.DISSOLVED):
+        raise PermissionDenied(reason.label)
+    if reason is not None:
+        raise obligations.ObligationRefused(reason)
     return unit
 
 
@@ -393,12 +384,61 @@ def progress_add(
     return progress
 
 
+# --- Result reports (báo cáo kết quả) ------------------------------------------------------------
+
+REPORT_FIELDS = ["title", "document_number", "document_date", "narrative", "figures"]
+# The narrative is rich text typed or pasted by an officer: only structure survives, no attribute.
+NARRATIVE_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote",
+                  "table", "thead", "tbody", "tr", "th", "td"}  # fmt: skip
+MAX_FIGURES = 50
+
+
+def sanitise_narrative(html: str) -> str:
+    """Rich text with scripts, styles, links and every attribute removed (nh3), NFC."""
+    import nh3
+
+    return nh3.clean(nfc(html or ""), tags=NARRATIVE_TAGS, attributes={}, link_rel=None).strip()
+
+
+def clean_figures(rows) -> list[dict]:
+    """Key figures as stored: label, value (a decimal written as text) and unit of measure."""
+    result = []
+    for row in list(rows or [])[:MAX_FIGURES]:
+        label = nfc(str(row.get("label") or "")).strip()[:200]
+        if not label:
+            continue
+        value = row.get("value")
+        result.append(
+            {
+                "label": label,
+                "value": str(value) if value is not None else "",
+                "unit_of_measure": nfc(str(row.get("unit_of_measure") or "")).strip()[:50],
+            }
+        )
+    return result
+
+
+@transaction.atomic
+def result_report_create(*, user, requirement: Requirement, data: dict, figures=()) -> ResultReport:
+    """A result report for the user's unit, answering `requirement` (the engine's guard and quota)."""
+    data = {**data, "narrative": sanitise_narrative(data.get("narrative", "")), "figures": clean_figures(figures)}
+    return _create(ResultReport, user=user, requirement=requirement, fields=data)
+
+
+@transaction.atomic
+def result_report_update(*, user, report: ResultReport, expected_version: int, data: dict, figures=None):
+    data = {**data, "narrative": sanitise_narrative(data.get("narrative", ""))}
+    if figures is not None:
+        data["figures"] = clean_figures(figures)
+    return _update(report, user=user, expected_version=expected_version, fields=data, names=REPORT_FIELDS)
+
+
 # --- Attachments --------------------------------------------------------------------------------
 
 
 def _attachment_owner_kwargs(owner) -> dict:
-    name = {Dissemination: "dissemination", EmulationPlan: "plan", Commitment: "commitment"}[type(owner)]
-    return {name: owner}
+    """The shared attachment model's foreign key for this record, from the kind's descriptor."""
+    return {registry.kind_for_model(type(owner))[0].attachment_field: owner}
 
 
 @transaction.atomic

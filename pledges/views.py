@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,38 +19,30 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
-from directives.models import DirectiveStatus, Requirement, RequirementKind
+from directives import obligations, registry
+from directives.models import Requirement
 
 from . import importing, selectors, services
 from .forms import (
     TARGET_PREFIX,
     AttachmentForm,
-    CommitmentForm,
-    DisseminationForm,
-    EmulationPlanForm,
     ProgressForm,
     TargetImportForm,
     TransitionForm,
     target_formset,
 )
-from .models import Commitment, CommitmentCategory, Dissemination, EmulationPlan
-from .rules import requirement_applies_to_unit
+from .models import Commitment, Dissemination, EmulationPlan, ResultReport
 
 GET_POST = require_http_methods(["GET", "POST"])
-DETAIL_URL = {
-    Dissemination: "pledges:dissemination_detail",
-    EmulationPlan: "pledges:emulation_plan_detail",
-    Commitment: "pledges:commitment_detail",
-}
-EDIT_URL = {
-    Dissemination: "pledges:dissemination_edit",
-    EmulationPlan: "pledges:emulation_plan_edit",
-    Commitment: "pledges:commitment_edit",
-}
+
+
+def _entry(model) -> registry.SubmissionKind:
+    """The kind's descriptor (kinds sharing a model share its URLs, forms and services)."""
+    return registry.kind_for_model(model)[0]
 
 
 def _detail_url(obj) -> str:
-    return reverse(DETAIL_URL[type(obj)], kwargs={"pk": obj.pk})
+    return _entry(type(obj)).detail_url_for(obj.pk)
 
 
 def _is_htmx(request) -> bool:
@@ -59,7 +50,7 @@ def _is_htmx(request) -> bool:
 
 
 def _model_for_slug(slug: str):
-    model = selectors.MODELS.get(slug)
+    model = selectors.model_for_slug(slug)
     if model is None:
         raise Http404
     return model
@@ -85,7 +76,7 @@ def _owed_unit(request):
 def owed(request):
     unit = _owed_unit(request)
     rows = selectors.owed_rows(unit)
-    missing = sum(1 for row in rows if row.status in ("not_started", "overdue", "returned") or row.missing)
+    missing = sum(1 for row in rows if row.obligation.is_owing or row.missing)
     return render(
         request,
         "pledges/owed.html",
@@ -102,7 +93,7 @@ def owed(request):
 
 
 def _list_filters(request) -> dict:
-    kinds = set(selectors.KIND_LABELS)
+    kinds = set(selectors.kind_labels())
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     unit = request.GET.get("unit", "")
@@ -137,7 +128,7 @@ def submission_list(request):
             "page": page,
             "rows": selectors.decorate_rows(page.object_list),
             "filters": filters,
-            "kinds": list(selectors.KIND_LABELS.items()),
+            "kinds": list(selectors.kind_labels().items()),
             "statuses": ReviewStatus.choices,
             "querystring": _querystring(request),
             "scope": scope,
@@ -160,7 +151,7 @@ def review_list(request):
             "page": page,
             "rows": selectors.decorate_rows(page.object_list),
             "filters": filters,
-            "kinds": list(selectors.KIND_LABELS.items()),
+            "kinds": list(selectors.kind_labels().items()),
             "querystring": _querystring(request),
             "reviews_anything": scope.is_staff or access.reviewable_units(request.user).exists(),
         },
@@ -169,29 +160,39 @@ def review_list(request):
 
 # --- Create and edit ----------------------------------------------------------------------------
 
-FORMS = {Dissemination: DisseminationForm, EmulationPlan: EmulationPlanForm, Commitment: CommitmentForm}
-TEMPLATES = {
-    Dissemination: "pledges/dissemination_form.html",
-    EmulationPlan: "pledges/plan_form.html",
-    Commitment: "pledges/commitment_form.html",
-}
 
+def _requirement_for_filing(request, requirement_pk, entry):
+    """(requirement, None) when the officer's unit may file this kind under it, else (requirement, page).
 
-def _requirement_for_filing(request, requirement_pk, kinds) -> Requirement:
-    """A published requirement of one of `kinds` that the officer's unit owes; 404 otherwise, 403 for non-officers."""
+    404 only when the requirement does not exist or its letter is not visible; any other refusal
+    is a page that says why (not applicable, dissolved, for information only, another kind).
+    """
     scope = access.scope_for(request.user)
-    requirement = (
-        Requirement.objects.select_related("directive")
-        .filter(pk=requirement_pk, kind__in=kinds, directive__status=DirectiveStatus.PUBLISHED)
-        .first()
-    )
-    if requirement is None:
+    requirement = Requirement.objects.select_related("directive__campaign").filter(pk=requirement_pk).first()
+    if requirement is None or requirement.directive.status not in ("published", "withdrawn"):
         raise Http404
     if not scope.is_officer:
         raise PermissionDenied
-    if not requirement_applies_to_unit(requirement, scope.unit):
-        raise Http404
-    return requirement
+    reason = obligations.refusal(requirement, scope.unit, model=entry.model)
+    if reason is None and registry.kind_for_requirement(requirement) is not entry:
+        reason = obligations.Refusal.WRONG_KIND
+    if reason is None:
+        return requirement, None
+    right = registry.kind_for_requirement(requirement)
+    page = render(
+        request,
+        "pledges/cannot_file.html",
+        {
+            "requirement": requirement,
+            "reason": reason,
+            "unit": scope.unit,
+            "right_url": right.create_url_for(requirement.pk)
+            if reason == obligations.Refusal.WRONG_KIND and right
+            else "",
+        },
+        status=403,
+    )
+    return requirement, page
 
 
 def _formset_for_add_row(request):
@@ -217,29 +218,19 @@ def _silence(form):
 
 
 def _save(request, *, model, form, formset, requirement, obj):
-    """Call the create or update service; returns the record, or None after adding the errors to the form."""
-    data = {key: value for key, value in form.cleaned_data.items() if key not in ("version", "directives")}
-    extra = {}
-    if model is Dissemination:
-        extra["directives"] = list(form.cleaned_data.get("directives") or [])
+    """Call the kind's create or update service; the record, or None after adding the errors to the form."""
+    entry = _entry(model)
+    skip = {"version", *entry.extra_form_fields, *getattr(form, "not_for_service", ())}
+    data = {key: value for key, value in form.cleaned_data.items() if key not in skip}
+    extra = {name: list(form.cleaned_data.get(name) or []) for name in entry.extra_form_fields}
     if formset is not None:
         extra["targets"] = formset.rows()
     try:
         if obj is None:
-            create = {
-                Dissemination: services.dissemination_create,
-                EmulationPlan: services.plan_create,
-                Commitment: services.commitment_create,
-            }[model]
-            return create(user=request.user, requirement=requirement, data=data, **extra)
-        update = {
-            Dissemination: services.dissemination_update,
-            EmulationPlan: services.plan_update,
-            Commitment: services.commitment_update,
-        }[model]
-        name = {Dissemination: "dissemination", EmulationPlan: "plan", Commitment: "commitment"}[model]
+            return entry.load("create_service")(user=request.user, requirement=requirement, data=data, **extra)
         version = form.cleaned_data.get("version") or obj.version
-        return update(user=request.user, expected_version=version, data=data, **{name: obj}, **extra)
+        update = entry.load("update_service")
+        return update(user=request.user, expected_version=version, data=data, **{entry.update_argument: obj}, **extra)
     except review.ConflictError:
         return _conflict(request, form, obj)
     except ValidationError as exc:
@@ -270,15 +261,14 @@ def _conflict(request, form, obj):
 
 def _edit_page(request, *, model, requirement=None, obj=None):
     requirement = requirement or obj.requirement
-    with_targets = model in (EmulationPlan, Commitment)
+    entry = _entry(model)
+    with_targets = entry.has_targets
     unit = access.scope_for(request.user).unit
     quota = services.quota_for(unit=unit, requirement=requirement)
-    maximum = services.quota_bounds(requirement)[1]
+    maximum = quota.maximum
     quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full else ""
-    form_kwargs = {"instance": obj, "quota_error": quota_error}
-    if model is Dissemination:
-        form_kwargs.update(requirement=requirement, unit=unit)
-    form_class = FORMS[model]
+    form_kwargs = {"instance": obj, "quota_error": quota_error, "requirement": requirement, "unit": unit}
+    form_class = entry.load("form")
     form_token = _form_token(request) if obj is None else ""
     if form_token and form_token in request.session.get(CREATED_KEY, {}):
         # The same new-record form posted again (back button, second click): show what was saved, make no copy.
@@ -301,16 +291,16 @@ def _edit_page(request, *, model, requirement=None, obj=None):
                 return redirect(_detail_url(saved))
     else:
         form = form_class(**form_kwargs)
-        extra = 0 if obj is not None else (3 if model is EmulationPlan else 1)
+        extra = 0 if obj is not None else (3 if entry.kind == "emulation_plan" else 1)
         formset = target_formset(owner=obj, extra=extra) if with_targets else None
-    kind_label = RequirementKind(requirement.kind).label
+    kind_label = requirement.get_kind_display()
     if obj is None:
         page_title = _("Nộp hồ sơ: %(kind)s") % {"kind": kind_label}
     else:
         page_title = _("Sửa: %(title)s") % {"title": obj.title}
     return render(
         request,
-        TEMPLATES[model],
+        entry.form_template,
         {
             "form": form,
             "formset": formset,
@@ -321,7 +311,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
             "quota_error": quota_error,
             "page_title": page_title,
             "obj_url": _detail_url(obj) if obj else "",
-            "slug": selectors.SLUG_FOR_MODEL[model],
+            "slug": selectors.slug_for_model(model),
             "form_token": form_token,
         },
     )
@@ -343,12 +333,15 @@ def _remember_created(request, token: str, url: str) -> None:
     request.session[CREATED_KEY] = created
 
 
-def _create_view(model, kinds):
+def _create_view(kind: str):
     @login_required
     @GET_POST
     def view(request, requirement_pk):
-        requirement = _requirement_for_filing(request, requirement_pk, kinds)
-        return _edit_page(request, model=model, requirement=requirement)
+        entry = registry.get_kind(kind)
+        requirement, refused = _requirement_for_filing(request, requirement_pk, entry)
+        if refused is not None:
+            return refused
+        return _edit_page(request, model=entry.model, requirement=requirement)
 
     return view
 
@@ -372,13 +365,15 @@ def _edit_view(model):
     return view
 
 
-dissemination_create = _create_view(Dissemination, [RequirementKind.DISSEMINATION])
-plan_create = _create_view(EmulationPlan, [RequirementKind.EMULATION_PLAN])
-theme_create = _create_view(Commitment, [CommitmentCategory.BREAKTHROUGH_THEME])
-difficult_field_create = _create_view(Commitment, [CommitmentCategory.DIFFICULT_FIELD])
+dissemination_create = _create_view("dissemination")
+plan_create = _create_view("emulation_plan")
+theme_create = _create_view("breakthrough_theme")
+difficult_field_create = _create_view("difficult_field")
+result_report_create = _create_view("result_report")
 dissemination_edit = _edit_view(Dissemination)
 plan_edit = _edit_view(EmulationPlan)
 commitment_edit = _edit_view(Commitment)
+result_report_edit = _edit_view(ResultReport)
 
 
 @login_required
@@ -408,7 +403,7 @@ def target_row(request):
 def _detail_context(request, obj) -> dict:
     user = request.user
     can_write = access.can_write_unit(user, obj.unit)
-    slug = selectors.SLUG_FOR_MODEL[type(obj)]
+    slug = selectors.slug_for_model(type(obj))
     transitions = [(target, ReviewStatus(target).label) for target in review.allowed_transitions(obj, user)]
     return {
         "obj": obj,
@@ -420,30 +415,33 @@ def _detail_context(request, obj) -> dict:
         "audit_entries": list(audit_entries_for(obj)),
         "attachments": list(obj.attachments.all()),
         "attachment_form": AttachmentForm() if can_write and obj.is_editable else None,
-        "edit_url": reverse(EDIT_URL[type(obj)], kwargs={"pk": obj.pk}),
+        "edit_url": _entry(type(obj)).update_url_for(obj.pk),
+        "kind_label": _entry(type(obj)).label,
         "can_report_progress": can_write
         and obj.status in (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED, ReviewStatus.RETURNED),
     }
 
 
-def _detail_view(model, template):
+def _detail_view(model):
     @login_required
     @require_GET
     def view(request, pk):
+        entry = _entry(model)
         obj = selectors.get_submission_for_user(model, request.user, pk)
         context = _detail_context(request, obj)
-        if model is not Dissemination:
+        if entry.has_targets:
             context["targets"] = selectors.targets_with_progress(obj)
-        else:
+        if "directives" in entry.extra_form_fields:
             context["directives"] = list(obj.directives.all())
-        return render(request, template, context)
+        return render(request, entry.detail_template, context)
 
     return view
 
 
-dissemination_detail = _detail_view(Dissemination, "pledges/dissemination_detail.html")
-plan_detail = _detail_view(EmulationPlan, "pledges/plan_detail.html")
-commitment_detail = _detail_view(Commitment, "pledges/commitment_detail.html")
+dissemination_detail = _detail_view(Dissemination)
+plan_detail = _detail_view(EmulationPlan)
+commitment_detail = _detail_view(Commitment)
+result_report_detail = _detail_view(ResultReport)
 
 
 # --- Workflow, deletion -------------------------------------------------------------------------
@@ -496,7 +494,7 @@ def _review_row(obj, slug) -> dict:
         "obj_id": obj.pk,
         "obj_title": obj.title,
         "unit_name": obj.unit.name,
-        "kind_label": selectors.KIND_LABELS.get(getattr(obj, "category", "") or obj.requirement.kind, ""),
+        "kind_label": selectors.kind_label(obj),
         "directive_number": obj.requirement.directive.number,
         "sent_at": obj.submitted_at,
         "obj_on_time": obj.on_time,
@@ -568,7 +566,7 @@ def attachment_delete(request, pk):
 @GET_POST
 def targets_import(request, slug, pk):
     model = _model_for_slug(slug)
-    if model is Dissemination:
+    if not _entry(model).has_targets:
         raise Http404
     obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
     if not obj.is_editable:

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
-from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
+from directives import obligations
+from directives.models import Milestone, RequirementKind
 
 from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk
 from .rules import key_work_risk, risk_expression, risk_rank_expression
@@ -157,24 +158,17 @@ def key_work_counts_by_unit(*, user, today: datetime.date | None = None, require
 
 
 def key_work_requirements_for(user):
-    """Key-works requirements of published directives that apply to the officer's unit, with quota use."""
+    """Key-works requirements the officer's unit owes (the obligations engine), with quota use as `used`."""
     scope = access.scope_for(user)
     if not scope.is_officer:
         return []
-    unit = scope.unit
-    requirements = (
-        Requirement.objects.filter(kind=RequirementKind.KEY_WORKS, directive__status=DirectiveStatus.PUBLISHED)
-        .filter(Q(target_units__isnull=True) | Q(target_units=unit))
-        .select_related("directive")
-        .annotate(
-            used=Count(
-                "key_works", filter=Q(key_works__unit=unit, key_works__status__in=COUNTED_STATUSES), distinct=True
-            )
-        )
-        .distinct()
-        .order_by("directive__issued_on", "position", "id")
-    )
-    return [r for r in requirements if r.applies_to_kind(unit.kind)]
+    result = []
+    for requirement, obligation in obligations.obligations_of_unit(scope.unit):
+        if requirement.kind == RequirementKind.KEY_WORKS and obligation.applies:
+            requirement.used = obligation.counted
+            requirement.obligation = obligation
+            result.append(requirement)
+    return sorted(result, key=lambda r: (r.directive.issued_on or datetime.date.min, r.position, r.pk))
 
 
 def quota_used(*, requirement_id: int, unit_id: int) -> int:

@@ -18,7 +18,8 @@ from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
 from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
-from directives.models import DirectiveStatus, RequirementKind
+from directives import obligations
+from directives.models import RequirementKind
 
 from . import photos as photo_rules
 from .models import (
@@ -55,10 +56,14 @@ def _nfc_data(data: dict) -> dict:
 
 
 def _check_requirement(requirement, unit) -> None:
-    if requirement.kind != RequirementKind.KEY_WORKS or requirement.directive.status != DirectiveStatus.PUBLISHED:
+    """The obligations engine's guard, with the key-works wording."""
+    reason = obligations.refusal(requirement, unit, model=KeyWork)
+    if requirement.kind != RequirementKind.KEY_WORKS or reason in (
+        obligations.Refusal.NOT_PUBLISHED,
+        obligations.Refusal.WRONG_KIND,
+    ):
         raise ValidationError(_("Yêu cầu này không phải là đăng ký công trình trọng điểm của văn bản đang hiệu lực."))
-    targets = list(requirement.target_units.values_list("pk", flat=True))
-    if not requirement.applies_to_kind(unit.kind) or (targets and unit.pk not in targets):
+    if reason is not None:
         raise ValidationError(
             _("%(directive)s không yêu cầu %(unit)s đăng ký công trình trọng điểm.")
             % {"directive": requirement.directive, "unit": unit}
@@ -67,10 +72,11 @@ def _check_requirement(requirement, unit) -> None:
 
 def _enforce_quota(requirement, unit) -> None:
     """Refuse one work more than the requirement's maximum; the caller holds the unit's row lock."""
-    if requirement.quota_max is None:
+    maximum = obligations.quota_bounds(requirement)[1]
+    if maximum is None:
         return
     used = KeyWork.objects.filter(requirement=requirement, unit=unit, status__in=COUNTED_STATUSES).count()
-    if used >= requirement.quota_max:
+    if used >= maximum:
         raise ValidationError(
             _(
                 "%(directive)s yêu cầu mỗi đơn vị đăng ký %(quota)s công trình trọng điểm; "

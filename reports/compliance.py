@@ -1,29 +1,14 @@
-"""The compliance engine: who has done what the province asked, as of a date.
+"""Compliance in presentation: the matrix, dashboards and documents read the obligations engine.
 
-One engine serves the dashboard, the matrix, the documents and the deadline reminders. For a
-directive (or every published directive of a campaign) it takes every requirement × every unit the
-requirement applies to and gives the cell a state and a count against the quota.
+Who owes what and the state of each cell are decided by `directives.obligations` (one engine for
+every page); this module only turns the engine's answer into what the pages show: short codes,
+colours, tallies by requirement, kind and district, and the snapshot stored with a report.
 
-Queries, whatever the number of units: 1 for the requirements, the unit map of
-`directives.selectors.requirement_unit_map` (fixed), 1 per registered submission kind
-(`directives.registry.submission_rows`) and 1 for the units.
+The presentation state refines the engine's state in one way only: an accepted cell is shown as
+"accepted on time" or "accepted late" (the engine's `on_time`). Otherwise one engine state is one
+shown state: not_started → missing, sent → submitted, late → overdue, the others keep their name.
 
-State of a cell (requirement R, unit U, as of day D), first rule that matches wins; `needed` is
-R.quota_min, or 1 when R has no minimum:
- 1. U is not in R's unit map                                   → not_applicable
- 2. accepted filings ≥ needed: at least `needed` of them on time → accepted_on_time, else accepted_late
-    (a filing with no deadline to meet counts as on time)
- 3. accepted + submitted filings ≥ needed                       → submitted (awaiting review)
- 4. R has a deadline and D is after it (the deadline day itself is still on time) → overdue
- 5. a returned filing                                            → returned
- 6. a draft filing                                               → draft
- 7. otherwise                                                    → missing
-Withdrawn filings are ignored. The count shown ("1/01–02") is the filings that hold a place in the
-quota (core.models.COUNTED_STATUSES: draft, submitted, returned, accepted).
-
-Cut-off: filings are seen as they stood at the end of day D in the portal's time zone, as far as
-their timestamps tell: one submitted after D is still a draft, one reviewed after D still awaits
-review. `as_of` defaults to today.
+Queries, whatever the number of units: the engine's (fixed) and 1 for the units.
 """
 
 from __future__ import annotations
@@ -33,14 +18,13 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import registry
-from directives.models import Directive, DirectiveStatus, Requirement, quota_text
-from directives.selectors import requirement_unit_map
+from directives import obligations
+from directives.models import DirectiveStatus, Requirement
+from directives.obligations import CellState, Filing, RequirementInfo
 
 
 class State(models.TextChoices):
@@ -107,43 +91,6 @@ class UnitInfo:
         return self.short_name or self.name
 
 
-@dataclass(frozen=True)
-class RequirementInfo:
-    id: int
-    directive_id: int
-    directive_label: str
-    ordinal: str
-    position: int
-    kind: str
-    label: str
-    deadline: datetime.date | None
-    quota_min: int | None
-    quota_max: int | None
-
-    @property
-    def needed(self) -> int:
-        return self.quota_min or 1
-
-    @property
-    def quota_text(self) -> str:
-        return quota_text(self.quota_min, self.quota_max)
-
-    @property
-    def short_label(self) -> str:
-        return f"{self.ordinal}. {self.label}" if self.ordinal else self.label
-
-
-@dataclass(frozen=True)
-class Filing:
-    """A submission as it stood at the cut-off."""
-
-    kind: str
-    pk: int
-    status: str
-    on_time: bool | None
-    title: str = ""
-
-
 @dataclass
 class Cell:
     requirement: RequirementInfo
@@ -194,40 +141,31 @@ class Cell:
         return min(visible, key=lambda f: (order.get(f.status, 9), f.pk), default=None)
 
 
+# The engine's state → the state shown (see the module docstring).
+SHOWN_STATE = {
+    CellState.NOT_STARTED: State.MISSING,
+    CellState.DRAFT: State.DRAFT,
+    CellState.SENT: State.SUBMITTED,
+    CellState.RETURNED: State.RETURNED,
+    CellState.LATE: State.OVERDUE,
+    CellState.NOT_APPLICABLE: State.NOT_APPLICABLE,
+}
+
+
+def _shown(state: str, on_time: bool) -> str:
+    if state == CellState.ACCEPTED:
+        return State.ACCEPTED_ON_TIME if on_time else State.ACCEPTED_LATE
+    return SHOWN_STATE[CellState(state)]
+
+
+def shown_state(obligation: obligations.Obligation) -> str:
+    """The state a page shows for one obligation of the engine."""
+    return _shown(obligation.state, obligation.on_time)
+
+
 def classify(requirement: RequirementInfo, filings, as_of: datetime.date) -> str:
-    """The state of one applicable cell (rules 2–7 of the module docstring)."""
-    needed = requirement.needed
-    statuses = [f.status for f in filings]
-    accepted = [f for f in filings if f.status == ReviewStatus.ACCEPTED]
-    if len(accepted) >= needed:
-        on_time = sum(1 for f in accepted if f.on_time is not False)
-        return State.ACCEPTED_ON_TIME if on_time >= needed else State.ACCEPTED_LATE
-    if len(accepted) + statuses.count(ReviewStatus.SUBMITTED) >= needed:
-        return State.SUBMITTED
-    if requirement.deadline is not None and as_of > requirement.deadline:
-        return State.OVERDUE
-    if ReviewStatus.RETURNED in statuses:
-        return State.RETURNED
-    if ReviewStatus.DRAFT in statuses:
-        return State.DRAFT
-    return State.MISSING
-
-
-def status_at(row, cutoff: datetime.datetime) -> str:
-    """A registry row's status at the cut-off moment, rolled back as far as its timestamps tell."""
-    status = row.status
-    if status in (ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN):
-        return status
-    if row.submitted_at is None or row.submitted_at > cutoff:
-        return ReviewStatus.DRAFT
-    if status in (ReviewStatus.ACCEPTED, ReviewStatus.RETURNED) and row.reviewed_at and row.reviewed_at > cutoff:
-        return ReviewStatus.SUBMITTED
-    return status
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    tz = timezone.get_current_timezone()
-    return datetime.datetime.combine(day, datetime.time.max).replace(tzinfo=tz)
+    """The state shown for these filings of a single-period requirement (the engine decides)."""
+    return _shown(*obligations.classify(requirement, filings, deadline=requirement.deadline, as_of=as_of))
 
 
 @dataclass
@@ -375,9 +313,7 @@ class Compliance:
         """Plain JSON data: enough to rebuild this object and every figure derived from it."""
         return {
             "as_of": self.as_of.isoformat(),
-            "requirements": [
-                {**asdict(r), "deadline": r.deadline.isoformat() if r.deadline else None} for r in self.requirements
-            ],
+            "requirements": [_dated(asdict(r), isoformat=True) for r in self.requirements],
             "units": [asdict(u) for u in self.units],
             "cells": [
                 [
@@ -394,10 +330,7 @@ class Compliance:
 
     @classmethod
     def from_snapshot(cls, data: dict) -> Compliance:
-        requirements = [
-            RequirementInfo(**{**r, "deadline": datetime.date.fromisoformat(r["deadline"]) if r["deadline"] else None})
-            for r in data["requirements"]
-        ]
+        requirements = [RequirementInfo(**_dated(r, isoformat=False)) for r in data["requirements"]]
         by_id = {r.id: r for r in requirements}
         units = [UnitInfo(**u) for u in data["units"]]
         cells = {}
@@ -415,10 +348,10 @@ class Compliance:
         )
 
 
-# --- building from the database ---------------------------------------------------------------
+# --- building from the engine's answer -------------------------------------------------------------
 def published_requirements(*, directive=None, campaign=None):
     """Requirements of one directive, or of every published directive of a campaign (one query)."""
-    qs = Requirement.objects.select_related("directive__issuer")
+    qs = Requirement.objects.select_related("directive__issuer", "directive__campaign")
     if directive is not None:
         qs = qs.filter(directive=directive)
     elif campaign is not None:
@@ -428,38 +361,10 @@ def published_requirements(*, directive=None, campaign=None):
     return list(qs.order_by("directive__issued_on", "directive_id", "position", "id"))
 
 
-def _requirement_info(requirement: Requirement) -> RequirementInfo:
-    directive: Directive = requirement.directive
-    return RequirementInfo(
-        id=requirement.pk,
-        directive_id=directive.pk,
-        directive_label=str(directive.number or directive.subject[:40]),
-        ordinal=requirement.ordinal,
-        position=requirement.position,
-        kind=requirement.kind,
-        label=str(requirement.label),
-        deadline=requirement.deadline,
-        quota_min=requirement.quota_min,
-        quota_max=requirement.quota_max,
-    )
-
-
-def unit_map(requirements) -> dict[int, list[int]]:
-    """{requirement id: [unit ids]}: the directives app's one rule (3 queries)."""
-    return requirement_unit_map(requirements)
-
-
-def _unit_infos(unit_ids, requirements) -> list[UnitInfo]:
-    """The units of the map, with their district (one query, filtered by kind and root, not a long IN list)."""
-    kinds = {k for r in requirements for k in (r.applies_to or [])}
-    roots = {"/" + r.directive.issuer.path.strip("/").split("/")[0] + "/" for r in requirements}
-    root_q = Q(pk__in=[])
-    for root in roots:
-        root_q |= Q(path__startswith=root)
+def _unit_infos(unit_ids) -> list[UnitInfo]:
+    """The units owing something, with their district (one query)."""
     infos, keys = [], {}
-    for unit in Unit.objects.filter(root_q, kind__in=kinds).select_related("parent"):
-        if unit.pk not in unit_ids:
-            continue
+    for unit in Unit.objects.filter(pk__in=list(unit_ids)).select_related("parent"):
         district = None
         if unit.kind == UnitKind.DISTRICT:
             district = unit
@@ -493,101 +398,56 @@ def _unit_infos(unit_ids, requirements) -> list[UnitInfo]:
 GROUP_ORDER = {UnitKind.DEPARTMENT: 0, UnitKind.AGENCY: 1, UnitKind.DISTRICT: 2, UnitKind.COMMUNE: 3}
 
 
+# The dates of a requirement's info (deadline, and the schedule's: campaign span, signature, publication).
+_DATE_FIELDS = ("deadline", "span_start", "span_end", "signed_on", "published_on")
+
+
+def _dated(data: dict, *, isoformat: bool) -> dict:
+    """A requirement info's dates as ISO strings for the snapshot's JSON, or back to dates."""
+    result = dict(data)
+    for name in _DATE_FIELDS:
+        value = result.get(name)
+        if value is not None:
+            result[name] = value.isoformat() if isoformat else datetime.date.fromisoformat(value)
+    return result
+
+
+def from_ledger(ledger: obligations.Ledger) -> Compliance:
+    """The engine's answer as the pages show it (one query for the units).
+
+    A recurring ask shows the period holding the as-of day (the current one today, a past one for a
+    past day), named in its column: "Báo cáo tháng (Tháng 12/2026)".
+    """
+    cells = {}
+    periods = {}
+    pairs = dict.fromkeys((o.key.requirement_id, o.key.unit_id) for o in ledger.cells.values())
+    for rid, uid in pairs:
+        obligation = ledger.get(rid, uid)  # the period holding the as-of day
+        if not obligation.applies:
+            continue
+        if obligation.period is not None:
+            periods.setdefault(rid, obligation.period.label)
+        cells[(rid, uid)] = obligation
+    requirements = [
+        replace(r, label=f"{r.label} ({periods[r.id]})") if r.id in periods else r for r in ledger.requirements
+    ]
+    by_id = {r.id: r for r in requirements}
+    for pair, obligation in cells.items():
+        cells[pair] = Cell(
+            requirement=by_id[pair[0]],
+            unit_id=obligation.unit_id,
+            state=shown_state(obligation),
+            counted=obligation.counted,
+            accepted=obligation.accepted,
+            filings=obligation.filings,
+        )
+    unit_ids = {uid for (_rid, uid) in cells}
+    return Compliance(requirements=requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
+
+
 def compute(*, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None) -> Compliance:
-    """The engine's one entry point; see the module docstring for the rules and the query budget."""
+    """The matrix of a directive, a campaign or given requirements, as of a day (the engine decides)."""
     as_of = as_of or timezone.localdate()
     if requirements is None:
         requirements = published_requirements(directive=directive, campaign=campaign)
-    mapping = unit_map(requirements)
-    wanted = set(unit_ids) if unit_ids is not None else None
-    applicable = {rid: {uid for uid in uids if wanted is None or uid in wanted} for rid, uids in mapping.items()}
-    all_units = set().union(*applicable.values()) if applicable else set()
-    cutoff = end_of_day(as_of)
-    filings = defaultdict(list)
-    rows = (
-        registry.submission_rows(requirement_ids=[r.pk for r in requirements], unit_ids=all_units) if all_units else []
-    )
-    for row in rows:
-        status = status_at(row, cutoff)
-        if status != ReviewStatus.WITHDRAWN:
-            filings[(row.requirement_id, row.unit_id)].append(
-                Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title)
-            )
-    infos = [_requirement_info(r) for r in requirements]
-    cells = {}
-    for info in infos:
-        for uid in applicable.get(info.id, ()):
-            found = sorted(filings.get((info.id, uid), []), key=lambda f: (f.kind, f.pk))
-            cells[(info.id, uid)] = Cell(
-                requirement=info,
-                unit_id=uid,
-                state=classify(info, found, as_of),
-                counted=len(found),
-                accepted=sum(1 for f in found if f.status == ReviewStatus.ACCEPTED),
-                filings=tuple(found),
-            )
-    infos = _apply_periods(requirements, infos, cells, as_of)
-    return Compliance(requirements=infos, units=_unit_infos(all_units, requirements), cells=cells, as_of=as_of)
-
-
-_ENGINE_STATES = {
-    "not_started": State.MISSING,
-    "draft": State.DRAFT,
-    "sent": State.SUBMITTED,
-    "returned": State.RETURNED,
-    "late": State.OVERDUE,
-    "not_applicable": State.NOT_APPLICABLE,
-}
-
-
-def _period_at(periods, as_of: datetime.date):
-    """The period holding `as_of` (before the first: the first; after the last: the last)."""
-    for cell in periods:
-        period = cell.period
-        if period is None or (period.starts_on <= as_of <= (period.ends_on or as_of)):
-            return cell
-    return periods[0] if periods[0].period and as_of < periods[0].period.starts_on else periods[-1]
-
-
-def _apply_periods(requirements, infos, cells, as_of) -> list[RequirementInfo]:
-    """Recurring and relative asks (directives.schedule) are read from the obligations engine.
-
-    Each cell is the period holding `as_of`: the current period today, a past one for a past as-of
-    day, with that unit's own deadline; the column names the period ("Báo cáo (Tháng 12/2026)").
-    """
-    from directives import obligations
-
-    scheduled = {r.pk for r in requirements if (r.recurrence or "none") != "none" or r.relative_days}
-    if not scheduled or not cells:
-        return infos
-    ledger = obligations.obligations(
-        requirements=sorted(scheduled), as_of=as_of, unit_ids={uid for rid, uid in cells if rid in scheduled}
-    )
-    result = []
-    for info in infos:
-        chosen = {}
-        for rid, uid in cells:
-            periods = ledger.periods(rid, uid) if rid == info.id else []
-            if periods:
-                chosen[uid] = _period_at(periods, as_of)
-        if not chosen:
-            result.append(info)
-            continue
-        first = next(iter(chosen.values()))
-        if first.period is not None:
-            info = replace(info, label=f"{info.label} ({first.period.label})", deadline=first.deadline)
-        for uid, found in chosen.items():
-            state = _ENGINE_STATES.get(found.state)
-            if found.state == "accepted":
-                state = State.ACCEPTED_ON_TIME if found.on_time else State.ACCEPTED_LATE
-            filings = tuple(Filing(f.kind, f.pk, f.status, f.on_time, f.title) for f in found.filings)
-            cells[(info.id, uid)] = Cell(
-                requirement=info,
-                unit_id=uid,
-                state=state,
-                counted=len(filings),
-                accepted=found.accepted,
-                filings=filings,
-            )
-        result.append(info)
-    return result
+    return from_ledger(obligations.obligations(requirements=requirements, as_of=as_of, unit_ids=unit_ids))

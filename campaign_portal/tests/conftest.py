@@ -136,6 +136,7 @@ def _file_records(world):
         world.objects["difficult_field"] = pf.DifficultFieldFactory(
             requirement=reqs[RequirementKind.DIFFICULT_FIELD], **submitted
         )
+        world.objects["result_report"] = pf.ResultReportFactory(requirement=reqs[RequirementKind.REPORT], **submitted)
         world.objects["draft_plan"] = pf.EmulationPlanFactory(
             requirement=reqs[RequirementKind.EMULATION_PLAN],
             unit=kp,

@@ -92,7 +92,7 @@ def test_states_of_a_quota_ask(today_map):
     assert ledger.get(req.pk, today_map["snv"].pk).state == CellState.NOT_APPLICABLE
     later = obligations.obligations(requirements=[req], as_of=TODAY + datetime.timedelta(days=11))
     assert later.get(req.pk, ek.pk).state == CellState.LATE
-    assert ledger.counts(req.pk) == {"owed": 2, "sent": 1, "done": 1,
+    assert ledger.counts(req.pk) == {"owed": 2, "sent": 1, "filed": 1, "done": 1,
                                      "states": {"accepted": 1, "not_started": 1}}  # fmt: skip
 
 

@@ -107,6 +107,7 @@ def test_a_lead_unit_ask_is_owed_by_that_unit_only_and_its_helpers_receive_the_l
         user=user, directive=letter, fields={},
         requirements=[{**row, "id": req.pk, "lead_unit": None, "cooperating_units": []}],
     )  # fmt: skip
+    req.refresh_from_db()  # the engine reads the instance it is given
     assert set(obligations.owers([req])[req.pk]) == {world["ek"].pk, world["tl"].pk}
 
 

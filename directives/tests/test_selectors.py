@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from campaign_portal.core.models import Unit, UnitKind
-from directives import selectors
+from directives import obligations, selectors
 from directives.models import DirectiveStatus, RequirementKind
 
 from .conftest import make_letter
@@ -61,7 +61,7 @@ def test_filters(province, staff):
     assert selectors.directive_years(staff) == [2020, 2019]
 
 
-# --- which units owe a requirement ----------------------------------------------------------------
+# --- which units owe a requirement: the engine, as the selectors read it ---------------------------
 
 
 def test_requirement_unit_map_uses_the_map_of_the_issue_date(province, django_assert_num_queries):
@@ -75,25 +75,24 @@ def test_requirement_unit_map_uses_the_map_of_the_issue_date(province, django_as
     )
     departments = RequirementFactory(directive=old.directive, applies_to=[UnitKind.DEPARTMENT, UnitKind.AGENCY])
 
-    # requirements, target units, units: three queries whatever the number of requirements.
-    with django_assert_num_queries(3):
-        unit_map = selectors.requirement_unit_map([old, new, communes, departments])
+    # The engine (directives.obligations): directives, target units, named addressees, units:
+    # four queries whatever the number of requirements.
+    with django_assert_num_queries(4):
+        unit_map = obligations.owers([old, new, communes, departments])
 
     assert set(unit_map[old.pk]) == {province.krong_pac.pk, province.bmt.pk}
     assert unit_map[new.pk] == []  # the districts ended on 01/07/2025
     assert set(unit_map[communes.pk]) == {province.ea_kly.pk, province.krong_pac_town.pk, province.tan_loi.pk}
     assert set(unit_map[departments.pk]) == {province.dept_home_affairs.pk, province.dept_finance.pk}
-    assert selectors.requirement_unit_map([]) == {}
+    assert obligations.owers([]) == {}
 
 
 def test_requirement_units_agrees_with_the_map_and_honours_targets(province):
     req = RequirementFactory(directive=DirectiveFactory(issuer=province.province), applies_to=[UnitKind.DISTRICT])
-    assert list(selectors.requirement_units(req)) == [province.bmt, province.krong_pac]  # by path
+    assert obligations.owers([req])[req.pk] == [province.bmt.pk, province.krong_pac.pk]  # by path
     req.target_units.set([province.krong_pac])
-    assert list(selectors.requirement_units(req)) == [province.krong_pac]
-    assert selectors.requirement_unit_map([req.pk])[req.pk] == [province.krong_pac.pk]
-    scope = Unit.objects.filter(pk=province.bmt.pk)
-    assert list(selectors.requirement_units(req, units=scope)) == []
+    assert obligations.owers([req.pk])[req.pk] == [province.krong_pac.pk]
+    assert not obligations.owes(req, province.bmt)
 
 
 def test_requirement_units_fall_back_to_the_campaign_start(province):
@@ -104,8 +103,7 @@ def test_requirement_units_fall_back_to_the_campaign_start(province):
         directive=DirectiveFactory(issuer=province.province, issued_on=None, campaign=campaign),
         applies_to=[UnitKind.DISTRICT],
     )
-    assert selectors.requirement_unit_map([req])[req.pk] == []
-    assert not selectors.requirement_units(req).exists()
+    assert obligations.owers([req])[req.pk] == []
 
 
 def test_units_of_another_province_never_owe(province):
@@ -114,7 +112,7 @@ def test_units_of_another_province_never_owe(province):
         code="GLA-PK", name="Thành phố Pleiku", kind=UnitKind.DISTRICT, parent=other_root, path="/GLA/GLA-PK/"
     )
     req = RequirementFactory(directive=DirectiveFactory(issuer=province.province), applies_to=[UnitKind.DISTRICT])
-    assert set(selectors.requirement_unit_map([req])[req.pk]) == {province.krong_pac.pk, province.bmt.pk}
+    assert set(obligations.owers([req])[req.pk]) == {province.krong_pac.pk, province.bmt.pk}
 
 
 # --- addressing and inbox -------------------------------------------------------------------------
@@ -144,7 +142,7 @@ def test_recipients_and_receipt_rows(province, staff, officer_kp):
 
     directive = DirectiveFactory(issuer=province.province, addressee_kinds=[UnitKind.DISTRICT])
     RequirementFactory(directive=directive, applies_to=[UnitKind.COMMUNE], target_units=[province.ea_kly])
-    assert set(selectors.directive_recipient_ids(directive)) == {
+    assert set(obligations.recipient_ids(directive)) == {
         province.krong_pac.pk, province.bmt.pk, province.ea_kly.pk,
     }  # fmt: skip
     services.receipt_confirm(user=officer_kp, directive=directive)
@@ -157,8 +155,9 @@ def test_inbox_is_for_officers(province, officer_kp, staff, django_assert_max_nu
     for _ in range(3):
         DirectiveFactory(issuer=province.province, addressee_kinds=[UnitKind.DISTRICT])
     assert not selectors.directive_inbox_for(staff).exists()
-    # the directives with their issuer and campaign, and this unit's receipts (prefetch)
-    with django_assert_max_num_queries(3):
+    # the letters the unit receives (engine: directive ids, requirements, directives, targets, named
+    # addressees, units: 6), then the directives with their issuer and campaign, and this unit's receipts (prefetch)
+    with django_assert_max_num_queries(9):
         rows = list(selectors.directive_inbox_for(officer_kp))
         assert all(row.my_receipts == [] for row in rows)
     assert len(rows) == 3

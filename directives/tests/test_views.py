@@ -203,7 +203,10 @@ def test_create_then_preview_then_publish(client_for, staff, province, django_ca
     assert preview.status_code == 200
     assert "ngày 05 tháng 01 năm 2020" in preview.text and "KẾ HOẠCH" in preview.text.upper()
 
-    assert client.get(url("publish", directive.pk)).status_code == 405
+    # The preview and the confirmation say exactly who will receive it (the districts of 05/01/2020).
+    assert 'data-recipient-count="2"' in preview.text and "Nơi nhận:" in preview.text
+    confirm = client.get(url("publish", directive.pk))
+    assert confirm.status_code == 200 and "Gửi tới 2 đơn vị" in confirm.text and "Krông Pắc" in confirm.text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("publish", directive.pk))
     assert response.status_code == 302

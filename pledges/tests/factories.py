@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.tests.factories import UnitFactory
@@ -16,6 +17,7 @@ from pledges.models import (
     Dissemination,
     DisseminationForm,
     EmulationPlan,
+    ResultReport,
     Target,
     TargetProgress,
 )
@@ -54,6 +56,8 @@ class _SubmissionFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(UnitFactory)
     status = ReviewStatus.DRAFT
+    # What the workflow stores: a record that left the draft state was submitted at some moment.
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == ReviewStatus.DRAFT else timezone.now())
     search_text = factory.LazyAttribute(lambda o: fold(o.title))  # what the services store, for search
 
 
@@ -124,3 +128,12 @@ class TargetProgressFactory(factory.django.DjangoModelFactory):
     target = factory.SubFactory(TargetFactory)
     reported_on = datetime.date(2020, 6, 30)
     actual_value = Decimal("65")
+
+
+class ResultReportFactory(_SubmissionFactory):
+    class Meta:
+        model = ResultReport
+
+    requirement = factory.SubFactory(RequirementFactory, kind=RequirementKind.REPORT, quota_min=None, quota_max=None)
+    title = factory.Sequence(lambda n: f"Báo cáo kết quả thực hiện {n}")
+    narrative = "<p>Đơn vị đã triển khai.</p>"

@@ -27,7 +27,7 @@ def test_owed_rows_for_a_district(letter, province):
     rows = selectors.owed_rows(province.krong_pac)
     kinds = [row.requirement.kind for row in rows]
     assert kinds == ["dissemination", "emulation_plan", "key_works"]  # themes are for communes and agencies
-    assert _row(rows, letter.dissemination).status == "overdue"  # deadline 30/09/2019 has passed
+    assert _row(rows, letter.dissemination).status == "late"  # deadline 30/09/2019 has passed
 
 
 def test_owed_rows_for_a_commune_show_missing_and_statuses(letter, province):
@@ -38,11 +38,12 @@ def test_owed_rows_for_a_commune_show_missing_and_statuses(letter, province):
     CommitmentFactory(unit=unit, requirement=letter.difficult, status="withdrawn")
     rows = selectors.owed_rows(unit)
     assert _row(rows, letter.dissemination).status == "accepted"
-    assert _row(rows, letter.plan).status == "returned"
+    # Returned after the deadline: the engine says late (the unit still owes it), as the matrix does.
+    assert _row(rows, letter.plan).status == "late"
     theme = _row(rows, letter.theme)
-    assert (theme.status, theme.counted, theme.missing, theme.can_add) == ("submitted", 1, 0, True)
+    assert (theme.status, theme.counted, theme.missing, theme.can_add) == ("sent", 1, 0, True)
     difficult = _row(rows, letter.difficult)
-    assert (difficult.status, difficult.counted, difficult.missing) == ("overdue", 0, 1)
+    assert (difficult.status, difficult.counted, difficult.missing) == ("late", 0, 1)
     assert difficult.submissions == []  # a withdrawn record is not listed
 
 
@@ -100,10 +101,11 @@ def test_owed_page_queries_do_not_grow(letter, province, officer_kp, client_for,
     _grow(letter, province, 1)
     small = _count(client, url)
     _grow(letter, province, 12)
-    # session, user, membership (scope); requirements (1) + requirement_unit_map (3: requirements,
-    # target units, units); one query per registered kind (5: dissemination, plan, theme, difficult
-    # field, key works); the page shell's unread count and membership (2): 14 whatever the data.
-    with django_assert_max_num_queries(14):
+    # session, user, membership (scope); the engine: requirements (1) + the map (4: directives,
+    # target units, named addressees, units) + one query per registered model (5: dissemination,
+    # plan, commitment, key work, result report); the page shell's unread count and membership (2):
+    # 15 whatever the data.
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert _count(client, url) == small

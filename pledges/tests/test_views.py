@@ -166,8 +166,14 @@ def test_create_views_guard(letter, officer_kp, leader, staff, client_for, clien
     wrong_kind = reverse("pledges:emulation_plan_create", kwargs={"requirement_pk": letter.theme.pk})
     assert client.get(plan_url).url == _login_url(plan_url)
     assert client_for(officer_kp).put(plan_url).status_code == 405
-    assert client_for(officer_kp).get(theme_url).status_code == 404  # a district does not owe themes
-    assert client_for(officer_kp).get(wrong_kind).status_code == 404
+    # A link the unit cannot act on says why (never a bare 404): a district does not owe themes ...
+    refused = client_for(officer_kp).get(theme_url)
+    assert refused.status_code == 403 and "không áp dụng cho đơn vị của bạn" in refused.content.decode()
+    # ... and a plan form for a themes ask points to the right form.
+    wrong = client_for(officer_kp).get(wrong_kind)
+    assert wrong.status_code == 403 and "không nhận loại hồ sơ này" in wrong.content.decode()
+    missing = reverse("pledges:emulation_plan_create", kwargs={"requirement_pk": 999999})
+    assert client_for(officer_kp).get(missing).status_code == 404
     assert client_for(leader).get(plan_url).status_code == 403
     assert client_for(staff).post(plan_url, _plan_data()).status_code == 403
 

@@ -150,7 +150,7 @@ def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader
 def test_co_operating_units_receive_and_are_notified_but_owe_nothing(
     province, staff, django_capture_on_commit_callbacks
 ):
-    from directives.selectors import directive_recipient_ids
+    from directives.obligations import recipient_ids as directive_recipient_ids
 
     fields = {"doc_type": "cong_van", "number": "9217/UBND-NC", "issuer": province.province,
               "issued_on": D(2019, 9, 1), "subject": "Kinh phí", "body": "…", "addressee_units": []}  # fmt: skip

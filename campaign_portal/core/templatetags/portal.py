@@ -41,6 +41,9 @@ STATUS_STYLES = {
     "missing": "danger",
     "overdue": "danger",
     "not_started": "light",
+    "sent": "info",
+    "late": "danger",
+    "not_applicable": "light",
 }
 
 

@@ -321,14 +321,9 @@ def _letter(province, number="7019/UBND-TH", issued_on=(2019, 8, 9)):
 
 def _units_for(requirement):
     from campaign_portal.core.models import Unit
+    from directives.obligations import owers
 
-    try:
-        from directives.selectors import requirement_units
-
-        return list(requirement_units(requirement))
-    except (ImportError, TypeError):
-        qs = Unit.objects.filter(kind__in=requirement.applies_to)
-        return list(qs.filter(path__startswith=requirement.directive.issuer.path))
+    return list(Unit.objects.filter(pk__in=owers([requirement])[requirement.pk]).order_by("path"))
 
 
 def _submissions(directive, rng) -> dict:
