@@ -256,6 +256,7 @@ def directive_edit(request, pk):
             "relative_working_days": r.relative_working_days,
             "lead_unit": r.lead_unit_id,
             "cooperating_units": [u.pk for u in r.cooperating_units.all()],
+            "response_mode": r.response_mode,
         }  # fmt: skip
         for r in related["requirements"]
     ]
