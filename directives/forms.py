@@ -2,13 +2,24 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.forms import DateInput, NFCFormMixin
 from campaign_portal.core.models import Unit, UnitKind
 
-from . import importing, obligations
-from .models import APPLICABLE_UNIT_KINDS, Campaign, Directive, DocType, Milestone, RequirementKind, ResponseMode
+from . import importing, obligations, schedule
+from .models import (
+    APPLICABLE_UNIT_KINDS,
+    Campaign,
+    CountedFrom,
+    Directive,
+    DocType,
+    Milestone,
+    Recurrence,
+    RequirementKind,
+    ResponseMode,
+)
 
 UNIT_KIND_CHOICES = [(str(kind), kind.label) for kind in APPLICABLE_UNIT_KINDS]
 REQUIREMENT_PREFIX = "req"
@@ -82,6 +93,14 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             del self.fields["note"]
 
 
+def unit_choices() -> list[tuple[int, str]]:
+    """Today's units a requirement can name as lead or co-operating unit (one query, shared by every row)."""
+    today = timezone.localdate()
+    units = Unit.objects.exclude(kind=UnitKind.PROVINCE).filter(is_active=True).exclude(valid_to__lte=today)
+    units = units.order_by("path")
+    return [(unit.pk, unit.name) for unit in units.only("pk", "name", "path")]
+
+
 class RequirementForm(NFCFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=999, required=False)
@@ -95,6 +114,30 @@ class RequirementForm(NFCFormMixin, forms.Form):
     deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput())
     quota_min = forms.IntegerField(label=_("Tối thiểu"), min_value=0, max_value=999, required=False)
     quota_max = forms.IntegerField(label=_("Tối đa"), min_value=0, max_value=999, required=False)
+    recurrence = forms.ChoiceField(
+        label=_("Định kỳ"), choices=Recurrence.choices, initial=Recurrence.NONE, required=False
+    )
+    due_days = forms.CharField(
+        label=_("Hạn trong kỳ"),
+        max_length=60,
+        required=False,
+        help_text=_("“20” = ngày 20 của tháng cuối kỳ; “15/6; 15/12” = các ngày trong năm."),
+    )
+    due_next_period = forms.BooleanField(label=_("Hạn rơi vào tháng sau kỳ"), required=False)
+    relative_days = forms.IntegerField(label=_("Trong thời hạn (ngày)"), min_value=1, max_value=365, required=False)
+    relative_from = forms.ChoiceField(label=_("Kể từ"), choices=[("", "—"), *CountedFrom.choices], required=False)
+    relative_working_days = forms.BooleanField(label=_("Ngày làm việc"), required=False)
+    lead_unit = forms.TypedChoiceField(label=_("Đơn vị chủ trì"), coerce=int, empty_value=None, required=False)
+    cooperating_units = forms.TypedMultipleChoiceField(
+        label=_("Đơn vị phối hợp"), coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = unit_choices() if units is None else units
+        self.fields["lead_unit"].choices = [("", _("— Không: mọi đơn vị được áp dụng —")), *units]
+        self.fields["cooperating_units"].choices = units
+
     response_mode = forms.ChoiceField(
         label=_("Đơn vị trả lời bằng"),
         choices=ResponseMode.choices,
@@ -108,11 +151,57 @@ class RequirementForm(NFCFormMixin, forms.Form):
         low, high = cleaned.get("quota_min"), cleaned.get("quota_max")
         if low is not None and high is not None and high < low:
             self.add_error("quota_max", _("Số tối đa phải lớn hơn hoặc bằng số tối thiểu."))
+        self._clean_schedule(cleaned)
+        lead = cleaned.get("lead_unit")
+        if lead and lead in (cleaned.get("cooperating_units") or []):
+            self.add_error("cooperating_units", _("Đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
         cleaned["response_mode"] = cleaned.get("response_mode") or ResponseMode.FILE
         return cleaned
 
+    def _clean_schedule(self, cleaned) -> None:
+        recurrence = cleaned.get("recurrence") or Recurrence.NONE
+        cleaned["recurrence"] = recurrence
+        recurring = recurrence != Recurrence.NONE
+        try:
+            due = schedule.parse_due_days(cleaned.get("due_days") or "")
+        except ValueError as exc:
+            self.add_error(
+                "due_days",
+                _("“%(token)s” không phải ngày hợp lệ: ghi ngày trong tháng (1–31), ví dụ “20”, hoặc ngày/tháng, "
+                  "ví dụ “15/6; 15/12”.") % {"token": exc.args[0]},
+            )  # fmt: skip
+            due = []
+        if due and not recurring:
+            self.add_error(
+                "recurrence", _("Đã ghi hạn trong kỳ: chọn định kỳ (hằng tháng, quý…) hoặc xoá hạn trong kỳ.")
+            )
+        if recurrence == Recurrence.MONTHLY and any(month for _day, month in due):
+            self.add_error("due_days", _("Yêu cầu hằng tháng chỉ ghi ngày trong tháng, ví dụ “20”."))
+        if recurring and cleaned.get("deadline"):
+            self.add_error("deadline", _("Yêu cầu định kỳ có hạn theo từng kỳ: để trống ô Thời hạn."))
+        days, counted_from = cleaned.get("relative_days"), cleaned.get("relative_from")
+        if days and not counted_from:
+            self.add_error("relative_from", _("Chọn thời hạn tính từ ngày ký, ngày ban hành hay ngày nhận văn bản."))
+        if counted_from and not days:
+            self.add_error("relative_days", _("Ghi số ngày của thời hạn, ví dụ 15."))
+        if days and cleaned.get("deadline"):
+            self.add_error("deadline", _("Đã có thời hạn tính theo số ngày: để trống ô Thời hạn, hoặc xoá số ngày."))
+        if days and recurring:
+            self.add_error("relative_days", _("Yêu cầu định kỳ không có thời hạn tính theo số ngày."))
+        if cleaned.get("relative_working_days") and not days:
+            self.add_error("relative_days", _("Ghi số ngày làm việc của thời hạn."))
+
 
 class BaseRequirementFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._units = None
+
+    def get_form_kwargs(self, index):
+        if self._units is None:  # one query for every row's unit lists, not one per row
+            self._units = unit_choices()
+        return {**super().get_form_kwargs(index), "units": self._units}
+
     def rows(self) -> list[dict]:
         """Kept rows as service input, in the order the user set with 'Thứ tự'."""
         rows = []

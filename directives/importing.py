@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.models import Unit, UnitKind
@@ -96,21 +97,88 @@ def _segments(text: str, quotas: list[dict]) -> list[_Segment]:
     return segments
 
 
-def requirements_from_parsed(parsed) -> list[dict]:
+class UnitMatcher:
+    """Unit names as letters write them, matched to today's unit tree (one query, on first use).
+
+    Accents, case and "Ủy ban nhân dân"/"UBND" are folded; "Giám đốc Sở X" is Sở X; a unit no
+    longer in force (valid_to passed) is not proposed.
+    """
+
+    def __init__(self, today: datetime.date | None = None):
+        self.today = today or timezone.localdate()
+        self._names: dict[str, Unit] | None = None
+
+    @staticmethod
+    def key(name: str) -> str:
+        folded = fold(name).replace("uy ban nhan dan", "ubnd").replace("(", " ").replace(")", " ")
+        return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+    def _index(self) -> dict[str, Unit]:
+        if self._names is None:
+            units = Unit.objects.exclude(kind=UnitKind.PROVINCE).filter(is_active=True)
+            units = units.exclude(valid_to__lte=self.today).only("pk", "name", "short_name", "kind", "path", "code")
+            self._names = {}
+            for unit in units.order_by("-depth", "path"):  # the higher unit wins a shared name
+                for label in (unit.name, unit.short_name):
+                    if label:
+                        self._names[self.key(label)] = unit
+        return self._names
+
+    def match(self, name: str | None) -> Unit | None:
+        if not name:
+            return None
+        key = self.key(name)
+        names = self._index()
+        return names.get(key) or names.get(re.sub(r"\s+(?:tinh|dak lak)$", "", key)) or names.get(f"{key} tinh")
+
+
+def schedule_fields(item: dict, matcher: UnitMatcher) -> dict:
+    """Form initial values for how the item asks: recurrence, due days, relative deadline, units."""
+    recurrence = item.get("recurrence") or {}
+    relative = item.get("relative_deadline") or {}
+    lead = matcher.match(item.get("lead_unit"))
+    cooperating = []
+    unmatched = []
+    for name in item.get("cooperating_units") or []:
+        unit = matcher.match(name)
+        if unit and unit != lead and unit.pk not in cooperating:
+            cooperating.append(unit.pk)
+        elif unit is None and not fold(name).startswith(("cac ", "nhung ", "moi ")):  # "các cơ quan liên quan"
+            unmatched.append(name)
+    return {
+        "recurrence": recurrence.get("every") or "none",
+        "due_days": "; ".join(recurrence.get("due") or []),
+        "due_next_period": bool(recurrence.get("next_period")),
+        "relative_days": relative.get("days"),
+        "relative_from": relative.get("counted_from") or "",
+        "relative_working_days": bool(relative.get("working_days")),
+        "lead_unit": lead.pk if lead else None,
+        "cooperating_units": cooperating,
+        # Not form fields: what the import page warns about.
+        "lead_unit_name": item.get("lead_unit") or "",
+        "unmatched_units": ([item["lead_unit"]] if item.get("lead_unit") and lead is None else []) + unmatched,
+        "source_line": item.get("line"),
+    }
+
+
+def requirements_from_parsed(parsed, matcher: UnitMatcher | None = None) -> list[dict]:
     """Requirement rows from a parse: one per quota of an item (sharing its ordinal), else one per item.
 
     Each row: ordinal, position, kind, title, text, applies_to, deadline (ISO or None), quota_min,
     quota_max. The kind comes from the wording around each quota; applies_to from the kind
     (key works → districts; themes and difficult fields → communes, departments, agencies),
-    else from unit kinds the item names, else from the addressees.
+    else from unit kinds the item names, else from the addressees. Plus the schedule fields of
+    `schedule_fields` (recurrence, due days, relative deadline, lead and co-operating units).
     """
     data = parsed.as_dict() if hasattr(parsed, "as_dict") else dict(parsed)
     from_addressees = addressee_kinds(data.get("addressees") or [])
+    matcher = matcher or UnitMatcher()
     rows = []
     for item in data.get("requirements") or []:
         item_text = item.get("text") or ""
         item_kind = kind_of(item_text)
         item_deadlines = item.get("deadlines") or []
+        asks = schedule_fields(item, matcher)
         for segment in _segments(item_text, list(item.get("quotas") or [])):
             kind = kind_of(segment.text) if segment.quota else item_kind
             if kind == RequirementKind.OTHER:
@@ -128,6 +196,7 @@ def requirements_from_parsed(parsed) -> list[dict]:
                     "deadline": _date((own_deadlines or item_deadlines or [None])[0]),
                     "quota_min": segment.quota.get("min") if segment.quota else None,
                     "quota_max": segment.quota.get("max") if segment.quota else None,
+                    **asks,
                 }
             )
     return rows

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import Unit, UnitKind
@@ -234,6 +235,20 @@ def quota_text(quota_min: int | None, quota_max: int | None) -> str:
     return ""
 
 
+class Recurrence(models.TextChoices):
+    NONE = "none", _("Một lần")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    HALF_YEARLY = "half_yearly", _("6 tháng một lần")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class CountedFrom(models.TextChoices):
+    SIGNATURE = "signature", _("Ngày ký văn bản")
+    PUBLICATION = "publication", _("Ngày ban hành trên cổng")
+    RECEIPT = "receipt", _("Ngày đơn vị nhận được văn bản")
+
+
 class Requirement(models.Model):
     """One trackable ask of a directive: what, from which kinds of unit, how many, by when.
 
@@ -259,6 +274,30 @@ class Requirement(models.Model):
     response_mode = models.CharField(
         _("cách trả lời"), max_length=20, choices=ResponseMode.choices, default=ResponseMode.FILE
     )
+    # How the letter asks (directives.schedule turns these into periods and deadlines).
+    recurrence = models.CharField(
+        _("định kỳ"), max_length=20, choices=Recurrence.choices, default=Recurrence.NONE, blank=True
+    )
+    due_days = models.CharField(
+        _("hạn trong kỳ"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ngày trong tháng cuối kỳ (“20”), hoặc ngày/tháng trong năm (“15/6; 15/12”)."),
+    )
+    due_next_period = models.BooleanField(_("hạn rơi vào tháng sau kỳ"), default=False)
+    relative_days = models.PositiveSmallIntegerField(_("thời hạn (số ngày)"), null=True, blank=True)
+    relative_from = models.CharField(_("tính từ"), max_length=20, choices=CountedFrom.choices, blank=True)
+    relative_working_days = models.BooleanField(_("tính theo ngày làm việc"), default=False)
+    lead_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Khi văn bản giao một đơn vị chủ trì: chỉ đơn vị này phải thực hiện và báo cáo."),
+    )
+    cooperating_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("nhiệm vụ, yêu cầu")
@@ -270,6 +309,12 @@ class Requirement(models.Model):
                 | Q(quota_max__isnull=True)
                 | Q(quota_max__gte=models.F("quota_min")),
                 name="requirement_quota_range",
+            ),
+            # A relative deadline is a number of days counted from something: both or neither.
+            models.CheckConstraint(
+                condition=Q(relative_days__isnull=True, relative_from="")
+                | (Q(relative_days__gt=0) & ~Q(relative_from="")),
+                name="requirement_relative_deadline_complete",
             ),
         ]
 
@@ -283,6 +328,23 @@ class Requirement(models.Model):
     @property
     def quota_text(self) -> str:
         return quota_text(self.quota_min, self.quota_max)
+
+    @property
+    def schedule_text(self) -> str:
+        """'Hằng tháng, hạn ngày 20' or '15 ngày làm việc kể từ ngày nhận văn bản'; '' for a one-time ask."""
+        if self.recurrence and self.recurrence != Recurrence.NONE:
+            if self.due_days:
+                return gettext("%(every)s, hạn %(due)s") % {
+                    "every": self.get_recurrence_display(),
+                    "due": self.due_days,
+                }
+            return str(self.get_recurrence_display())
+        if self.relative_days and self.relative_from:
+            values = {"days": self.relative_days, "start": str(self.get_relative_from_display()).lower()}
+            if self.relative_working_days:
+                return gettext("%(days)s ngày làm việc kể từ %(start)s") % values
+            return gettext("%(days)s ngày kể từ %(start)s") % values
+        return ""
 
     def applies_to_kind(self, kind: str) -> bool:
         return kind in (self.applies_to or [])
@@ -362,3 +424,24 @@ class DirectiveRevision(models.Model):
 
     def __str__(self):
         return f"{self.directive} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Ngày nghỉ")
+    WORKING = "working", _("Ngày làm việc bù")
+
+
+class CalendarDay(models.Model):
+    """A day the holidays package does not know: an extra day off, or a weekend day worked in exchange."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=CalendarDayKind.choices, default=CalendarDayKind.HOLIDAY)
+    name = models.CharField(_("lý do"), max_length=200, help_text=_("Ví dụ: Nghỉ bù Quốc khánh; Làm bù thứ Bảy."))
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()} · {self.name}"

@@ -34,8 +34,11 @@ day, as far as their timestamps tell (`status_at`).
 
 Queries, whatever the number of units or requirements: directives (1), targets (1), named
 addressees (1), units (1) (plus 1 for the requirements when given as ids), receipts (1, only when
-a requirement is receipt-only) and one per registered submission model. The obligation key carries a period so that a recurring requirement
-can later owe several periods per unit: `periods_for` is the one place that decides them.
+a requirement is receipt-only) and one per registered submission model. Recurring or relative asks add the staff's calendar days (1) and
+receipts (1, relative to receipt). The obligation key carries a period: a recurring requirement owes
+one obligation per period (directives.schedule), `periods_for` is the one place that decides them.
+A requirement with a lead unit (`Requirement.lead_unit`) targets that unit only: the requirement
+service keeps `target_units` = {lead}; its co-operating units receive the letter but owe nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 
-from . import registry
+from . import registry, schedule
 from .models import Directive, DirectiveStatus, Receipt, Requirement, ResponseMode, quota_text
 
 __all__ = [
@@ -82,6 +85,8 @@ __all__ = [
     "end_of_day",
     "obligations",
     "obligations_of_unit",
+    "periods_owed",
+    "current",
     "directives_received_by",
     "refusal",
     "check_can_file",
@@ -124,6 +129,7 @@ class Period:
     deadline: datetime.date | None
     starts_on: datetime.date | None = None
     label: str = ""
+    ends_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,27 @@ class RequirementInfo:
     quota_min: int | None
     quota_max: int | None
     response_mode: str = ResponseMode.FILE
+    # How it is due (directives.schedule): recurrence, due days, relative deadline, and the dates
+    # they count from: the campaign's span, the signature and the publication on the portal.
+    recurrence: str = "none"
+    due_days: str = ""
+    due_next_period: bool = False
+    relative_days: int | None = None
+    relative_from: str = ""
+    relative_working_days: bool = False
+    span_start: datetime.date | None = None
+    span_end: datetime.date | None = None
+    signed_on: datetime.date | None = None
+    published_on: datetime.date | None = None
+
+    @property
+    def ask(self) -> schedule.Ask:
+        return schedule.ask_of(self)
+
+    @property
+    def scheduled(self) -> bool:
+        """Recurring, or due a number of days after something: periods_for works it out."""
+        return self.ask.recurring or self.ask.relative
 
     @property
     def needed(self) -> int:
@@ -157,6 +184,8 @@ class RequirementInfo:
     @classmethod
     def of(cls, requirement: Requirement) -> RequirementInfo:
         directive: Directive = requirement.directive
+        recurring = (requirement.recurrence or "none") != "none"
+        campaign = directive.campaign if recurring and directive.campaign_id else None  # select_related it
         return cls(
             id=requirement.pk,
             directive_id=directive.pk,
@@ -169,6 +198,16 @@ class RequirementInfo:
             quota_min=requirement.quota_min,
             quota_max=requirement.quota_max,
             response_mode=getattr(requirement, "response_mode", ResponseMode.FILE) or ResponseMode.FILE,
+            recurrence=requirement.recurrence or "none",
+            due_days=requirement.due_days,
+            due_next_period=requirement.due_next_period,
+            relative_days=requirement.relative_days,
+            relative_from=requirement.relative_from,
+            relative_working_days=requirement.relative_working_days,
+            span_start=campaign.starts_on if campaign else None,
+            span_end=campaign.ends_on if campaign else None,
+            signed_on=directive.issued_on,
+            published_on=timezone.localdate(directive.published_at) if directive.published_at else None,
         )
 
 
@@ -198,6 +237,7 @@ class Obligation:
     filings: tuple = ()
     quota_min: int | None = None
     quota_max: int | None = None
+    period: Period | None = None  # its period (label, start, end) when the requirement recurs
 
     @property
     def unit_id(self) -> int:
@@ -271,10 +311,10 @@ class Ledger:
         return self._by_pair.get((requirement_id, unit_id), [])
 
     def get(self, requirement_id: int, unit_id: int) -> Obligation:
-        """The obligation (its first period), or a not-applicable one when the unit does not owe it."""
+        """The obligation (its period holding the as-of day), or a not-applicable one when not owed."""
         found = self._by_pair.get((requirement_id, unit_id))
         if found:
-            return found[0]
+            return current(found, self.as_of)
         requirement = self._requirements[requirement_id]
         return Obligation(
             key=ObligationKey(requirement_id, unit_id),
@@ -301,6 +341,17 @@ class Ledger:
             "done": sum(1 for c in cells if c.is_done),
             "states": dict(states),
         }
+
+
+def current(cells: list[Obligation], day: datetime.date) -> Obligation:
+    """Of one unit's periods of a requirement, the one holding `day` (before the first: the first;
+    after the last: the last); a one-time ask has just one."""
+    for cell in cells:
+        period = cell.period
+        if period is None or (period.starts_on and period.starts_on <= day <= (period.ends_on or day)):
+            return cell
+    first = cells[0].period
+    return cells[0] if first is not None and first.starts_on and day < first.starts_on else cells[-1]
 
 
 class Refusal(models.TextChoices):
@@ -465,7 +516,11 @@ def recipient_ids(directive: Directive) -> list[int]:
     ids = _addressed(world, directive.pk)
     for unit_ids in _owers_map(world).values():
         ids |= set(unit_ids)
-    return sorted(ids, key=lambda pk: world.units[pk][1])
+    # The co-operating units of a lead-unit ask get the letter too (they help; they owe nothing).
+    helpers = Requirement.cooperating_units.through.objects.filter(requirement__directive=directive)
+    paths = dict(Unit.objects.filter(pk__in=helpers.values("unit_id")).values_list("pk", "path"))
+    paths.update({pk: world.units[pk][1] for pk in ids})
+    return sorted(ids | set(paths), key=lambda pk: paths[pk])
 
 
 def recipients(directive: Directive):
@@ -491,13 +546,56 @@ def directives_received_by(unit) -> list[int]:
 # --- periods, quotas, states -----------------------------------------------------------------------
 
 
-def periods_for(requirement: RequirementInfo, unit_id: int) -> list[Period]:
+def periods_for(
+    requirement: RequirementInfo, unit_id: int, *, received_on=None, calendar: schedule.WorkCalendar | None = None
+) -> list[Period]:
     """The periods (and deadline of each) in which `unit_id` owes `requirement`.
 
-    The one place that decides deadlines: today a requirement has one period with its own deadline;
-    recurring and relative deadlines (directives.schedule) will be computed here.
+    The one place that decides deadlines (directives.schedule does the arithmetic): a one-time ask
+    has one period, key "", with its fixed deadline or its relative one (counted from the
+    signature, the publication, or `received_on`, the unit's own receipt); a recurring ask has one
+    period per month / quarter / half-year / year of the campaign, each its own obligation.
     """
-    return [Period(key="", deadline=requirement.deadline)]
+    if not requirement.scheduled:
+        return [Period(key="", deadline=requirement.deadline)]
+    found = schedule.periods(
+        requirement.ask,
+        span_start=requirement.span_start,
+        span_end=requirement.span_end,
+        signed_on=requirement.signed_on,
+        published_on=requirement.published_on,
+        received_on=received_on,
+        calendar=calendar,
+    )
+    return [
+        Period(
+            key="" if p.key == schedule.ONCE else p.key,
+            deadline=p.deadline,
+            starts_on=p.start,
+            label=p.label,
+            ends_on=p.end,
+        )
+        for p in found
+    ]
+
+
+def _filings_of_period(found, when: dict, periods: list[Period], period: Period) -> tuple:
+    """The filings answering `period`: those naming it, else those dated within it (see registry)."""
+    if len(periods) <= 1:
+        return found
+    keys = {p.key for p in periods}
+
+    def period_of(filing) -> str:
+        named, day = when.get((filing.kind, filing.pk), ("", None))
+        if named in keys:
+            return named
+        day = day or timezone.localdate()
+        for candidate in periods:
+            if candidate.ends_on is None or day <= candidate.ends_on:
+                return candidate.key
+        return periods[-1].key
+
+    return tuple(f for f in found if period_of(f) == period.key)
 
 
 def quota_bounds(requirement) -> tuple[int | None, int | None]:
@@ -556,7 +654,7 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 def _requirement_list(requirements) -> list[Requirement]:
     reqs = list(requirements)
     if reqs and not isinstance(reqs[0], Requirement):
-        return list(Requirement.objects.filter(pk__in=reqs).select_related("directive"))
+        return list(Requirement.objects.filter(pk__in=reqs).select_related("directive__campaign"))
     return reqs
 
 
@@ -581,6 +679,7 @@ def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
     all_units = set().union(*mapping.values())
     cutoff = end_of_day(as_of)
     filings = defaultdict(list)
+    when = {}  # (kind, pk) → (period named by the filing, its local date): see _filings_of_period
     rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=all_units) if all_units else []
     for row in rows:
         status = status_at(row, cutoff)
@@ -588,6 +687,17 @@ def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
             filings[(row.requirement_id, row.unit_id)].append(
                 Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title)
             )
+            day = timezone.localdate(row.submitted_at) if row.submitted_at else None
+            when[(row.kind, row.pk)] = (getattr(row, "period", ""), day)
+    scheduled = [i for i in infos if i.scheduled]
+    calendar = _work_calendar() if scheduled else None
+    receipt_days = {}
+    from_receipt = {i.directive_id for i in scheduled if i.relative_from == "receipt"}
+    if from_receipt and all_units:
+        for did, uid, at in Receipt.objects.filter(directive_id__in=from_receipt, unit_id__in=all_units).values_list(
+            "directive_id", "unit_id", "confirmed_at"
+        ):
+            receipt_days[(did, uid)] = timezone.localdate(at)
     receipts = set()
     receipt_directives = {i.directive_id for i in infos if i.response_mode == ResponseMode.RECEIPT}
     if receipt_directives and all_units:
@@ -600,9 +710,11 @@ def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
     for req, info in zip(reqs, infos, strict=True):
         minimum, maximum = quota_bounds(req)
         for uid in mapping.get(info.id, ()):
-            found = tuple(sorted(filings.get((info.id, uid), []), key=lambda f: (f.kind, f.pk)))
+            all_found = tuple(sorted(filings.get((info.id, uid), []), key=lambda f: (f.kind, f.pk)))
             received = (info.directive_id, uid) in receipts
-            for period in periods_for(info, uid):
+            periods = periods_for(info, uid, received_on=receipt_days.get((info.directive_id, uid)), calendar=calendar)
+            for period in periods:
+                found = _filings_of_period(all_found, when, periods, period)
                 state, on_time = classify(info, found, deadline=period.deadline, as_of=as_of, received=received)
                 key = ObligationKey(info.id, uid, period.key)
                 cells[key] = Obligation(
@@ -617,8 +729,31 @@ def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
                     filings=found,
                     quota_min=minimum,
                     quota_max=maximum,
+                    period=period if period.key else None,
                 )
     return Ledger(requirements=infos, owers_map=mapping, cells=cells, as_of=as_of)
+
+
+def periods_owed(requirement_ids, unit_id: int, *, as_of=None) -> dict[int, list[Obligation]]:
+    """{requirement id: the obligations `unit_id` still owes, period by period, of those begun by `as_of`}.
+
+    For a unit's page: a recurring ask lists each past or current period not yet done (a future
+    period is not owed yet); a relative ask its one period with the unit's own deadline.
+    """
+    as_of = as_of or timezone.localdate()
+    ledger = obligations(requirements=list(requirement_ids), as_of=as_of, unit_ids=[unit_id])
+    result = {}
+    for info in ledger.requirements:
+        cells = ledger.periods(info.id, unit_id)
+        begun = [c for c in cells if c.period is None or c.period.starts_on is None or c.period.starts_on <= as_of]
+        result[info.id] = [c for c in begun if c.is_owing]
+    return result
+
+
+def _work_calendar() -> schedule.WorkCalendar:
+    from .selectors import work_calendar  # one query: the days staff entered
+
+    return work_calendar()
 
 
 def obligations_of_unit(unit, *, as_of=None) -> list[tuple[Requirement, Obligation]]:
@@ -633,7 +768,7 @@ def obligations_of_unit(unit, *, as_of=None) -> list[tuple[Requirement, Obligati
         return []
     reqs = list(
         Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
-        .select_related("directive")
+        .select_related("directive__campaign")
         .order_by("-directive__issued_on", "directive_id", "position", "id")
     )
     if not reqs:

@@ -30,6 +30,18 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 
+from .parsing_asks import (
+    FOLLOW_UP_RE,
+    Recurrence,
+    RelativeDeadline,
+    Signer,
+    extract_assignment,
+    extract_recurrence,
+    extract_relative_deadline,
+    page_furniture,
+    read_signer,
+)
+
 DOC_TYPES = (
     "cong_van",
     "ke_hoach",
@@ -54,6 +66,8 @@ OUTPUT_KEYS = (
     "addressees",
     "references",
     "requirements",
+    "signer",
+    "source_lines",
     "warnings",
 )
 
@@ -246,6 +260,13 @@ class Requirement:
     text: str
     deadlines: list[str] = field(default_factory=list)
     quotas: list[Quota] = field(default_factory=list)
+    # How the item asks (see parsing_asks): None / [] when the text does not say.
+    recurrence: Recurrence | None = None
+    relative_deadline: RelativeDeadline | None = None
+    lead_unit: str | None = None
+    cooperating_units: list[str] = field(default_factory=list)
+    follow_up: bool = False  # the closing "Giao Sở Nội vụ theo dõi, đôn đốc ..." paragraph
+    line: int | None = None  # index of the item's first line in normalise_text(text).split("\n")
 
 
 @dataclass
@@ -266,6 +287,9 @@ class ParsedDocument:
     addressees: list[str] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
+    signer: Signer | None = None  # parsing_asks.Signer: name, title, line
+    # Line index (in normalise_text(text).split("\n")) each header field was read from.
+    source_lines: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # The parent body above the issuer ("UBND TỈNH ĐẮK LẮK" over "SỞ NỘI VỤ"); not in as_dict().
     issuer_parent: str | None = None
@@ -623,6 +647,8 @@ def extract_quotas(text: str) -> list[Quota]:
 class _Item:
     ordinal: str
     parts: list[str]
+    line: int | None = None
+    follow_up: bool = False
 
 
 def _append(parts: list[str], line: str) -> None:
@@ -641,11 +667,15 @@ class _RequirementCollector:
         self.current: _Item | None = None
         self.section: str | None = None
         self.section_text: list[str] = []
+        self.section_line: int | None = None
         self.section_has_items = False
         self.uses_articles = False
         self.new_paragraph = True
+        self.index: int | None = None
+        self.follow_ups = 0
 
-    def feed(self, line: str) -> None:
+    def feed(self, line: str, index: int | None = None) -> None:
+        self.index = index
         if not line:
             self.new_paragraph = True
             return
@@ -665,6 +695,12 @@ class _RequirementCollector:
         self.new_paragraph = line.endswith(_SENTENCE_END)
 
     def _add_text(self, line: str) -> None:
+        if self.items and self.new_paragraph and FOLLOW_UP_RE.match(line):
+            self.follow_ups += 1
+            ordinal = "Theo dõi" if self.follow_ups == 1 else f"Theo dõi {self.follow_ups}"
+            self._open_item(ordinal, line)
+            self.current.follow_up = True
+            return
         closing = self.new_paragraph and not _SUB_ITEM_RE.match(line) and _CLOSING_RE.search(line)
         if self.current and not closing:
             _append(self.current.parts, line)
@@ -674,18 +710,19 @@ class _RequirementCollector:
             _append(self.section_text, line)
 
     def _open_item(self, ordinal: str, text: str) -> None:
-        self.current = _Item(ordinal, [text] if text else [])
+        self.current = _Item(ordinal, [text] if text else [], line=self.index)
         self.items.append(self.current)
         self.section_has_items = True
 
     def _open_section(self, roman: str) -> None:
         self.finish()
         self.section, self.section_text, self.section_has_items = roman, [], False
+        self.section_line = self.index
 
     def finish(self) -> list[_Item]:
         """A Roman section with text but no numbered items is one requirement of its own."""
         if self.section and not self.section_has_items and self.section_text:
-            self.items.append(_Item(self.section, self.section_text))
+            self.items.append(_Item(self.section, self.section_text, line=self.section_line))
         self.current, self.section_text, self.section_has_items = None, [], True
         return self.items
 
@@ -699,21 +736,56 @@ def _body_end(lines: list[str], start: int) -> int:
     return len(lines)
 
 
-def extract_requirements(body: list[str], warnings: list[str]) -> list[Requirement]:
-    """Numbered items of the body lines (header, addressees and signature already cut off)."""
+def extract_requirements(body: list[str], warnings: list[str], first_line: int = 0, skip=()) -> list[Requirement]:
+    """Numbered items of the body lines (header, addressees and signature already cut off).
+
+    ``first_line`` is the index of body[0] in the document's lines (so that each item can say
+    where it starts); lines whose index is in ``skip`` (page numbers, running headers) are dropped.
+    """
     collector = _RequirementCollector()
-    for line in body:
-        collector.feed(line)
-    requirements = []
-    for item in collector.finish():
-        text = "\n".join(part for part in item.parts if part).strip()
-        deadlines, problems = extract_deadlines(text)
-        warnings.extend(f"Mục {item.ordinal}: {problem}" for problem in problems)
-        requirements.append(Requirement(item.ordinal, text, deadlines, extract_quotas(text)))
-    return requirements
+    for offset, line in enumerate(body):
+        if first_line + offset not in skip:
+            collector.feed(line, first_line + offset)
+    return [_requirement(item, warnings) for item in collector.finish()]
+
+
+def _requirement(item: _Item, warnings: list[str]) -> Requirement:
+    text = "\n".join(part for part in item.parts if part).strip()
+    deadlines, problems = extract_deadlines(text)
+    recurrence = extract_recurrence(text)
+    if recurrence and recurrence.due:  # "trước ngày 15/6 hằng năm" has no year on purpose
+        problems = [problem for problem in problems if "không có năm" not in problem]
+    warnings.extend(f"Mục {item.ordinal}: {problem}" for problem in problems)
+    assignment = extract_assignment(text)
+    return Requirement(
+        item.ordinal,
+        text,
+        deadlines,
+        extract_quotas(text),
+        recurrence=recurrence,
+        relative_deadline=extract_relative_deadline(text),
+        lead_unit=assignment.lead,
+        cooperating_units=assignment.cooperating,
+        follow_up=item.follow_up,
+        line=item.line,
+    )
 
 
 # --- entry point -----------------------------------------------------------------------------
+
+
+def _column_lines(text: str) -> list[str]:
+    """The lines of normalise_text(text) with their inner spacing kept (two-column signature blocks)."""
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _DROPPED_CATEGORIES)
+    text = unicodedata.normalize("NFC", text).translate(_CONFUSABLES)
+    return [_MD_EMPHASIS_RE.sub("", line).replace("\xa0", " ") for line in text.split("\n")]
+
+
+def _source_lines(layout: _Layout) -> dict[str, int]:
+    marks = {"number": layout.number_at, "date": layout.date_at, "subject": layout.subject_end}
+    marks["addressees"] = layout.addressees_end
+    return {name: index for name, index in marks.items() if index is not None}
 
 
 def parse_document(text: str) -> ParsedDocument:
@@ -731,7 +803,14 @@ def parse_document(text: str) -> ParsedDocument:
     doc.references = extract_references("\n".join(lines), own_number=doc.number)
     start = layout.body_start()
     end = _body_end(lines, start)
-    doc.requirements = extract_requirements(lines[start:end], doc.warnings)
+    furniture = page_furniture(lines, start, end)
+    doc.requirements = extract_requirements(lines[start:end], doc.warnings, first_line=start, skip=furniture)
+    doc.source_lines = _source_lines(layout)
+    columns = _column_lines(text)
+    if len(columns) == len(lines) and end < len(lines):
+        doc.signer = read_signer(columns, end)
+        if doc.signer.name is None:
+            doc.warnings.append("Không đọc được tên người ký ở khối chữ ký")
     if end == len(lines):
         doc.warnings.append("Không thấy 'Nơi nhận' hay chữ ký: văn bản có thể bị cắt cụt")
     _warn_missing(doc)

@@ -44,6 +44,9 @@ class SubmissionKind:
     summary: str = ""  # dotted path: f(*, user, requirement_ids, unit_ids) -> dict, for reports
     answers: tuple = ()  # further RequirementKind values this kind answers
     fallback: bool = False
+    # The model's field naming the period a filing answers ("2026-11", see directives.schedule), when
+    # it has one; without it a recurring requirement's filing counts for the period of its date.
+    period_field: str = ""
     update_argument: str = "obj"  # the keyword naming the record in the update service
     has_targets: bool = False  # the form carries a formset of targets (plans, commitments)
     attachment_field: str = ""  # the record's foreign key on the shared attachment model
@@ -83,6 +86,7 @@ class SubmissionRow:
     submitted_at: object
     reviewed_at: object
     title: str
+    period: str = ""  # the period the filing answers ("" when the model does not say)
 
     @property
     def counts_toward_quota(self) -> bool:
@@ -145,6 +149,7 @@ def submission_rows(*, requirement_ids, unit_ids=None) -> list[SubmissionRow]:
 def _rows_for_model(entries, requirement_ids, unit_ids) -> list[SubmissionRow]:
     model = entries[0].model
     filter_fields = sorted({key for entry in entries for key in entry.filters})
+    period_fields = sorted({entry.period_field for entry in entries if entry.period_field})
     qs = model._default_manager.filter(requirement_id__in=requirement_ids)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
@@ -152,10 +157,11 @@ def _rows_for_model(entries, requirement_ids, unit_ids) -> list[SubmissionRow]:
         qs = qs.filter(**entries[0].filters)
     columns = ["pk", "unit_id", "requirement_id", "status", "on_time", "submitted_at", "reviewed_at"]
     rows = []
-    for values in qs.values(*columns, *{entry.title_field for entry in entries}, *filter_fields):
+    for values in qs.values(*columns, *{entry.title_field for entry in entries}, *filter_fields, *period_fields):
         for entry in entries:
             if all(values[key] == wanted for key, wanted in entry.filters.items()):
                 base = [values[c] for c in columns]
-                rows.append(SubmissionRow(entry.kind, *base, str(values[entry.title_field] or "")))
+                period = str(values[entry.period_field] or "") if entry.period_field else ""
+                rows.append(SubmissionRow(entry.kind, *base, str(values[entry.title_field] or ""), period))
                 break
     return rows

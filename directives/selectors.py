@@ -11,14 +11,17 @@ engine's rule (`directives.obligations`), which these selectors call.
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from campaign_portal.core.access import get_object_for_user, scope_for
 from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.text import fold
 
-from . import obligations
+from . import obligations, schedule
 from .models import (
+    CalendarDay,
+    CalendarDayKind,
     Campaign,
     Directive,
     DirectiveRevision,
@@ -100,7 +103,11 @@ def get_directive_for_user(user, pk, write: bool = False) -> Directive:
 
 def directive_detail_related(directive: Directive) -> dict:
     """Requirements, references (with the cited directive when it is in the portal) and attachments."""
-    requirements = list(directive.requirements.prefetch_related("target_units").order_by("position", "id"))
+    requirements = list(
+        directive.requirements.select_related("lead_unit")
+        .prefetch_related("target_units", "cooperating_units")
+        .order_by("position", "id")
+    )
     references = list(directive.references.select_related("target"))
     numbers = [ref.number for ref in references if ref.target_id is None]
     in_portal = {}
@@ -282,3 +289,34 @@ def get_campaign_for_user(user, pk, write: bool = False) -> Campaign:
 
 def campaign_directives(user, campaign: Campaign) -> QuerySet:
     return directive_list_visible_to(user, campaign_id=campaign.pk)
+
+
+# --- schedule: periods and deadlines of an ask ------------------------------------------------
+
+
+def work_calendar() -> schedule.WorkCalendar:
+    """Vietnam's public holidays plus the days staff entered (one query)."""
+    days = list(CalendarDay.objects.values_list("date", "kind"))
+    return schedule.WorkCalendar(
+        extra_holidays=[day for day, kind in days if kind == CalendarDayKind.HOLIDAY],
+        working=[day for day, kind in days if kind == CalendarDayKind.WORKING],
+    )
+
+
+def requirement_periods(requirement, *, received_on=None, calendar=None) -> list[schedule.Period]:
+    """The periods of `requirement` for one unit (`received_on`: its receipt date, for relative asks).
+
+    Reads requirement.directive and its campaign: select_related("directive__campaign") in lists.
+    """
+    directive = requirement.directive
+    campaign = directive.campaign
+    published = timezone.localdate(directive.published_at) if directive.published_at else None
+    return schedule.periods(
+        schedule.ask_of(requirement),
+        span_start=campaign.starts_on if campaign else None,
+        span_end=campaign.ends_on if campaign else None,
+        signed_on=directive.issued_on,
+        published_on=published,
+        received_on=received_on,
+        calendar=calendar or work_calendar(),
+    )

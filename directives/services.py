@@ -42,8 +42,11 @@ DIRECTIVE_FIELDS = [
 ]  # fmt: skip
 REQUIREMENT_FIELDS = [
     "ordinal", "position", "kind", "title", "text", "applies_to", "deadline", "quota_min", "quota_max",
+    "recurrence", "due_days", "due_next_period", "relative_days", "relative_from", "relative_working_days",
+    "lead_unit",
     "response_mode",
 ]  # fmt: skip
+_UNIT_FIELDS = ("lead_unit",)  # set by id: the form posts a unit's pk
 REFERENCE_FIELDS = ["doc_type", "number", "issued_on"]
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -97,9 +100,11 @@ def _apply_fields(directive: Directive, fields: dict) -> None:
 
 def _requirements_state(directive: Directive) -> list[dict]:
     rows = []
-    for req in directive.requirements.order_by("position", "id").prefetch_related("target_units"):
+    reqs = directive.requirements.order_by("position", "id").select_related("lead_unit")
+    for req in reqs.prefetch_related("target_units", "cooperating_units"):
         row = {"id": req.pk, **snapshot(req, REQUIREMENT_FIELDS)}
         row["target_units"] = sorted(u.pk for u in req.target_units.all())
+        row["cooperating_units"] = sorted(u.pk for u in req.cooperating_units.all())
         rows.append(row)
     return rows
 
@@ -112,6 +117,24 @@ def _state(directive: Directive) -> dict:
     return _canonical(state)
 
 
+def _apply_lead_unit(req: Requirement, row: dict, previous_lead: int | None) -> None:
+    """A lead unit ("Giao Sở Tài chính chủ trì") is the one unit owing the ask: it becomes the target.
+
+    Every ownership rule already reads `target_units`, so that the unit page, the matrix, the PDF
+    and the engine agree; clearing the lead gives the ask back to the kinds it applies to.
+    """
+    if "lead_unit" not in row:
+        return
+    if req.lead_unit_id:
+        kind = Unit.objects.values_list("kind", flat=True).get(pk=req.lead_unit_id)
+        if kind not in req.applies_to:
+            req.applies_to = [*req.applies_to, kind]
+            req.save(update_fields=["applies_to"])
+        row["target_units"] = [req.lead_unit_id]
+    elif previous_lead and row.get("target_units") is None:
+        row["target_units"] = []
+
+
 def _save_requirements(directive: Directive, rows: list[dict]) -> None:
     """Update rows that carry an existing id, create the others, delete the ones left out.
 
@@ -120,10 +143,18 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
     existing = {req.pk: req for req in directive.requirements.all()}
     kept = set()
     for index, row in enumerate(sorted(rows, key=lambda r: r.get("position") or 0)):
+        row = dict(row)  # _apply_lead_unit adds target_units: the caller's row stays as it was
         req = existing.get(row.get("id")) or Requirement(directive=directive)
+        previous_lead = req.lead_unit_id
         for name in REQUIREMENT_FIELDS:
-            if name in row:
+            if name in row and name in _UNIT_FIELDS:
+                value = row[name]
+                setattr(req, f"{name}_id", value.pk if isinstance(value, Unit) else value)
+            elif name in row:
                 setattr(req, name, _clean_text(row[name]))
+        req.recurrence = req.recurrence or "none"
+        if req.relative_days is None:
+            req.relative_from, req.relative_working_days = "", False
         req.position = row.get("position") or index + 1
         req.applies_to = _kinds(row.get("applies_to"))
         req.response_mode = req.response_mode or ResponseMode.FILE
@@ -131,8 +162,11 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
             req.deadline = datetime.date.fromisoformat(req.deadline)
         req.full_clean(exclude=["directive"])
         req.save()
+        _apply_lead_unit(req, row, previous_lead)
         if "target_units" in row:
             req.target_units.set(row["target_units"] or [])
+        if "cooperating_units" in row:
+            req.cooperating_units.set(row["cooperating_units"] or [])
         kept.add(req.pk)
     for pk, req in existing.items():
         if pk not in kept:
@@ -437,7 +471,10 @@ def directive_import_text(text: str) -> dict:
             _("Không tìm thấy đơn vị “%(name)s” trong danh mục: hãy chọn cơ quan ban hành.") % {"name": data["issuer"]}
         )
     doc_type = data.get("doc_type") if data.get("doc_type") in DocType.values else DocType.OTHER
+    signer = data.get("signer") or {}
     fields = {
+        "signer_name": signer.get("name") or "",
+        "signer_title": signer.get("title") or "",
         "doc_type": doc_type,
         "number": data.get("number") or "",
         "issuer": issuer,
@@ -463,9 +500,18 @@ def directive_import_text(text: str) -> dict:
         }
         for ref in data.get("references") or []
     ]
+    requirements = requirements_from_parsed(parsed)
+    for row in requirements:
+        for name in row.get("unmatched_units") or []:
+            warnings.append(
+                _(
+                    "Mục %(ordinal)s: không tìm thấy đơn vị “%(name)s” trong danh mục; hãy chọn đơn vị chủ trì, phối hợp."
+                )
+                % {"ordinal": row["ordinal"], "name": name}
+            )
     return {
         "fields": fields,
-        "requirements": requirements_from_parsed(parsed),
+        "requirements": requirements,
         "references": references,
         "warnings": warnings,
     }

@@ -248,6 +248,15 @@ def directive_edit(request, pk):
             "deadline": r.deadline,
             "quota_min": r.quota_min,
             "quota_max": r.quota_max,
+            "recurrence": r.recurrence,
+            "due_days": r.due_days,
+            "due_next_period": r.due_next_period,
+            "relative_days": r.relative_days,
+            "relative_from": r.relative_from,
+            "relative_working_days": r.relative_working_days,
+            "lead_unit": r.lead_unit_id,
+            "cooperating_units": [u.pk for u in r.cooperating_units.all()],
+            "response_mode": r.response_mode,
         }  # fmt: skip
         for r in related["requirements"]
     ]

@@ -93,6 +93,9 @@ class OwedRow:
     obligation: obligations.Obligation
     submissions: list = field(default_factory=list)
     create_url: str = ""
+    # A recurring or relative ask: the periods still owed, each with its own deadline (the engine's).
+    periods: list = field(default_factory=list)
+    scheduled: bool = False
 
     @property
     def status(self) -> str:
@@ -120,6 +123,8 @@ class OwedRow:
 
     @property
     def overdue(self) -> bool:
+        if self.scheduled:  # any period still owed past its deadline
+            return any(cell.deadline is not None and cell.deadline < timezone.localdate() for cell in self.periods)
         return self.obligation.deadline is not None and self.obligation.deadline < timezone.localdate()
 
     @property
@@ -151,7 +156,10 @@ def owed_rows(unit) -> list[OwedRow]:
     if unit is None:
         return []
     result = []
-    for requirement, obligation in obligations.obligations_of_unit(unit):
+    pairs = obligations.obligations_of_unit(unit)
+    scheduled = [r.pk for r, o in pairs if o.applies and o.requirement.scheduled]
+    owed_periods = obligations.periods_owed(scheduled, unit.pk) if scheduled else {}
+    for requirement, obligation in pairs:
         entry = registry.kind_for_requirement(requirement)
         submissions = []
         for filing in obligation.filings:
@@ -162,6 +170,8 @@ def owed_rows(unit) -> list[OwedRow]:
             OwedRow(
                 requirement=requirement,
                 obligation=obligation,
+                periods=owed_periods.get(requirement.pk, []),
+                scheduled=requirement.pk in owed_periods,
                 submissions=submissions,
                 create_url=entry.create_url_for(requirement.pk)
                 if entry and obligation.applies and obligation.response_mode == ResponseMode.FILE

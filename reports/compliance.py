@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models
 from django.utils import timezone
@@ -313,9 +313,7 @@ class Compliance:
         """Plain JSON data: enough to rebuild this object and every figure derived from it."""
         return {
             "as_of": self.as_of.isoformat(),
-            "requirements": [
-                {**asdict(r), "deadline": r.deadline.isoformat() if r.deadline else None} for r in self.requirements
-            ],
+            "requirements": [_dated(asdict(r), isoformat=True) for r in self.requirements],
             "units": [asdict(u) for u in self.units],
             "cells": [
                 [
@@ -332,10 +330,7 @@ class Compliance:
 
     @classmethod
     def from_snapshot(cls, data: dict) -> Compliance:
-        requirements = [
-            RequirementInfo(**{**r, "deadline": datetime.date.fromisoformat(r["deadline"]) if r["deadline"] else None})
-            for r in data["requirements"]
-        ]
+        requirements = [RequirementInfo(**_dated(r, isoformat=False)) for r in data["requirements"]]
         by_id = {r.id: r for r in requirements}
         units = [UnitInfo(**u) for u in data["units"]]
         cells = {}
@@ -403,15 +398,43 @@ def _unit_infos(unit_ids) -> list[UnitInfo]:
 GROUP_ORDER = {UnitKind.DEPARTMENT: 0, UnitKind.AGENCY: 1, UnitKind.DISTRICT: 2, UnitKind.COMMUNE: 3}
 
 
+# The dates of a requirement's info (deadline, and the schedule's: campaign span, signature, publication).
+_DATE_FIELDS = ("deadline", "span_start", "span_end", "signed_on", "published_on")
+
+
+def _dated(data: dict, *, isoformat: bool) -> dict:
+    """A requirement info's dates as ISO strings for the snapshot's JSON, or back to dates."""
+    result = dict(data)
+    for name in _DATE_FIELDS:
+        value = result.get(name)
+        if value is not None:
+            result[name] = value.isoformat() if isoformat else datetime.date.fromisoformat(value)
+    return result
+
+
 def from_ledger(ledger: obligations.Ledger) -> Compliance:
-    """The engine's answer as the pages show it (one query for the units)."""
+    """The engine's answer as the pages show it (one query for the units).
+
+    A recurring ask shows the period holding the as-of day (the current one today, a past one for a
+    past day), named in its column: "Báo cáo tháng (Tháng 12/2026)".
+    """
     cells = {}
-    for obligation in ledger.cells.values():
-        pair = (obligation.key.requirement_id, obligation.key.unit_id)
-        if pair in cells or not obligation.applies:
-            continue  # one column per requirement today; periods will get their own columns
+    periods = {}
+    pairs = dict.fromkeys((o.key.requirement_id, o.key.unit_id) for o in ledger.cells.values())
+    for rid, uid in pairs:
+        obligation = ledger.get(rid, uid)  # the period holding the as-of day
+        if not obligation.applies:
+            continue
+        if obligation.period is not None:
+            periods.setdefault(rid, obligation.period.label)
+        cells[(rid, uid)] = obligation
+    requirements = [
+        replace(r, label=f"{r.label} ({periods[r.id]})") if r.id in periods else r for r in ledger.requirements
+    ]
+    by_id = {r.id: r for r in requirements}
+    for pair, obligation in cells.items():
         cells[pair] = Cell(
-            requirement=obligation.requirement,
+            requirement=by_id[pair[0]],
             unit_id=obligation.unit_id,
             state=shown_state(obligation),
             counted=obligation.counted,
@@ -419,7 +442,7 @@ def from_ledger(ledger: obligations.Ledger) -> Compliance:
             filings=obligation.filings,
         )
     unit_ids = {uid for (_rid, uid) in cells}
-    return Compliance(requirements=ledger.requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
+    return Compliance(requirements=requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
 
 
 def compute(*, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None) -> Compliance:

@@ -90,19 +90,23 @@ class ReminderKind(models.TextChoices):
 
 
 class ReminderLog(models.Model):
-    """A deadline reminder claimed (then sent) once per requirement, unit and kind."""
+    """A deadline reminder claimed (then sent) once per requirement, unit, period and kind."""
 
     requirement = models.ForeignKey(
         "directives.Requirement", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="+"
     )
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("loại nhắc"), max_length=10, choices=ReminderKind.choices)
+    # The period of a recurring ask ("2026-11", directives.schedule); "" for a one-time ask.
+    period = models.CharField(_("kỳ"), max_length=20, blank=True, default="")
     sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("nhắc hạn đã gửi")
         verbose_name_plural = _("nhắc hạn đã gửi")
-        constraints = [models.UniqueConstraint(fields=["requirement", "unit", "kind"], name="reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "unit", "period", "kind"], name="reminder_once_per_period")
+        ]
 
     def __str__(self):
         return f"{self.requirement_id} · {self.unit_id} · {self.kind}"

@@ -433,6 +433,81 @@ def _reminder_message(cell, kind: str, directive_labels: dict) -> str:
     return _("Nhắc hạn: %(task)s (%(directive)s), hạn %(deadline)s, còn %(days)s ngày.") % {**values, "days": days}
 
 
+# Recurring asks and asks due N days after something: their deadlines are per period (and per unit).
+_SCHEDULED = ~Q(recurrence__in=["none", ""]) | Q(relative_days__isnull=False)
+
+
+def _period_reminder_kind(cell, today: datetime.date) -> str | None:
+    if cell.deadline is None or not cell.is_owing:
+        return None
+    if cell.deadline < today:
+        return ReminderKind.OVERDUE if cell.deadline >= today - OVERDUE_LOOKBACK else None
+    return {7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}.get((cell.deadline - today).days)
+
+
+def _period_reminder_message(cell, kind: str, label: str, period_label: str) -> str:
+    values = {
+        "task": cell.requirement.short_label,
+        "directive": label,
+        "period": period_label or _("một lần"),
+        "deadline": format_date(cell.deadline),
+    }
+    if kind == ReminderKind.OVERDUE:
+        return (
+            _(
+                "Quá hạn: %(task)s (%(directive)s), kỳ %(period)s, hạn %(deadline)s. Đề nghị đơn vị khẩn trương thực hiện."
+            )
+            % values
+        )
+    days = 7 if kind == ReminderKind.DAYS_7 else 1
+    return _("Nhắc hạn: %(task)s (%(directive)s), kỳ %(period)s, hạn %(deadline)s, còn %(days)s ngày.") % {
+        **values,
+        "days": days,
+    }
+
+
+def _scheduled_reminders_send(*, today: datetime.date) -> int:
+    """Reminders of recurring and relative asks: 7 days, 1 day before each period's deadline, and
+    once overdue, claimed in ReminderLog per (requirement, unit, period, kind) like the others."""
+    from directives import obligations
+
+    requirements = list(
+        Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
+        .filter(_SCHEDULED)
+        .select_related("directive__campaign")
+    )
+    if not requirements:
+        return 0
+    ledger = obligations.obligations(requirements=requirements, as_of=today)
+    due = [(cell, kind) for cell in ledger.cells.values() if (kind := _period_reminder_kind(cell, today))]
+    if not due:
+        return 0
+    labels = {r.directive_id: str(r.directive.number or r.directive.subject[:40]) for r in requirements}
+    units = Unit.objects.in_bulk({cell.unit_id for cell, _kind in due})
+    url = _owed_url()
+    sent = 0
+    for cell, kind in sorted(due, key=lambda item: (item[0].key.requirement_id, item[0].unit_id, item[0].key.period)):
+        period_label = next((p.label for p in _cell_periods(cell) if p.key == cell.key.period), cell.key.period)
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(
+                    requirement_id=cell.key.requirement_id, unit_id=cell.unit_id, period=cell.key.period, kind=kind
+                )
+                with translation.override(settings.LANGUAGE_CODE):
+                    message = _period_reminder_message(cell, kind, labels[cell.requirement.directive_id], period_label)
+                    notify_unit(unit=units[cell.unit_id], message=message, url=url)
+        except IntegrityError:
+            continue  # already sent
+        sent += 1
+    return sent
+
+
+def _cell_periods(cell):
+    from directives import obligations
+
+    return obligations.periods_for(cell.requirement, cell.unit_id) if cell.key.period else []
+
+
 def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
     """Remind the units that still owe, 7 days and 1 day before a deadline and once when overdue.
 
@@ -443,11 +518,13 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
     soon = [today + datetime.timedelta(days=7), today + datetime.timedelta(days=1)]
     requirements = list(
         Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
+        .exclude(_SCHEDULED)
         .filter(Q(deadline__in=soon) | Q(deadline__lt=today, deadline__gte=today - OVERDUE_LOOKBACK))
         .select_related("directive__issuer")
     )
+    sent = _scheduled_reminders_send(today=today)
     if not requirements:
-        return 0
+        return sent
     result = compliance.compute(requirements=requirements, as_of=today)
     labels = {
         d.pk: str(d.number or d.subject[:40])
@@ -455,7 +532,6 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
     }
     units = Unit.objects.in_bulk({c.unit_id for c in result.cells.values()})
     url = _owed_url()
-    sent = 0
     for cell in sorted(result.cells.values(), key=lambda c: (c.requirement.id, c.unit_id)):
         kind = _reminder_kind(cell, today)
         if kind is None:

@@ -46,6 +46,8 @@ CONTRACT_KEYS = [
     "addressees",
     "references",
     "requirements",
+    "signer",
+    "source_lines",
     "warnings",
 ]
 ENGLISH_RECIPE = """Chocolate cake

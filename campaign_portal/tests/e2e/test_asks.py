@@ -1,0 +1,138 @@
+"""A letter of today, to today's units, with the four ways letters ask (issue 11), in Chromium.
+
+Staff paste it; the form proposes a monthly ask with its due day, a deadline of 15 working days from
+receipt, a task given to Sở Tài chính with Sở Nội vụ co-operating, the closing follow-up as its own
+ask, and the signer; staff confirm and publish. Sở Tài chính's officer finds the lead task on its
+page; another department's officer does not, but finds the relative ask.
+"""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from campaign_portal.core.models import Role, Unit
+from campaign_portal.core.tests.factories import make_user
+from directives.schedule import WorkCalendar
+
+from .conftest import DEMO_PASSWORD, login, logout
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def todays_letter() -> str:
+    today = timezone.localdate()
+    return f"""ỦY BAN NHÂN DÂN
+TỈNH ĐẮK LẮK
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 9215/UBND-NC
+V/v triển khai phong trào thi đua "Chính quyền hai cấp phục vụ Nhân dân"
+
+Đắk Lắk, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}
+
+Kính gửi:
+- Các sở, ban, ngành;
+- UBND các xã, phường.
+
+UBND tỉnh yêu cầu các cơ quan, đơn vị thực hiện các nội dung sau:
+
+1. UBND các xã, phường tổ chức phát động phong trào tại địa phương; định kỳ hằng tháng báo cáo kết quả về Sở Nội vụ trước ngày 20 hằng tháng.
+
+2. Trong thời hạn 15 ngày làm việc kể từ ngày nhận được văn bản này, các sở, ban, ngành xây dựng kế hoạch hưởng ứng phong trào, gửi về Sở Nội vụ.
+
+3. Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ tham mưu bố trí kinh phí khen thưởng phong trào.
+
+Giao Sở Nội vụ theo dõi, đôn đốc, tổng hợp, báo cáo UBND tỉnh kết quả thực hiện.
+
+Nơi nhận:                                  KT. CHỦ TỊCH
+- Như trên;                                PHÓ CHỦ TỊCH
+- Lưu: VT, NC.
+                                           (Đã ký)
+
+                                           H' Yim Kđoh
+"""
+
+
+def selected(page, name):
+    return page.locator(f"select[name={name}] option:checked").all_inner_texts()
+
+
+def test_a_letter_of_today_with_the_four_ways_of_asking(people, page, live_server, shoot, console):
+    console.watch(page)
+    base = live_server.url
+    health = Unit.objects.get(code="DLK-SYT")
+    make_user(unit=health, role=Role.OFFICER, username="soyte").set_password(DEMO_PASSWORD)
+    officer = type(health)._meta.apps.get_model("core", "User").objects.get(username="soyte")
+    officer.set_password(DEMO_PASSWORD)
+    officer.save()
+
+    login(page, base, "canbo.tinh")
+    page.goto(f"{base}/van-ban/nhap-tu-van-ban/")
+    page.locator("textarea[name=text]").fill(todays_letter())
+    page.get_by_role("button", name="Đọc văn bản").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator("input[name=signer_name]").input_value() == "H' Yim Kđoh"
+    assert page.locator("input[name=number]").input_value() == "9215/UBND-NC"
+    assert page.locator(".requirement-row").count() == 4
+    # 1: monthly, due on the 20th, owed by every commune (no lead unit).
+    assert selected(page, "req-0-recurrence") == ["Hằng tháng"]
+    assert page.locator("[name=req-0-due_days]").input_value() == "20"
+    assert selected(page, "req-0-lead_unit") == ["— Không: mọi đơn vị được áp dụng —"]
+    # 2: 15 working days from each unit's receipt.
+    assert page.locator("[name=req-1-relative_days]").input_value() == "15"
+    assert selected(page, "req-1-relative_from") == ["Ngày đơn vị nhận được văn bản"]
+    assert page.locator("[name=req-1-relative_working_days]").is_checked()
+    # 3: Sở Tài chính leads, Sở Nội vụ co-operates; 4: the follow-up is its own ask, owed by Sở Nội vụ.
+    assert selected(page, "req-2-lead_unit") == ["Sở Tài chính"]
+    assert selected(page, "req-2-cooperating_units") == ["Sở Nội vụ"]
+    assert page.locator("[name=req-3-ordinal]").input_value() == "Theo dõi"
+    assert selected(page, "req-3-lead_unit") == ["Sở Nội vụ"]
+    page.locator(".requirement-row").nth(2).scroll_into_view_if_needed()
+    shoot(page, "staff-sees-the-proposed-asks")
+
+    # A wrong correction is refused beside its field and nothing typed is lost.
+    page.locator("[name=req-0-due_days]").fill("32")
+    page.get_by_role("button", name="Lưu dự thảo và xem trước").click()
+    page.wait_for_load_state("domcontentloaded")
+    error = page.locator("#error_1_id_req-0-due_days")
+    assert "“32” không phải ngày hợp lệ" in error.inner_text()
+    assert page.locator("[name=req-1-relative_days]").input_value() == "15"
+    error.scroll_into_view_if_needed()
+    shoot(page, "staff-sees-the-message-beside-the-field")
+    page.locator("[name=req-0-due_days]").fill("20")
+    page.get_by_role("button", name="Lưu dự thảo và xem trước").click()
+    page.wait_for_load_state("domcontentloaded")
+    preview = page.locator("main").inner_text()
+    assert "Hằng tháng, hạn 20" in preview
+    assert "15 ngày làm việc kể từ ngày đơn vị nhận được văn bản" in preview
+    assert "Chủ trì: Sở Tài chính · Phối hợp: Sở Nội vụ" in preview
+    shoot(page, "staff-preview")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile(r"^\s*Ban hành\s*$")).first.click()
+    page.wait_for_load_state("domcontentloaded")
+    directive_id = int(re.search(r"/van-ban/(\d+)/", page.url).group(1))
+    logout(page)
+
+    login(page, base, "sotaichinh")
+    page.goto(f"{base}/don-vi-nop/")
+    owed = page.locator("main").inner_text()
+    assert "tham mưu bố trí kinh phí khen thưởng" in owed
+    shoot(page, "finance-owes-the-lead-task")
+    logout(page)
+
+    login(page, base, "soyte")
+    page.goto(f"{base}/van-ban/{directive_id}/")
+    page.get_by_role("button", name="Xác nhận đã nhận").first.click()
+    page.wait_for_load_state("domcontentloaded")
+    page.goto(f"{base}/don-vi-nop/")
+    owed = page.locator("main").inner_text()
+    assert "tham mưu bố trí kinh phí khen thưởng" not in owed
+    assert "9215/UBND-NC" in owed
+    # Its own deadline: 15 working days from the day it confirmed receipt (weekends and holidays skipped).
+    due = WorkCalendar().add_working_days(timezone.localdate(), 15)
+    assert f"hạn {due:%d/%m/%Y}" in owed
+    assert "15 ngày làm việc kể từ ngày đơn vị nhận được văn bản" in owed
+    shoot(page, "health-does-not-owe-the-lead-task")
