@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "directives",
     "pledges",
     "projects",
+    "emulation",
     "reports",
 ]
 
