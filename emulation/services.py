@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from campaign_portal.core import access
 from campaign_portal.core.audit import audit_record
+from campaign_portal.core.formatting import format_number
 from campaign_portal.core.models import ReviewStatus, Unit
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.review import submission_transition
@@ -292,9 +293,7 @@ def _parse_points(raw, criterion: Criterion) -> Decimal | None:
     except InvalidOperation as exc:
         raise ValidationError(_("“%(value)s” không phải là số điểm.") % {"value": raw}) from exc
     if value < 0 or value > criterion.max_points:
-        raise ValidationError(
-            _("Điểm phải từ 0 đến %(max)s.") % {"max": str(criterion.max_points.normalize()).replace(".", ",")}
-        )
+        raise ValidationError(_("Điểm phải từ 0 đến %(max)s.") % {"max": format_number(criterion.max_points)})
     return value.quantize(Decimal("0.01"))
 
 
