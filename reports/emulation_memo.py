@@ -131,7 +131,7 @@ def _nominee_table(key: str, title: str, nominees: list):
 def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
     from campaign_portal.core.formatting import format_date
 
-    from .documents.builder import _date, _header, _snapshot_note
+    from .documents.builder import ROMAN, _date, _header, _snapshot_note
     from .documents.model import Appendix, Document, Section
 
     parameters = parameters or {}
@@ -145,8 +145,8 @@ def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
         data,
         number=number,
         symbol="TTr-HĐTĐKT",
-        parent_body=_("ỦY BAN NHÂN DÂN TỈNH %(province)s") % {"province": province.upper()},
-        issuer_lines=[_("HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG")],
+        parent_body=_("UBND TỈNH %(province)s") % {"province": province.upper()},
+        issuer_lines=[_("HỘI ĐỒNG THI ĐUA -"), _("KHEN THƯỞNG")],  # one line is wider than the column
     )
     results = Section(_("Kết quả chấm điểm, xếp hạng"))
     for cluster in clusters:
@@ -169,19 +169,20 @@ def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
     results.paragraphs.append(_("Bảng xếp hạng của từng cụm, khối tại các phụ lục kèm theo."))
     flags = [(c, r) for c in clusters for r in c["ranking"] if r["nomination"] == "flag"]
     certificates = [(c, r) for c in clusters for r in c["ranking"] if r["nomination"] == "certificate"]
-    proposal = Section(_("Đề nghị khen thưởng"))
-    proposal.paragraphs.append(
-        _("1. Tặng Cờ thi đua của Ủy ban nhân dân tỉnh cho %(n)s tập thể dẫn đầu các cụm, khối thi đua:")
+    flag_section = Section(_("Đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh"))
+    flag_section.paragraphs.append(
+        _("Đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh cho %(n)s tập thể dẫn đầu các cụm, khối thi đua:")
         % {"n": len(flags)}
     )
-    proposal.tables.append(_nominee_table("co-thi-dua", labels["flag"], flags))
+    flag_section.tables.append(_nominee_table("co-thi-dua", labels["flag"], flags))
+    proposal = Section(_("Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"))
     proposal.paragraphs.append(
-        _("2. Tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho %(n)s tập thể:") % {"n": len(certificates)}
+        _("Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho %(n)s tập thể:") % {"n": len(certificates)}
     )
     proposal.tables.append(_nominee_table("bang-khen", labels["certificate"], certificates))
     undecided = [r["unit_name"] for c in clusters for r in c["ranking"] if "Hội đồng" in (r["tie_note"] or "")]
     if undecided:
-        proposal.paragraphs.append(
+        flag_section.paragraphs.append(
             _("Các đơn vị bằng điểm ở vị trí đề nghị Cờ, Hội đồng xem xét quyết định: %(names)s.")
             % {"names": ", ".join(undecided)}
         )
@@ -191,14 +192,14 @@ def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
     }
     appendices = [
         Appendix(
-            title=_("Phụ lục %(n)s") % {"n": index},
+            title=_("Phụ lục %(n)s") % {"n": ROMAN[index - 1] if index <= len(ROMAN) else index},
             subject=_("BẢNG XẾP HẠNG %(name)s NĂM %(year)s") % {"name": c["name"].upper(), "year": c["year"]},
             attached_to=attached,
             table=_ranking_table(c, labels),
         )
         for index, c in enumerate(clusters, 1)
     ]
-    for section, roman in zip((results, proposal), ("I", "II"), strict=True):
+    for section, roman in zip((results, flag_section, proposal), ("I", "II", "III"), strict=True):
         section.heading = f"{roman}. {section.heading.upper()}"
     return Document(
         **header,
@@ -216,7 +217,7 @@ def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
             )
             % {"year": year},
         ],
-        sections=[results, proposal],
+        sections=[results, flag_section, proposal],
         closing=[_("Hội đồng Thi đua - Khen thưởng tỉnh kính trình Ủy ban nhân dân tỉnh xem xét, quyết định./.")],
         recipients=[_("- Như trên;"), _("- Chủ tịch, các PCT UBND tỉnh;"), _("- Lưu: VT, TĐKT.")],
         signature=[_("TM. HỘI ĐỒNG"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH THƯỜNG TRỰC")],
@@ -224,7 +225,6 @@ def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
         snapshot_note=_snapshot_note(sha, cutoff),
         appendices=appendices,
         title=_("Tờ trình đề nghị khen thưởng thi đua năm %(year)s") % {"year": year},
-        issued_on=cutoff,
     )
 
 
