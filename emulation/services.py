@@ -161,6 +161,9 @@ def covenant_file(*, user, cluster: Cluster, text: str, signed_on: datetime.date
         filed_by=user,
     )
     covenant.signing_units.set(signing_units)
+    scope = access.scope_for(user)
+    if scope.is_officer and scope.unit.pk in group.member_ids:  # the head signed what it files
+        CovenantConfirmation.objects.create(covenant=covenant, unit=scope.unit, confirmed_by=user)
     audit_record(
         actor=user,
         action="emulation.covenant.created",
