@@ -93,6 +93,7 @@ class TableSettingsForm(forms.ModelForm):
     class Meta:
         model = CriteriaTable
         fields = ["bonus_cap", "penalty_cap", "late_fraction", "tie_break", "flags", "certificates"]
+        localized_fields = ["bonus_cap", "penalty_cap", "late_fraction"]  # "0,5" as people type it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
