@@ -46,10 +46,9 @@ def peer_group(cluster: Cluster) -> access.PeerGroup:
 def cluster_list_visible_to(user, *, year: int | None = None):
     """Clusters the user sees: all for readers of all, an officer's own clusters otherwise."""
     qs = Cluster.objects.annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
-    condition = access.group_filter(user, field="members__unit")
+    condition = access.group_filter(user, field="unit")
     if condition is not None:
-        ids = ClusterMember.objects.filter(ACTIVE).filter(access.group_filter(user, field="unit")).values("cluster_id")
-        qs = qs.filter(pk__in=ids)
+        qs = qs.filter(pk__in=ClusterMember.objects.filter(ACTIVE).filter(condition).values("cluster_id"))
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "kind", "name")
@@ -88,6 +87,8 @@ def get_scorecard_for_user(user, pk) -> Scorecard:
     card = Scorecard.objects.select_related("cluster", "unit").filter(pk=pk).first()
     if card is None or not access.can_read_group_scores(user, peer_group(card.cluster), card.unit_id):
         raise Http404
+    if card.status == ReviewStatus.DRAFT and not access.can_write_unit(user, card.unit):
+        raise Http404  # a draft is read by its own unit only, as every submission of the portal
     return card
 
 
@@ -112,14 +113,17 @@ def cluster_scorecards(cluster: Cluster) -> dict[int, Scorecard]:
 
 
 def totals(cluster: Cluster, *, table: CriteriaTable | None = None) -> list[scoring.Total]:
-    """Every member's total (queries: members, table, scorecards with their lines and criteria: 4)."""
+    """Every member's total (queries: members, table, scorecards with their lines and criteria: 4).
+
+    A draft counts as not scored yet (0): nobody but its unit has seen it.
+    """
     table = table or CriteriaTable.objects.filter(cluster=cluster).first()
     members = active_members(cluster)
     cards = {
         c.unit_id: c
-        for c in Scorecard.objects.filter(cluster=cluster).prefetch_related(
-            Prefetch("lines", queryset=ScoreLine.objects.select_related("criterion"))
-        )
+        for c in Scorecard.objects.filter(cluster=cluster)
+        .exclude(status__in=[ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN])
+        .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.select_related("criterion")))
     }
     result = []
     for member in members:

@@ -111,6 +111,7 @@ def cluster_detail(request, pk):
     members = selectors.active_members(cluster)
     confirmations = selectors.confirmations(cluster)
     cards = selectors.cluster_scorecards(cluster)
+    own = scope.unit.pk if scope.is_officer else None
     rows = []
     for member in members:
         card = cards.get(member.unit_id)
@@ -119,11 +120,12 @@ def cluster_detail(request, pk):
                 "member": member,
                 "confirmed": confirmations.get(member.unit_id),
                 "card": card,
-                "can_open": card is not None and access.can_read_group_scores(request.user, group, member.unit_id),
+                "can_open": card is not None
+                and (card.status != S.DRAFT or member.unit_id == own)
+                and access.can_read_group_scores(request.user, group, member.unit_id),
             }
         )
     covenant = getattr(cluster, "covenant", None)
-    own = scope.unit.pk if scope.is_officer else None
     context = {
         "cluster": cluster,
         "group": group,

@@ -105,6 +105,7 @@ def _emulation(world):
     document.file.save("qc.pdf", ContentFile(PDF), save=False)
     document.save()
     card = scorecard_open(user=world.officer_kp, cluster=cluster)
+    type(card).objects.filter(pk=card.pk).update(status="submitted", submitted_at=timezone.now())  # drafts are private
     evidence = ScoreEvidence(line=card.lines.get(), filename="mc.pdf", kind="pdf")
     evidence.file.save("mc.pdf", ContentFile(PDF), save=False)
     evidence.save()

@@ -55,6 +55,19 @@ def test_a_unit_cannot_see_other_units_scores_before_finalisation(client_for, wo
     assert client_for(world.outsider).get(url).status_code == 404  # other clusters' members: never
 
 
+def test_a_draft_is_read_by_its_own_unit_only(client_for, world):
+    card = services.scorecard_open(user=world.member, cluster=world.cluster)
+    url = reverse("emulation:scorecard", kwargs={"pk": card.pk})
+    assert client_for(world.member).get(url).status_code == 200
+    assert client_for(world.head).get(url).status_code == 404
+    assert client_for(world.staff).get(url).status_code == 404
+    services.scorecard_save(user=world.member, scorecard=card, values={world.criteria["free"].pk: ("10", "")})
+    from emulation import selectors
+
+    totals = {t.unit_id: t.total for t in selectors.totals(world.cluster)}
+    assert totals[world.communes[2].pk] == 0  # a draft counts as not scored yet
+
+
 def test_cluster_page_shows_members_roles_and_covenant_state(client_for, world):
     page = client_for(world.head).get(reverse("emulation:cluster_detail", kwargs={"pk": world.cluster.pk}))
     html = page.content.decode()
@@ -148,6 +161,7 @@ def big_cluster(world):
         user = make_user(unit=unit, username=f"b{i}")
         card = services.scorecard_open(user=user, cluster=cluster)
         card.lines.update(self_points=round(i / 3, 2))  # 30 different totals
+        Scorecard.objects.filter(pk=card.pk).update(status=S.SUBMITTED)
     return cluster
 
 
