@@ -11,6 +11,7 @@ OFFICER = [
     ("pledges:submission_list", _("Hồ sơ đã nộp"), "folder2-open"),
     ("projects:list", _("Công trình trọng điểm"), "building"),
     ("pledges:review_list", _("Duyệt hồ sơ cấp xã"), "check2-square"),
+    ("emulation:cluster_list", _("Cụm, khối"), "people"),
     ("reports:list", pgettext_lazy("navigation", "Báo cáo"), "file-earmark-pdf"),
 ]
 STAFF = [
@@ -18,6 +19,7 @@ STAFF = [
     ("directives:list", _("Văn bản chỉ đạo"), "file-earmark-text"),
     ("reports:dashboard", _("Tổng hợp"), "speedometer2"),
     ("projects:list", _("Công trình trọng điểm"), "building"),
+    ("emulation:cluster_list", _("Cụm, khối"), "people"),
     ("reports:list", pgettext_lazy("navigation", "Báo cáo"), "file-earmark-pdf"),
     ("core:unit_list", pgettext_lazy("navigation", "Đơn vị"), "diagram-3"),
     ("core:audit_log", _("Nhật ký"), "clock-history"),
@@ -25,6 +27,7 @@ STAFF = [
 LEADER = [
     ("reports:dashboard", _("Tổng quan"), "speedometer2"),
     ("reports:matrix", _("Ma trận thực hiện"), "grid-3x3"),
+    ("emulation:cluster_list", _("Cụm, khối"), "people"),
     ("projects:list", _("Công trình trọng điểm"), "building"),
     ("reports:list", pgettext_lazy("navigation", "Báo cáo"), "file-earmark-pdf"),
     ("directives:list", _("Văn bản chỉ đạo"), "file-earmark-text"),

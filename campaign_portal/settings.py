@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "directives",
     "pledges",
     "projects",
+    "emulation",
     "reports",
 ]
 # Demo seeding and benchmarks (seed_demo, bench_reports, bench_load): development, tests and CI only.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("van-ban/", include("directives.urls")),
     path("don-vi-nop/", include("pledges.urls")),
     path("cong-trinh/", include("projects.urls")),
+    path("thi-dua/", include("emulation.urls")),
     path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -12,7 +12,10 @@ from .models import ReportFormat, ReportKind
 
 
 class ReportRequestForm(NFCFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportKind.choices)
+    # The emulation memo is requested from the ranking pages (emulation_memo.request_view).
+    kind = forms.ChoiceField(
+        label=_("Loại báo cáo"), choices=[c for c in ReportKind.choices if c[0] != ReportKind.EMULATION_MEMO]
+    )
     source = forms.ChoiceField(label=_("Về phong trào hoặc văn bản"))
     unit = forms.ModelChoiceField(
         label=_("Đơn vị (với báo cáo của một đơn vị)"), queryset=Unit.objects.none(), required=False

@@ -14,6 +14,7 @@ class ReportKind(models.TextChoices):
     PROVINCE_COMPLIANCE = "province_compliance", _("Báo cáo tình hình thực hiện toàn tỉnh")
     UNIT_REPORT = "unit_report", _("Báo cáo của một đơn vị")
     KEY_WORKS = "key_works", _("Báo cáo công trình trọng điểm")
+    EMULATION_MEMO = "emulation_memo", _("Tờ trình đề nghị khen thưởng cụm, khối thi đua")
 
 
 class ReportFormat(models.TextChoices):

@@ -27,7 +27,7 @@ from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import fold
 from directives.models import Campaign, Directive, DirectiveStatus, Requirement
 
-from . import compliance, documents, snapshot
+from . import compliance, documents, emulation_memo, snapshot
 from .models import ReminderKind, ReminderLog, Report, ReportFormat, ReportKind, ReportStatus
 from .selectors import can_request_report, province_root, report_is_stalled, stalled_before
 
@@ -54,6 +54,8 @@ def _enqueue(report_id: int) -> None:
 def _validate_parameters(kind: str, parameters: dict) -> None:
     if kind not in ReportKind.values:
         raise ValidationError(_("Loại báo cáo không hợp lệ."))
+    if kind == ReportKind.EMULATION_MEMO:
+        return emulation_memo.validate(parameters)
     campaign, directive = snapshot.resolve_source(parameters)
     if campaign is None and directive is None:
         raise ValidationError(_("Cần chọn một phong trào hoặc một văn bản chỉ đạo."))
@@ -139,6 +141,8 @@ def _recent_duplicate(*, user, kind, fmt, scope_unit, parameters, cutoff, docume
 
 
 def _report_title(report: Report) -> str:
+    if report.kind == ReportKind.EMULATION_MEMO:
+        return emulation_memo.title(report.parameters)
     campaign, directive = snapshot.resolve_source(report.parameters)
     about = str(directive) if directive else (campaign.name if campaign else "")
     if report.kind == ReportKind.UNIT_REPORT:

@@ -122,6 +122,10 @@ def build(*, kind: str, parameters: dict, scope_unit: Unit, cutoff: datetime.dat
     """Compute the report's data once; the result is plain JSON (no floats, dates as ISO strings)."""
     from .models import ReportKind
 
+    if kind == ReportKind.EMULATION_MEMO:
+        from .emulation_memo import build_snapshot
+
+        return build_snapshot(parameters=parameters, cutoff=cutoff)
     campaign, directive = resolve_source(parameters)
     if campaign is None and directive is None:
         raise ValueError("no campaign or directive")

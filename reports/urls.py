@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import emulation_memo, views
 
 app_name = "reports"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/trang-thai/", views.report_status, name="status"),
     path("<int:pk>/chay-lai/", views.report_rerun, name="rerun"),
     path("<int:pk>/tai-ve/", views.report_download, name="download"),
+    path("thi-dua/to-trinh/", emulation_memo.request_view, name="emulation_memo"),
 ]

@@ -187,3 +187,63 @@ def get_object_for_user(visible_qs: QuerySet, pk, *, user=None, write: bool = Fa
     if write and not (can_write(user, obj) if can_write else False):
         raise PermissionDenied
     return obj
+
+
+# --- peer groups (emulation clusters and blocks) -------------------------------------------------
+# The core knows no app: callers pass the group's current member unit ids and its head's (and
+# deputy's) unit id. A group's scores are read by readers of all, by each member for its own unit,
+# by the head for every member; other members see them only once the council has finalised.
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    member_ids: frozenset
+    head_id: int | None = None
+    deputy_id: int | None = None
+    final: bool = False
+
+
+def group_filter(user, *, field: str) -> Q | None:
+    """A Q over `field` (the member unit of a group) for the groups the user sees; None: all."""
+    scope = scope_for(user)
+    if scope.reads_all:
+        return None
+    if scope.is_officer:
+        return Q(**{field: scope.unit.pk})
+    return Q(pk__in=[])
+
+
+def can_read_group(user, group: PeerGroup) -> bool:
+    scope = scope_for(user)
+    return scope.reads_all or (scope.is_officer and scope.unit.pk in group.member_ids)
+
+
+def can_manage_groups(user) -> bool:
+    return scope_for(user).is_staff
+
+
+def is_group_head(user, group: PeerGroup) -> bool:
+    scope = scope_for(user)
+    return scope.is_officer and group.head_id is not None and scope.unit.pk == group.head_id
+
+
+def can_read_group_scores(user, group: PeerGroup, unit_id: int) -> bool:
+    """Own unit always; the head (and staff, leaders) every member; other members after finalisation."""
+    scope = scope_for(user)
+    if scope.reads_all:
+        return True
+    if not scope.is_officer or scope.unit.pk not in group.member_ids:
+        return False
+    return scope.unit.pk == unit_id or scope.unit.pk == group.head_id or group.final
+
+
+def can_review_in_group(user, group: PeerGroup, unit_id: int) -> bool:
+    """Staff review anyone; the head reviews the other members; the deputy reviews the head's own scoring."""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return True
+    if not scope.is_officer or unit_id not in group.member_ids or group.final:
+        return False
+    if scope.unit.pk == group.head_id:
+        return unit_id != group.head_id
+    return scope.unit.pk == group.deputy_id and unit_id == group.head_id

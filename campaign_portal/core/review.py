@@ -35,18 +35,22 @@ class ConflictError(Exception):
     """Someone else saved the record since this user opened it."""
 
 
-def allowed_transitions(submission, user) -> list[str]:
+def allowed_transitions(submission, user, *, may_review=None) -> list[str]:
     """Target statuses this user may move the submission to (for buttons; services re-check)."""
     result = []
     for (source, target), who in TRANSITIONS.items():
-        if source == submission.status and _may(user, submission, who):
+        if source == submission.status and _may(user, submission, who, may_review):
             result.append(target)
     return result
 
 
-def _may(user, submission, who: str) -> bool:
+def _may(user, submission, who: str, may_review=None) -> bool:
+    """`may_review(user, submission)` replaces the tree rule for records reviewed by someone else
+    (an emulation cluster's head reviews its members, whatever the tree says)."""
     if who == "unit":
         return access.can_write_unit(user, submission.unit)
+    if may_review is not None:
+        return may_review(user, submission)
     return access.can_review_unit(user, submission.unit)
 
 
@@ -63,7 +67,7 @@ def _action_code(submission, target: str) -> str:
 
 
 @transaction.atomic
-def submission_transition(*, submission, user, target: str, comment: str = "", url: str = ""):
+def submission_transition(*, submission, user, target: str, comment: str = "", url: str = "", may_review=None):
     """Move a submission to `target`, checking state and permission; audit, log and notify."""
     locked = type(submission).objects.select_for_update().get(pk=submission.pk)
     source = locked.status
@@ -73,7 +77,7 @@ def submission_transition(*, submission, user, target: str, comment: str = "", u
             _("Không thể chuyển từ “%(source)s” sang “%(target)s”.")
             % {"source": S(source).label, "target": S(target).label}
         )
-    if not _may(user, locked, who):
+    if not _may(user, locked, who, may_review):
         raise PermissionDenied
     if target in (S.RETURNED, S.WITHDRAWN) and not comment.strip():
         raise ValidationError(_("Vui lòng nhập lý do hoặc ý kiến."))

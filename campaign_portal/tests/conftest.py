@@ -83,7 +83,33 @@ def build_world(province, staff, leader, officer_kp, officer_bmt) -> World:
     _directive_extras(world)
     _file_records(world)
     _report(world)
+    _emulation(world)
     return world
+
+
+def _emulation(world):
+    """Krông Pắc heads a cluster with the Department of Finance: covenant, document, its scorecard, evidence."""
+    from django.core.files.base import ContentFile
+
+    from emulation.models import ClusterDocument, Covenant, ScoreEvidence
+    from emulation.services import scorecard_open
+    from emulation.tests.factories import CriterionFactory, SectionFactory, cluster_with
+
+    p = world.province
+    cluster = cluster_with([p.krong_pac, p.dept_finance], head=p.krong_pac, name="Cụm thử", year=2019)
+    CriterionFactory(section=SectionFactory(table=cluster.criteria_table))
+    covenant = Covenant(cluster=cluster, signed_on=datetime.date(2019, 1, 15), text="Giao ước", scan_name="gu.pdf")
+    covenant.scan.save("gu.pdf", ContentFile(PDF), save=False)
+    covenant.save()
+    document = ClusterDocument(cluster=cluster, title="Quy chế", filename="qc.pdf")
+    document.file.save("qc.pdf", ContentFile(PDF), save=False)
+    document.save()
+    card = scorecard_open(user=world.officer_kp, cluster=cluster)
+    type(card).objects.filter(pk=card.pk).update(status="submitted", submitted_at=timezone.now())  # drafts are private
+    evidence = ScoreEvidence(line=card.lines.get(), filename="mc.pdf", kind="pdf")
+    evidence.file.save("mc.pdf", ContentFile(PDF), save=False)
+    evidence.save()
+    world.objects.update(cluster=cluster, scorecard=card, cluster_document=document, score_evidence=evidence)
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

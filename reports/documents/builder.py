@@ -628,10 +628,17 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
     )
 
 
+def _emulation_memo(data: dict, **kwargs) -> Document:
+    from ..emulation_memo import memo_document
+
+    return memo_document(data, **kwargs)
+
+
 BUILDERS = {
     "province_compliance": province_document,
     "unit_report": unit_document,
     "key_works": key_works_document,
+    "emulation_memo": _emulation_memo,
 }
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmulationConfig(AppConfig):
+    name = "emulation"
+    verbose_name = _("Cụm, khối thi đua")
+
+    def ready(self):
+        from . import evidence  # noqa: F401  (registers the linked-evidence kinds)
