@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
+from campaign_portal.core.spreadsheets import workbook_bytes
 from directives.models import Requirement
 
 from . import evidence
 from .models import CriteriaTable, Criterion, CriterionKind
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADERS = [
     ("section", "Phần"),
     ("code", "Mã"),
@@ -26,16 +25,6 @@ HEADERS = [
     ("evidence_kind", "Liên kết minh chứng"),
     ("requirement", "Mã nhiệm vụ liên kết"),
 ]
-
-
-def _text_cell(cell, value) -> None:
-    """Write text that a spreadsheet would evaluate (= + - @ tab CR) as plain text.
-
-    TODO(lead): switch to campaign_portal.core.spreadsheets.workbook_bytes (branch `reliab`) on merge.
-    """
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
 
 
 def export_table(table: CriteriaTable) -> bytes:
@@ -60,12 +49,10 @@ def export_table(table: CriteriaTable) -> bytes:
             criterion.requirement_id,
         ]
         for col, value in enumerate(values, 1):
-            _text_cell(sheet.cell(row=row, column=col), value)
+            sheet.cell(row=row, column=col, value=value)
     for letter, width in zip("ABCDEFGHI", (30, 8, 50, 12, 10, 40, 30, 24, 12), strict=True):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 class ImportErrors(Exception):
