@@ -19,7 +19,7 @@ from django.utils import timezone
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from directives import services as directive_services
 from directives.models import Campaign, Directive, DocType, Milestone, RequirementKind
-from directives.selectors import requirement_unit_map
+from directives.obligations import owers
 from projects import services as project_services
 from projects.models import KeyWork, Sector, WorkKind
 
@@ -204,7 +204,7 @@ def _directive(letter: DemoLetter, *, province, campaign, day, staff) -> Directi
 
 def _filings(letter: DemoLetter, directive: Directive, *, day, today, staff) -> int:
     requirements = list(directive.requirements.order_by("position"))
-    owed = requirement_unit_map(requirements)
+    owed = owers(requirements)
     units = Unit.objects.in_bulk([pk for ids in owed.values() for pk in ids])
     filed = 0
     for requirement in requirements:

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from campaign_portal.core.models import Membership, ReviewStatus, Role, Unit
 from directives.models import Directive, DirectiveStatus, RequirementKind
-from directives.selectors import requirement_unit_map
+from directives.obligations import owers
 from pledges import services as pledge_services
 from pledges.models import Commitment, Dissemination, EmulationPlan
 from projects import services as project_services
@@ -47,7 +47,7 @@ def seed(*, stdout, today: datetime.date | None = None) -> None:  # history does
         return
     staff = users["canbo.tinh"]
     requirements = list(directive.requirements.all())
-    owed = requirement_unit_map(requirements)
+    owed = owers(requirements)
     units = Unit.objects.in_bulk([pk for ids in owed.values() for pk in ids])
     filed = 0
     for requirement in requirements:

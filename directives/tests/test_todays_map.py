@@ -11,9 +11,8 @@ from campaign_portal.core.models import Role, Unit, UnitKind
 from campaign_portal.core.province_import import import_province
 from campaign_portal.core.tests.factories import make_user
 from campaign_portal.core.unit_import import import_units
-from directives import services
+from directives import obligations, services
 from directives.models import RequirementKind
-from directives.selectors import requirement_unit_map, requirement_units
 
 UNITS_FILE = Path(campaign_portal.core.__file__).resolve().parent / "data" / "units_daklak.csv"
 
@@ -45,8 +44,8 @@ def test_a_letter_dated_today_is_never_addressed_to_a_dissolved_unit(staff_on_to
     today = timezone.localdate()
     kinds = [UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.AGENCY]
     requirement = _letter(staff_on_todays_map, day=today, kinds=kinds).requirements.get()
-    owed = Unit.objects.filter(pk__in=requirement_unit_map([requirement])[requirement.pk])
-    assert set(owed) == set(requirement_units(requirement))
+    owed = Unit.objects.filter(pk__in=obligations.owers([requirement])[requirement.pk])
+    assert set(owed) == set(obligations.recipients(requirement.directive))
     assert all(unit.is_valid_on(today) for unit in owed)
     codes = set(owed.values_list("code", flat=True))
     assert {"DLK-SKHDT", "DLK-SGTVT", "DLK-STTTT", "DLK-KPA", "DLK-BMT", "DLK-BMT-TL", "DLK-KPA-EKL"}.isdisjoint(codes)
@@ -60,6 +59,8 @@ def test_a_2019_letter_still_goes_to_the_2019_map(staff_on_todays_map):
     requirement = _letter(
         staff_on_todays_map, day=day, kinds=[UnitKind.DEPARTMENT, UnitKind.DISTRICT]
     ).requirements.get()
-    codes = set(requirement_units(requirement).values_list("code", flat=True))
+    codes = set(
+        Unit.objects.filter(pk__in=obligations.owers([requirement])[requirement.pk]).values_list("code", flat=True)
+    )
     assert {"DLK-SKHDT", "DLK-SGTVT", "DLK-KPA", "DLK-BMT"} <= codes
     assert {"DLK-SNNMT", "DLK-SDTTG"}.isdisjoint(codes)

@@ -25,9 +25,10 @@ def year(people):
     """Letter 125/UBND-NC of today, a cluster of today's three communes, officers, a standard table."""
     from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
     from campaign_portal.core.tests.factories import make_user
+    from devtools.demo import emulation as demo
     from directives.models import DirectiveStatus, RequirementKind
     from directives.tests.factories import DirectiveFactory, RequirementFactory
-    from emulation import demo, services
+    from emulation import services
     from pledges.tests.factories import DisseminationFactory
 
     today = timezone.localdate()

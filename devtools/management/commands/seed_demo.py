@@ -40,7 +40,7 @@ DEMO_USERS = [
 ]
 # devtools.demo.<module>, in this order: each app's own records, then Letter 7019's history, then today's campaign
 APP_ORDER = ["directives", "pledges", "projects", "reports"]
-AFTER_APPS = ["history", "current"]
+AFTER_APPS = ["history", "current", "emulation"]
 
 
 def _day(text: str) -> datetime.date:

@@ -5,7 +5,8 @@ import datetime
 from django.core.management import call_command
 
 from campaign_portal.core.models import ReviewStatus
-from emulation import demo, selectors
+from devtools.demo import emulation as demo
+from emulation import selectors
 from emulation.models import Cluster
 
 

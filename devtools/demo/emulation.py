@@ -1,6 +1,6 @@
 """Demo: today's communes and departments in clusters and blocks, one cluster's year scored end to end.
 
-Call `emulation.demo.seed(stdout=...)` after the units, the demo users and the directives' demo (it links
+Call `devtools.demo.emulation.seed(stdout=...)` after the units, the demo users and the directives' demo (it links
 criteria to this year's published requirements when there are some). Idempotent: a year that already
 has clusters is left alone. Demo passwords are for local demos only.
 """
@@ -19,9 +19,8 @@ from campaign_portal.core.models import Membership, ReviewStatus, Role, Unit, Un
 from campaign_portal.core.services import membership_set
 from campaign_portal.core.uploads import bytes_upload
 from directives.models import DirectiveStatus, Requirement, RequirementKind
-
-from . import services
-from .models import Cluster, ClusterKind, CriterionKind
+from emulation import services
+from emulation.models import Cluster, ClusterKind, CriterionKind
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - documented demo credential
 CLUSTER_SIZE = 8  # about this many communes a cluster, in 2 to 4 clusters
