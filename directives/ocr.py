@@ -7,7 +7,7 @@ import page can show where a field came from and which fields the reader was uns
 """
 
 import io
-import shutil
+import os
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -15,14 +15,15 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps
 
+from campaign_portal.core.checks import OCR_LANGUAGE, ocr_problems
+
 DPI = 300
-LANGUAGE = "vie"
+LANGUAGE = OCR_LANGUAGE
 PAGE_TIMEOUT = 120  # seconds for one page; a real A4 page takes ~6 s on two cores
 MAX_PAGES = 50
 MAX_PIXELS = 80_000_000  # a decompression bomb is refused before it is decoded
 # A photo or a low-resolution scan is scaled up so that its text is about as tall as at 300 dpi.
 MIN_PAGE_WIDTH = 2000
-INSTALL_HINT = "sudo apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
 
 
 class NotReadable(Exception):
@@ -39,24 +40,6 @@ class OcrLine:
     @property
     def conf(self) -> float:
         return round(sum(self.confs) / len(self.confs), 1) if self.confs else 0.0
-
-
-def ocr_problems() -> list[str]:
-    """What stops scans from being read here, each with how to fix it."""
-    problems = []
-    tesseract = shutil.which("tesseract")
-    if not tesseract:
-        problems.append(f"Tesseract OCR is missing: scanned letters cannot be read. Install it: {INSTALL_HINT}")
-    else:
-        try:
-            langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, timeout=20).stdout
-        except (OSError, subprocess.SubprocessError):
-            langs = ""
-        if LANGUAGE not in langs.split():
-            problems.append(f"Tesseract's Vietnamese model is missing. Install it: {INSTALL_HINT}")
-    if not shutil.which("pdftoppm"):
-        problems.append(f"pdftoppm (poppler-utils) is missing: scanned PDFs cannot be read. Install: {INSTALL_HINT}")
-    return problems
 
 
 def ocr_available() -> bool:
@@ -138,7 +121,7 @@ def deskew(image: Image.Image, *, limit: float = 5.0, step: float = 0.25) -> Ima
 
     def score(angle: float) -> float:
         rotated = small.rotate(angle, resample=Image.Resampling.NEAREST, expand=False)
-        rows = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).getdata())
+        rows = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).get_flattened_data())
         mean = sum(rows) / len(rows)
         return sum((r - mean) ** 2 for r in rows)
 
@@ -167,7 +150,9 @@ def read_page(image: Image.Image, *, page: int) -> list[OcrLine]:
         path = Path(folder) / "page.png"
         image.save(path)
         command = ["tesseract", str(path), "stdout", "-l", LANGUAGE, "--dpi", str(DPI), "--psm", "3", "tsv"]
-        result = subprocess.run(command, capture_output=True, timeout=PAGE_TIMEOUT, check=True)
+        # One thread per page: the worker runs pages one after another on a shared machine.
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        result = subprocess.run(command, capture_output=True, timeout=PAGE_TIMEOUT, check=True, env=env)
     return lines_from_tsv(result.stdout.decode("utf-8", errors="replace"), page=page, size=image.size)
 
 

@@ -61,7 +61,7 @@ _DASH = r"\s*[-–—]\s*"
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
 # "…126-KH/" + "TU …", "7019/UBND-" + "TH": a symbol cut after its separator.
 _CUT_SYMBOL = re.compile(r"(?<![\s])(?:\d+|[A-ZĐ]+)[-/]$")
-_SYMBOL_HEAD = re.compile(r"^([A-ZĐ][A-ZĐ0-9]*(?:[-/.][A-ZĐ0-9]+)*)(?=\W|$)")
+_SYMBOL_HEAD = re.compile(r"^([A-ZĐ][A-ZĐ0-9]*(?:[-/.][A-ZĐ0-9]+)*)(?=[\s,.;:)]|$)")
 # "126-KH/ TU" on one line: a space inside a symbol.
 _SPACE_IN_SYMBOL = re.compile(r"(\b\d+[-/](?:[A-ZĐ]+[-/])*)\s+([A-ZĐ][A-ZĐ0-9]{0,7}\b)")
 _DATE_WORDS = re.compile(r"\bngay(\s+\d{1,2}\s+)thang(\s+\d{1,2}\s+)nam(\s+\d{4})\b")
@@ -145,7 +145,7 @@ def _is_noise(line: Line) -> bool:
         return True
     if line.conf is not None and line.conf < 40 and len(text) < 40:
         return True
-    return len(text) <= 2 and not text.isdigit() and text not in ("I", "V", "X")
+    return len(text) <= 2 and not text.isdigit() and (line.conf or 0) < 60
 
 
 def _drop_page_furniture(lines: list[Line]) -> list[Line]:
@@ -187,8 +187,8 @@ def _join_cut_symbols(lines: list[Line]) -> list[Line]:
 
 def repair(lines: list[Line], *, extra_phrases=()) -> list[Line]:
     """The lines of an OCR'd letter, cleaned for the parser; `extra_phrases`: e.g. the portal's unit names."""
-    lines = [line for line in _drop_page_furniture(lines) if not _is_noise(line)]
-    lines = _join_cut_symbols(lines)
+    lines = _join_cut_symbols([line for line in _drop_page_furniture(lines) if line.text.strip()])
+    lines = [line for line in lines if not _is_noise(line)]
     phrases = sorted({*FIXED_PHRASES, *extra_phrases}, key=len, reverse=True)
     first_page = min((line.page for line in lines if line.page), default=None)
     for index, line in enumerate(lines):
