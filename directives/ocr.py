@@ -24,6 +24,7 @@ MAX_PAGES = 50
 MAX_PIXELS = 80_000_000  # a decompression bomb is refused before it is decoded
 # A photo or a low-resolution scan is scaled up so that its text is about as tall as at 300 dpi.
 MIN_PAGE_WIDTH = 2000
+MAX_SIDE = 4960  # pixels: the long side of A3 at 300 dpi
 
 
 class NotReadable(Exception):
@@ -65,6 +66,8 @@ def render_page(kind: str, data: bytes, number: int) -> Image.Image:
     """Page `number` (1-based) as a greyscale image at about 300 dpi, upright and deskewed."""
     image = _pdf_page(data, number) if kind == "pdf" else _image_page(data, number)
     image = ImageOps.grayscale(image)
+    if max(image.size) > MAX_SIDE:  # a 48-megapixel phone photo reads no better and takes minutes
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     if image.width < MIN_PAGE_WIDTH:
         factor = min(3.0, MIN_PAGE_WIDTH / image.width)
         image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
@@ -94,11 +97,24 @@ def _image_page(data: bytes, number: int) -> Image.Image:
     return ImageOps.exif_transpose(image.convert("RGB"))
 
 
+def _pdf_dpi(data: bytes, number: int) -> int:
+    """300 dpi, less for a page bigger than A3 (an image PDF saved at 72 dpi says its page is 23 inches wide)."""
+    from pypdf import PdfReader
+
+    try:
+        box = PdfReader(io.BytesIO(data)).pages[number - 1].mediabox
+        longest = max(float(box.width), float(box.height)) / 72  # inches
+    except Exception as exc:  # pypdf raises many kinds on a broken file
+        raise NotReadable(str(exc)) from exc
+    return max(72, min(DPI, int(MAX_SIDE / longest))) if longest else DPI
+
+
 def _pdf_page(data: bytes, number: int) -> Image.Image:
     with tempfile.TemporaryDirectory(prefix="portal-ocr-") as folder:
         source = Path(folder) / "in.pdf"
         source.write_bytes(data)
-        command = ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-f", str(number), "-l", str(number)]
+        dpi = _pdf_dpi(data, number)
+        command = ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(number), "-l", str(number)]
         command += ["-singlefile", str(source), str(Path(folder) / "page")]
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=PAGE_TIMEOUT)

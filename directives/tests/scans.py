@@ -68,7 +68,7 @@ def roughen(image: Image.Image, *, tilt: float = 0.7, noise: float = 18, seed: i
     return page.rotate(tilt, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=235)
 
 
-def encode(pages: list[Image.Image], kind: str) -> bytes:
+def encode(pages: list[Image.Image], kind: str, *, dpi: int = 200) -> bytes:
     """Pages as a file a scanner or phone would produce: JPEG/PNG (first page), TIFF or PDF (all pages)."""
     out = io.BytesIO()
     if kind == "jpeg":
@@ -78,7 +78,8 @@ def encode(pages: list[Image.Image], kind: str) -> bytes:
     elif kind == "tiff":
         pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate")
     elif kind == "pdf":  # an image-only PDF: no text layer, like a scanner's
-        pages[0].convert("RGB").save(out, "PDF", save_all=True, append_images=[p.convert("RGB") for p in pages[1:]])
+        rest = [p.convert("RGB") for p in pages[1:]]
+        pages[0].convert("RGB").save(out, "PDF", save_all=True, append_images=rest, resolution=dpi)
     else:
         raise ValueError(kind)
     return out.getvalue()
@@ -88,7 +89,7 @@ def scan_of(text: str, kind: str, *, tilt: float = 0.7, dpi: int = 200, seed: in
     pages = [
         roughen(p, tilt=tilt, seed=seed + i) for i, p in enumerate(pdf_pages(letter_pdf(text, **pdf_options), dpi=dpi))
     ]
-    return encode(pages, kind)
+    return encode(pages, kind, dpi=dpi)
 
 
 def landscape_photo(width: int = 1600, height: int = 1100) -> bytes:
