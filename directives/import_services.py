@@ -247,7 +247,7 @@ def _ocr_pages(record: DirectiveImport) -> list[ocr_repair.Line]:
         page.image.save(f"page-{number}.jpg", ContentFile(shown), save=False)
         page.width, page.height = image.width, image.height
         page.save()
-        lines += [ocr_repair.Line(t.text, t.page, t.box, t.conf) for t in page_lines]
+        lines += [ocr_repair.Line(t.text, t.page, t.box, t.conf, block=t.block) for t in page_lines]
         DirectiveImport.objects.filter(pk=record.pk).update(pages_done=number)
     return lines
 

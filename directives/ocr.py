@@ -37,6 +37,7 @@ class OcrLine:
     page: int
     box: tuple[float, float, float, float]  # left, top, right, bottom as fractions of the page
     confs: list[float] = field(default_factory=list)
+    block: int = 0  # Tesseract's block number: a new block is a new paragraph or column
 
     @property
     def conf(self) -> float:
@@ -182,12 +183,13 @@ def lines_from_tsv(tsv: str, *, page: int, size: tuple[int, int]) -> list[OcrLin
             continue
         grouped.setdefault((int(cells[2]), int(cells[3]), int(cells[4])), []).append(cells)
     lines = []
-    for words in grouped.values():
+    for (block, _par, _line), words in grouped.items():
         left = min(int(w[6]) for w in words)
         top = min(int(w[7]) for w in words)
         right = max(int(w[6]) + int(w[8]) for w in words)
         bottom = max(int(w[7]) + int(w[9]) for w in words)
         box = (left / width, top / height, right / width, bottom / height)
         confs = [max(0.0, float(w[10])) for w in words]
-        lines.append(OcrLine(" ".join(w[11].strip() for w in words), page, tuple(round(v, 4) for v in box), confs))
+        text = " ".join(w[11].strip() for w in words)
+        lines.append(OcrLine(text, page, tuple(round(v, 4) for v in box), confs, block))
     return lines

@@ -78,6 +78,7 @@ class Line:
     conf: float | None = None
     fixed: bool = False
     boxes: list = field(default_factory=list)  # more boxes when lines were joined
+    block: int = 0  # the OCR's block: a new block starts a new paragraph
 
     def as_meta(self) -> dict:
         return {"page": self.page, "box": list(self.box) if self.box else None, "conf": self.conf, "fixed": self.fixed}
@@ -98,6 +99,19 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
+# Old and new placement of the tone mark ("hoà"/"hòa", "uỷ"/"ủy"): both are right, neither is changed.
+_OLD_PAIRS = re.compile(r"o[àáảãạ]|u[ỳýỷỹỵ]", re.IGNORECASE)
+
+
+def _new_style(text: str) -> str:
+    def swap(match):
+        vowel, toned = match.group(0)
+        decomposed = unicodedata.normalize("NFD", toned)  # the letter, then its tone mark
+        return unicodedata.normalize("NFC", vowel + decomposed[1:]) + decomposed[0]
+
+    return _OLD_PAIRS.sub(swap, text)
+
+
 def _cased(phrase: str, original: str) -> str:
     letters = [c for c in original if c.isalpha()]
     if letters and all(c.isupper() for c in letters):
@@ -115,7 +129,7 @@ def restore_phrases(text: str, phrases) -> str:
         pieces, last = [], 0
         for match in pattern.finditer(folded):
             original = text[match.start() : match.end()]
-            if original != _cased(phrase, original):
+            if _new_style(original) != _new_style(_cased(phrase, original)):
                 pieces += [text[last : match.start()], _cased(phrase, original)]
                 last = match.end()
         if pieces:
@@ -185,15 +199,71 @@ def _join_cut_symbols(lines: list[Line]) -> list[Line]:
     return out
 
 
+_ROMAN_HEADING = re.compile(r"^(?P<roman>[IVX]{1,6})\s*(?P<dot>[.)]?)\s+(?P<rest>\S.*)$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_value(roman: str) -> int:
+    total = 0
+    for ch, nxt in zip(roman, roman[1:] + " ", strict=True):
+        value = _ROMAN_VALUES[ch]
+        total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
+    return total
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for number, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while value >= number:
+            out, value = out + letters, value - number
+    return out
+
+
+def _number_sections(lines: list[Line]) -> None:
+    """Section headings "I. … II. … III." in capitals: a dropped dot is put back, and a numeral read one
+    stroke short ("II." for "III.", a common OCR slip) is set to follow the previous section."""
+    previous = 0
+    for line in lines:
+        match = _ROMAN_HEADING.match(line.text)
+        letters = [c for c in match["rest"] if c.isalpha()] if match else []
+        if not match or not letters or not all(c.isupper() for c in letters):
+            continue
+        value = _roman_value(match["roman"])
+        wanted = value if value == previous + 1 or previous == 0 else previous + 1
+        text = f"{_roman(wanted)}. {match['rest']}"
+        if text != line.text and (wanted != value or not match["dot"]):
+            line.text, line.fixed = text, True
+        previous = wanted
+
+
+def _paragraphs(lines: list[Line]) -> list[Line]:
+    """Blank lines where the page leaves a gap or the OCR starts a new block: the parser ends subjects,
+    addressee lists and items at blank lines, as in typed text."""
+    heights = sorted(line.box[3] - line.box[1] for line in lines if line.box)
+    median = heights[len(heights) // 2] if heights else 0
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous and previous.box and line.box and previous.page == line.page and previous.text:
+            gap = line.box[1] - previous.box[3]
+            if line.block != previous.block or (median and gap > 0.8 * median):
+                out.append(Line("", line.page))
+        out.append(line)
+    return out
+
+
 def repair(lines: list[Line], *, extra_phrases=()) -> list[Line]:
     """The lines of an OCR'd letter, cleaned for the parser; `extra_phrases`: e.g. the portal's unit names."""
     lines = _join_cut_symbols([line for line in _drop_page_furniture(lines) if line.text.strip()])
-    lines = [line for line in lines if not _is_noise(line)]
+    lines = _paragraphs([line for line in lines if not _is_noise(line)])
+    _number_sections(lines)
     phrases = sorted({*FIXED_PHRASES, *extra_phrases}, key=len, reverse=True)
     first_page = min((line.page for line in lines if line.page), default=None)
     for index, line in enumerate(lines):
-        before = line.text
-        text = restore_phrases(_restore_dates(unicodedata.normalize("NFC", line.text)), phrases)
+        if not line.text:
+            continue
+        before = unicodedata.normalize("NFC", line.text)
+        text = restore_phrases(_restore_dates(before), phrases)
         letters = [c for c in text if c.isalpha()]
         if index < 20 and line.page == first_page and letters and all(c.isupper() for c in letters):
             text = restore_phrases(text, sorted(HEADER_WORDS, key=len, reverse=True))

@@ -50,10 +50,10 @@ def import_scan(user, name: str, data: bytes, capture) -> DirectiveImport:
 
 # (sample, how it arrives): six formats of letter, each as a different kind of scan or photo.
 CASES = [
-    ("official-letter-7019.txt", "png", 0.7),
+    ("official-letter-7019.txt", "tiff", 0.7),
     ("decision-1234-qd-ubnd.txt", "jpeg", -0.9),
     ("party-plan-126-kh-tu.txt", "pdf", 0.5),
-    ("notice-45-tb-snv.txt", "tiff", 1.2),
+    ("notice-45-tb-snv.txt", "png", 1.2),
     ("letter-88-ubnd-th.txt", "jpeg", 1.5),
     ("draft-report-bc-ubnd.txt", "png", -0.6),
     ("today", "pdf", 0.8),
@@ -196,3 +196,32 @@ def test_import_status_is_for_staff_only(client_for, officer_kp, leader, staff, 
     assert client_for(staff).get(url("import_status", record.directive_id)).status_code == 200
     for persona in (officer_kp, leader):  # a draft is not even visible to them
         assert client_for(persona).get(url("import_status", record.directive_id)).status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_is_read_by_a_real_worker_while_the_page_polls(celery_live, client, province):
+    """The real path: enqueued on commit, read by a worker on Redis; the status view reports until it is done."""
+    import time
+
+    from campaign_portal.core.models import Role
+    from campaign_portal.core.tests.factories import make_user
+
+    scans.require_ocr()
+    staff = make_user(unit=province.dept_home_affairs, role=Role.STAFF, username="staff_live")
+    client.force_login(staff)
+    data = scans.scan_of(TODAY_LETTER, "png", page_size="A5", font_pt=9)
+    response = client.post(url("import"), {"file": bytes_upload("2460.png", data)})
+    directive = Directive.objects.get()
+    assert response["Location"] == url("import_progress", directive.pk)
+    states = []
+    for _ in range(600):
+        status = client.get(url("import_status", directive.pk))
+        states.append(DirectiveImport.objects.get().status)
+        if "HX-Redirect" in status:
+            break
+        time.sleep(0.2)
+    assert status["HX-Redirect"] == url("edit", directive.pk)
+    assert states[0] in (ImportStatus.QUEUED, ImportStatus.RUNNING) and states[-1] == ImportStatus.DONE
+    directive.refresh_from_db()
+    assert directive.number == "2460/UBND-NC" and directive.requirements.count() == 3

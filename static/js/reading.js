@@ -8,7 +8,7 @@
     });
   }
   function sourceOf(target) {
-    var holder = target.closest && target.closest(".mb-3, .col-12, .col-md-3, .col-md-6, td, .card-body");
+    var holder = target.closest && target.closest('[class*="col-"], td, .card-body');
     var source = holder && holder.querySelector("[data-source-line]");
     return source ? source.getAttribute("data-source-line") : null;
   }
