@@ -6,18 +6,20 @@ its progress page by page. Either way the draft exists before anything is read, 
 OCR or closed browser loses the letter, and a scan stays attached to its directive.
 """
 
+import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.audit import audit_record
 from campaign_portal.core.models import Unit, UnitKind
-from campaign_portal.core.queue import enqueue_on_commit
+from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import nfc
 from campaign_portal.core.uploads import sanitise_filename, validate_upload
 
@@ -39,6 +41,9 @@ IMPORT_MAX_REQUIREMENTS = 999
 # Lines Tesseract is less sure of than this (mean word confidence, 0–100) mark their fields for checking.
 LOW_CONFIDENCE = 80
 SCAN_KINDS = ("pdf", "jpeg", "png", "tiff")
+# A queued scan not started after this is sent again (broker down); a reading silent this long has lost its worker.
+RESEND_AFTER = datetime.timedelta(minutes=1)
+STALE_AFTER = datetime.timedelta(seconds=3 * ocr.PAGE_TIMEOUT)
 logger = logging.getLogger(__name__)
 
 
@@ -179,6 +184,7 @@ def _draft_from_scan(*, user, uploaded, kind: str) -> DirectiveImport:
         pages_total=pages,
         scan=attachment,
         created_by=user,
+        heartbeat=timezone.now(),
     )
     audit_record(actor=user, action="directives.directive.imported", obj=directive, unit=directive.issuer)
     problems = ocr.ocr_problems()
@@ -203,8 +209,10 @@ def _fail(record: DirectiveImport, message: str) -> None:
 
 def directive_import_read_scan(*, import_id: int) -> bool:
     """Read a queued scan page by page (progress saved after each), then fill its draft. Safe to run twice."""
-    claimed = DirectiveImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, pages_done=0
+    now = timezone.now()
+    claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, heartbeat__lt=now - STALE_AFTER)
+    claimed = DirectiveImport.objects.filter(claimable, pk=import_id).update(
+        status=ImportStatus.RUNNING, pages_done=0, heartbeat=now
     )
     if not claimed:
         return False
@@ -248,7 +256,7 @@ def _ocr_pages(record: DirectiveImport) -> list[ocr_repair.Line]:
         page.width, page.height = image.width, image.height
         page.save()
         lines += [ocr_repair.Line(t.text, t.page, t.box, t.conf, block=t.block) for t in page_lines]
-        DirectiveImport.objects.filter(pk=record.pk).update(pages_done=number)
+        DirectiveImport.objects.filter(pk=record.pk).update(pages_done=number, heartbeat=timezone.now())
     return lines
 
 
@@ -278,6 +286,29 @@ def _fill_from_scan(record: DirectiveImport, text: str, lines) -> None:
     record.pages_done = record.pages_total
     record.finished_at = timezone.now()
     record.save()
+
+
+def directive_import_resend_if_stuck(record: DirectiveImport) -> bool:
+    """Called by the polled status view: a scan waiting too long (broker down) or whose worker died is sent again."""
+    if record.is_done or record.heartbeat is None:
+        return False
+    now = timezone.now()
+    waited = record.status == ImportStatus.QUEUED and record.heartbeat < now - RESEND_AFTER
+    stale = record.status == ImportStatus.RUNNING and record.heartbeat < now - STALE_AFTER
+    if not (waited or stale):
+        return False
+    # Only one poller re-sends: moving the heartbeat is the claim (the task's own claim makes a double harmless).
+    status_filter = Q(status=record.status, heartbeat=record.heartbeat)
+    if record.status == ImportStatus.RUNNING:  # taken back as queued, so that the redelivered task can claim it
+        if not DirectiveImport.objects.filter(status_filter, pk=record.pk).update(
+            status=ImportStatus.QUEUED, heartbeat=now
+        ):
+            return False
+    elif not DirectiveImport.objects.filter(status_filter, pk=record.pk).update(heartbeat=now):
+        return False
+    from .tasks import read_directive_scan
+
+    return send_now(read_directive_scan, record.pk)
 
 
 # --- what the import page shows ----------------------------------------------------------------

@@ -399,6 +399,8 @@ class DirectiveImport(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     finished_at = models.DateTimeField(_("đọc xong lúc"), null=True, blank=True)
+    # Set when queued and after each page read: a reading whose worker died is noticed and taken over.
+    heartbeat = models.DateTimeField(_("lần cuối có tiến triển"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần nhập văn bản")

@@ -287,6 +287,8 @@ def import_progress(request, pk):
 def import_status(request, pk):
     """HTMX: the progress block; once the scan is read, the browser is sent to the draft."""
     record = _import_record_for(request, pk)
+    if import_services.directive_import_resend_if_stuck(record):
+        record.refresh_from_db()
     response = render(request, "directives/_import_status.html", {"record": record})
     if record.status == ImportStatus.DONE:
         response["HX-Redirect"] = reverse("directives:edit", kwargs={"pk": pk})
@@ -377,6 +379,10 @@ def directive_edit(request, pk):
     if directive.status == DirectiveStatus.WITHDRAWN:
         messages.error(request, _("Văn bản đã thu hồi, không sửa được nữa."))
         return redirect("directives:detail", pk=directive.pk)
+    if DirectiveImport.objects.filter(directive=directive, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]):
+        # What the reader writes when it finishes would replace what was typed meanwhile.
+        messages.info(request, _("Bản quét đang được đọc; khi đọc xong bạn sẽ sửa được dự thảo."))
+        return redirect("directives:import_progress", pk=directive.pk)
     related = selectors.directive_detail_related(directive)
     size = requirement_page_size()
     pages = Paginator(related["requirements"], size)

@@ -66,7 +66,9 @@ Nơi nhận:
 
 
 @pytest.mark.slow
-def test_a_500_requirement_import_is_saved_without_loss_then_corrected_and_published(client_for, staff, province):
+def test_a_500_requirement_import_is_saved_without_loss_then_corrected_and_published(
+    client_for, staff, province, django_assert_max_num_queries
+):
     client = client_for(staff)
     response = client.post(url("import"), {"text": big_letter(500)})
     directive = Directive.objects.get()
@@ -75,7 +77,10 @@ def test_a_500_requirement_import_is_saved_without_loss_then_corrected_and_publi
     assert directive.number == "2451/KH-UBND"
 
     # Page 3 of the editor, exactly as a browser would post it, stays far under Django's field limit.
-    page = client.get(url("edit", directive.pk) + "?trang=3").text
+    # Session and user, the directive, its requirements (+ target units), references, attachments, cited
+    # directives, the import record (+ pages), the issuer/unit/campaign choices, the menu: not one per row.
+    with django_assert_max_num_queries(30):
+        page = client.get(url("edit", directive.pk) + "?trang=3").text
     size = requirement_page_size()
     assert page.count('class="card requirement-row') == size
     assert f"Yêu cầu {2 * size + 1}–{3 * size}" in page

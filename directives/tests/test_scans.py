@@ -130,12 +130,11 @@ def test_a_pdf_with_a_text_layer_does_not_go_through_ocr(staff, province, monkey
 def test_a_20_page_scan_is_read_in_the_background_with_progress(
     client_for, staff, province, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Small pages (A7, a few lines each) keep this quick; progress is saved and shown after every page."""
+    """Small pages (A7) keep this quick; progress is saved and shown after every page."""
     scans.require_ocr()
     client = client_for(staff)
-    pages = scans.pdf_pages(scans.letter_pdf(big_letter(20), page_size="A6", font_pt=10), dpi=150)[:20]
-    assert len(pages) >= 5
-    pages = (pages * 20)[:20]
+    pages = scans.pdf_pages(scans.letter_pdf(big_letter(20), page_size="A7", font_pt=8), dpi=150)[:20]
+    pages = (pages * 20)[:20]  # the letter's pages, repeated up to twenty
     seen = []
     real_read = ocr.read_page
 
@@ -154,6 +153,8 @@ def test_a_20_page_scan_is_read_in_the_background_with_progress(
     assert directive.attachments.get().filename == "20-trang.pdf"
     queued = client.get(url("import_progress", directive.pk)).text
     assert 'hx-get="' + url("import_status", directive.pk) in queued and "Đã đọc 0/20 trang." in queued
+    # Typing into the draft now would be overwritten by the reading: the edit page waits for it.
+    assert client.get(url("edit", directive.pk))["Location"] == url("import_progress", directive.pk)
     for callback in callbacks:  # the worker's turn
         callback()
     assert [page for page, _done, _status in seen] == list(range(1, 21))
@@ -225,3 +226,33 @@ def test_a_scan_is_read_by_a_real_worker_while_the_page_polls(celery_live, clien
     assert states[0] in (ImportStatus.QUEUED, ImportStatus.RUNNING) and states[-1] == ImportStatus.DONE
     directive.refresh_from_db()
     assert directive.number == "2460/UBND-NC" and directive.requirements.count() == 3
+
+
+def test_a_scan_left_waiting_or_whose_worker_died_is_sent_again_by_the_polling_page(
+    client_for, staff, province, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from directives import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.read_directive_scan, "delay", lambda *args: sent.append(args))
+    data = scans.encode([scans.Image.new("L", (400, 600), 255)], "png")
+    with django_capture_on_commit_callbacks(execute=True):
+        record = import_services.directive_import_start(user=staff, uploaded=bytes_upload("scan.png", data))
+    assert sent == [(record.pk,)]  # sent once on commit; the broker lost it
+    client = client_for(staff)
+    client.get(url("import_status", record.directive_id))
+    assert len(sent) == 1  # not yet: it has waited only a moment
+    DirectiveImport.objects.filter(pk=record.pk).update(heartbeat=timezone.now() - datetime.timedelta(minutes=2))
+    client.get(url("import_status", record.directive_id))
+    client.get(url("import_status", record.directive_id))
+    assert len(sent) == 2  # once, however many pollers
+    # A worker killed mid-reading: the row says "running" with an old heartbeat; it is queued and sent again.
+    DirectiveImport.objects.filter(pk=record.pk).update(
+        status=ImportStatus.RUNNING, heartbeat=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    client.get(url("import_status", record.directive_id))
+    assert len(sent) == 3 and DirectiveImport.objects.get().status == ImportStatus.QUEUED
