@@ -155,3 +155,14 @@ def test_a_reference_table_has_no_blank_extra_row_and_no_repeated_labels(client_
     table = page[page.index('id="ref-title"') : page.index('id="body-title"')]
     rows = table.count("<tr>") - 1  # the header row names the columns once
     assert rows == 2 and table.count('<div class="label-hidden">') == 3 * rows
+
+
+def test_the_reading_notes_are_translated(client_for, staff, province):
+    from django.conf import settings as django_settings
+
+    client = client_for(staff)
+    client.post(url("import"), {"text": big_letter(3)})
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url("edit", Directive.objects.get().pk)).text
+    assert "Read from the line:" in page and "Đọc từ dòng:" not in page
+    assert "The portal could not read this field from the letter: please fill it in." in page

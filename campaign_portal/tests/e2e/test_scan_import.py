@@ -29,7 +29,12 @@ def test_staff_import_a_photo_and_check_the_fields_beside_the_page(page, live_se
     target = page.locator(".ocr-box:target")
     assert target.count() == 1 and target.is_visible()
     page.locator("textarea[name=subject]").focus()
-    assert page.locator(".ocr-box.active").count() == 1
+    subject_line = page.evaluate(
+        "document.querySelector('#id_subject').closest('[class*=\"col-\"]')"
+        ".querySelector('[data-source-line]').dataset.sourceLine"
+    )
+    active = page.locator(".ocr-box.active")
+    assert active.count() == 1 and active.get_attribute("data-line") == subject_line
     shoot(page, "subject-line-highlighted-on-the-page")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
