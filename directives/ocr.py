@@ -126,8 +126,8 @@ def _pdf_page(data: bytes, number: int) -> Image.Image:
             return image.copy()
 
 
-def deskew(image: Image.Image, *, limit: float = 5.0, step: float = 0.25) -> Image.Image:
-    """Rotate by the angle (within ±limit degrees) at which text rows line up best.
+def skew_angle(image: Image.Image, *, limit: float = 5.0, step: float = 0.25) -> float:
+    """The rotation (within ±limit degrees) at which text rows line up best.
 
     Projection profile: on a reduced, inverted copy, the variance of the row sums peaks when the
     lines of text are horizontal. Pillow only; about 0.3 s for an A4 page.
@@ -143,10 +143,15 @@ def deskew(image: Image.Image, *, limit: float = 5.0, step: float = 0.25) -> Ima
         return sum((r - mean) ** 2 for r in rows)
 
     candidates = [i * step - limit for i in range(int(2 * limit / step) + 1)]
-    best = max(candidates, key=lambda a: (score(a), -abs(a)))
-    if abs(best) < step / 2:
+    return max(candidates, key=lambda a: (score(a), -abs(a)))
+
+
+def deskew(image: Image.Image, *, step: float = 0.25) -> Image.Image:
+    """The page rotated so that its lines of text are horizontal."""
+    angle = skew_angle(image, step=step)
+    if abs(angle) < step / 2:
         return image
-    return image.rotate(best, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
 
 
 def display_image(image: Image.Image, *, width: int = 1100) -> bytes:

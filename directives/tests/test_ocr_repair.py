@@ -87,3 +87,18 @@ def test_tesseract_tsv_words_become_lines_with_boxes_and_confidences():
     out = lines_from_tsv(tsv, page=1, size=(1000, 2000))
     assert [line.text for line in out] == ["Số: 7019/UBND-TH", "Kính"]
     assert out[0].box == (0.1, 0.1, 0.39, 0.115) and out[0].conf == 78.8
+
+
+def test_a_tilted_page_is_straightened():
+    from PIL import Image, ImageDraw
+
+    from directives.ocr import deskew, skew_angle
+
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    for row in range(40):
+        draw.rectangle([120, 150 + row * 38, 1100 - (row % 3) * 150, 170 + row * 38], fill=0)  # lines of "text"
+    tilted = page.rotate(1.5, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    assert abs(skew_angle(tilted) + 1.5) <= 0.25
+    assert abs(skew_angle(deskew(tilted))) <= 0.25
+    assert deskew(page) is page  # an upright page is left as it is
