@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.forms import DateInput, NFCFormMixin
 from campaign_portal.core.models import Unit, UnitKind
+from campaign_portal.core.uploads import validate_upload
 
 from . import importing, obligations, schedule
 from .models import (
@@ -65,8 +66,10 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
             "addressee_text": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
             "addressee_units": forms.SelectMultiple(attrs={"size": 10, "data-unit-picker": ""}),
-            "signer_title": forms.Textarea(attrs={"rows": 2, "placeholder": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}),
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
         }
+        # An example as help text, not as a placeholder: a grey "KT. CHỦ TỊCH" in the box looked like a value.
+        help_texts = {"signer_title": _("Như dưới chữ ký, ví dụ “KT. CHỦ TỊCH” rồi xuống dòng “PHÓ CHỦ TỊCH”.")}
 
     def clean(self):
         cleaned = super().clean()
@@ -202,8 +205,8 @@ class BaseRequirementFormSet(forms.BaseFormSet):
             self._units = unit_choices()
         return {**super().get_form_kwargs(index), "units": self._units}
 
-    def rows(self) -> list[dict]:
-        """Kept rows as service input, in the order the user set with 'Thứ tự'."""
+    def rows(self, offset: int = 0) -> list[dict]:
+        """Kept rows as service input, in the order the user set with 'Thứ tự' (`offset`: rows on earlier pages)."""
         rows = []
         for index, form in enumerate(self.forms):
             if form.empty_permitted and not form.has_changed():  # a blank added row
@@ -212,7 +215,7 @@ class BaseRequirementFormSet(forms.BaseFormSet):
                 continue
             row = dict(form.cleaned_data)
             row.pop("DELETE", None)
-            row["position"] = row.get("position") if row.get("position") is not None else index + 1
+            row["position"] = row.get("position") if row.get("position") is not None else offset + index + 1
             rows.append(row)
         return sorted(rows, key=lambda r: r["position"])
 
@@ -252,19 +255,22 @@ class ImportForm(NFCFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Hoặc tải tệp lên"),
         required=False,
-        help_text=_("Tệp .txt, .docx hoặc .pdf (có lớp chữ), tối đa 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}),
+        help_text=_(
+            "Tệp .txt, .docx, .pdf (có lớp chữ hoặc bản quét) hoặc ảnh chụp, ảnh quét JPEG, PNG, TIFF; tối đa 20 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
     )
 
     def clean(self):
+        """Only the file's type and size here; the import service reads it (a scan in the background)."""
         cleaned = super().clean()
         uploaded = cleaned.get("file")
         if uploaded:
             try:
-                cleaned["text"] = importing.read_uploaded_text(uploaded)
+                validate_upload(uploaded, kinds=importing.IMPORT_KINDS, max_bytes=importing.IMPORT_MAX_BYTES)
             except ValidationError as exc:
                 self.add_error("file", exc)
-                return cleaned
+            return cleaned
         if not (cleaned.get("text") or "").strip() and not self.errors:
             raise ValidationError(_("Dán nội dung văn bản hoặc chọn một tệp để nhập."))
         return cleaned

@@ -19,7 +19,8 @@ from campaign_portal.core.uploads import validate_upload
 from .models import RequirementKind
 from .parsing import extract_deadlines, extract_quotas, normalise_text
 
-IMPORT_KINDS = ("txt", "docx", "pdf")
+IMPORT_KINDS = ("txt", "docx", "pdf", "jpeg", "png", "tiff")
+TITLE_MAX = 80
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 # Folded wording → requirement kind; the first that matches wins (most specific first).
@@ -190,7 +191,7 @@ def requirements_from_parsed(parsed, matcher: UnitMatcher | None = None) -> list
                     "ordinal": item.get("ordinal") or "",
                     "position": len(rows) + 1,
                     "kind": str(kind),
-                    "title": "" if kind != RequirementKind.OTHER else _short(segment.text),
+                    "title": "" if kind != RequirementKind.OTHER else short_title(segment.text),
                     "text": segment.text.strip(),
                     "applies_to": [str(k) for k in applies_to],
                     "deadline": _date((own_deadlines or item_deadlines or [None])[0]),
@@ -206,9 +207,16 @@ def _date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _short(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+def short_title(text: str, limit: int = TITLE_MAX) -> str:
+    """At most `limit` characters, cut at a word (at a comma or semicolon when one is near the end)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–")
+    pause = max(head.rfind(", "), head.rfind("; "))
+    if pause >= limit * 2 // 3:
+        head = head[:pause]
+    return head + "…"
 
 
 # --- the rest of the form ------------------------------------------------------------------
@@ -299,11 +307,29 @@ def _docx_text(data: bytes) -> str:
     return nfc("\n".join(lines))
 
 
+def pdf_text_layer(uploaded) -> str:
+    """The text layer of an uploaded PDF, "" when it has none (a scan); ValidationError when it is corrupt."""
+    uploaded.seek(0)
+    try:
+        return _pdf_text(uploaded.read())
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "no_text_layer":
+            return ""
+        raise
+    except Exception as exc:  # a corrupt file must not become a 500
+        raise ValidationError(
+            _("Không đọc được nội dung tệp “%(name)s”; hãy dán nội dung văn bản vào ô bên dưới.")
+            % {"name": uploaded.name}
+        ) from exc
+
+
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join((page.extract_text() or "") for page in reader.pages[:50])
     if not text.strip():
-        raise ValidationError(_("Tệp PDF không có lớp chữ (có thể là bản quét); hãy dán nội dung văn bản."))
+        raise ValidationError(
+            _("Tệp PDF không có lớp chữ (có thể là bản quét); hãy dán nội dung văn bản."), code="no_text_layer"
+        )
     return nfc(text)

@@ -445,3 +445,91 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} · {self.get_kind_display()} · {self.name}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ đọc")
+    RUNNING = "running", _("Đang đọc")
+    DONE = "done", _("Đã đọc xong")
+    FAILED = "failed", _("Không đọc được")
+
+
+class ImportSource(models.TextChoices):
+    TEXT = "text", _("Văn bản dán vào")
+    FILE = "file", _("Tệp có lớp chữ")
+    SCAN = "scan", _("Bản quét hoặc ảnh chụp (OCR)")
+
+
+class DirectiveImport(models.Model):
+    """How a draft directive was read from a letter: the text, where each field came from, OCR progress.
+
+    The draft is saved before anything is read, so neither a large form nor a failed OCR loses the letter.
+    `lines` has one entry per line of `text`: {"page", "box" (fractions of the page), "conf", "fixed"}.
+    `sources` maps a field name (or "req:<requirement id>") to the index of its line in `text`.
+    """
+
+    directive = models.OneToOneField(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="import_record"
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=ImportSource.choices, default=ImportSource.TEXT)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.DONE)
+    pages_total = models.PositiveSmallIntegerField(_("số trang"), default=0)
+    pages_done = models.PositiveSmallIntegerField(_("số trang đã đọc"), default=0)
+    scan = models.ForeignKey(
+        DirectiveAttachment,
+        verbose_name=_("bản quét"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("nội dung đã đọc"), blank=True)
+    lines = models.JSONField(_("vị trí các dòng"), default=list, blank=True)
+    sources = models.JSONField(_("nguồn của từng trường"), default=dict, blank=True)
+    warnings = models.JSONField(_("cảnh báo"), default=list, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("đọc xong lúc"), null=True, blank=True)
+    # Set when queued and after each page read: a reading whose worker died is noticed and taken over.
+    heartbeat = models.DateTimeField(_("lần cuối có tiến triển"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập văn bản")
+        verbose_name_plural = _("lần nhập văn bản")
+
+    def __str__(self):
+        return f"{self.directive_id} · {self.get_source_display()} · {self.get_status_display()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def progress(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return int(100 * self.pages_done / self.pages_total) if self.pages_total else 0
+
+
+class DirectiveImportPage(models.Model):
+    """One page of a scan as shown beside the form (a reduced JPEG), with its size in pixels."""
+
+    record = models.ForeignKey(
+        DirectiveImport, verbose_name=_("lần nhập"), on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveSmallIntegerField(_("trang"))
+    image = models.FileField(_("ảnh trang"), upload_to=private_upload_to("directive-pages"))
+    width = models.PositiveIntegerField(_("rộng"), default=0)
+    height = models.PositiveIntegerField(_("cao"), default=0)
+
+    class Meta:
+        verbose_name = _("trang bản quét")
+        verbose_name_plural = _("trang bản quét")
+        ordering = ["record", "number"]
+        constraints = [models.UniqueConstraint(fields=["record", "number"], name="import_page_once")]
+
+    def __str__(self):
+        return f"{self.record_id} · {self.number}"

@@ -135,10 +135,11 @@ def _apply_lead_unit(req: Requirement, row: dict, previous_lead: int | None) -> 
         row["target_units"] = []
 
 
-def _save_requirements(directive: Directive, rows: list[dict]) -> None:
+def _save_requirements(directive: Directive, rows: list[dict], scope=None) -> None:
     """Update rows that carry an existing id, create the others, delete the ones left out.
 
     Ids matter: units' submissions point at requirements, so an edit must not recreate them.
+    With `scope` (the ids of one page of the editor), only rows of that page can be left out.
     """
     existing = {req.pk: req for req in directive.requirements.all()}
     kept = set()
@@ -169,7 +170,7 @@ def _save_requirements(directive: Directive, rows: list[dict]) -> None:
             req.cooperating_units.set(row["cooperating_units"] or [])
         kept.add(req.pk)
     for pk, req in existing.items():
-        if pk not in kept:
+        if pk not in kept and (scope is None or pk in scope):
             try:
                 with transaction.atomic():
                     req.delete()
@@ -295,6 +296,7 @@ def directive_update(
     references=None,
     addressee_units=None,
     note: str = "",
+    requirement_scope=None,
 ) -> Directive:
     """Edit a directive; once published, each edit writes a DirectiveRevision with the changed values."""
     _require_staff(user)
@@ -313,7 +315,7 @@ def directive_update(
     if addressee_units is not None:
         directive.addressee_units.set(addressee_units)
     if requirements is not None:
-        _save_requirements(directive, list(requirements))
+        _save_requirements(directive, list(requirements), scope=requirement_scope)
     if references is not None:
         _save_references(directive, list(references))
     changes = diff(before, _state(directive))

@@ -9,3 +9,11 @@ def notify_directive_recipients(directive_id: int) -> int:
     from .services import directive_notify_recipients
 
     return directive_notify_recipients(directive_id=directive_id)
+
+
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def read_directive_scan(import_id: int) -> bool:
+    """OCR a scanned letter page by page into its draft directive; a second run finds it claimed."""
+    from .import_services import directive_import_read_scan
+
+    return directive_import_read_scan(import_id=import_id)

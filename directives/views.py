@@ -2,10 +2,13 @@
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import MultipleChoiceField
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.uploads import serve_private_file
 
-from . import selectors, services
+from . import import_services, selectors, services
 from .forms import (
     REFERENCE_PREFIX,
     REQUIREMENT_PREFIX,
@@ -29,7 +32,16 @@ from .forms import (
     RequirementFormSet,
     WithdrawForm,
 )
-from .models import DirectiveAttachment, DirectiveStatus, DocType, Milestone
+from .models import (
+    DirectiveAttachment,
+    DirectiveImport,
+    DirectiveImportPage,
+    DirectiveStatus,
+    DocType,
+    ImportSource,
+    ImportStatus,
+    Milestone,
+)
 
 PAGE_SIZE = 30
 
@@ -96,10 +108,23 @@ def directive_list(request):
 
 
 def _formsets(data=None, *, requirements=None, references=None):
-    return (
-        RequirementFormSet(data, initial=requirements, prefix=REQUIREMENT_PREFIX),
-        ReferenceFormSet(data, initial=references, prefix=REFERENCE_PREFIX),
+    ref_formset = ReferenceFormSet(data, initial=references, prefix=REFERENCE_PREFIX)
+    if references:  # one blank row only when the letter cited nothing (no empty extra rows to skip)
+        ref_formset.extra = 0
+    return RequirementFormSet(data, initial=requirements, prefix=REQUIREMENT_PREFIX), ref_formset
+
+
+def requirement_page_size() -> int:
+    """Rows per page of the requirement editor, so that one page's POST stays far below Django's field limit.
+
+    Each row posts one value per field and one per ticked box; half the limit is left to the rest of the form.
+    """
+    per_row = 1 + sum(
+        len(field.choices) if isinstance(field, MultipleChoiceField) else 1
+        for field in RequirementForm().fields.values()
     )
+    budget = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 1000
+    return max(5, min(25, budget // 2 // per_row))
 
 
 def _with_added_row(post):
@@ -140,7 +165,10 @@ def _error_summary(form, req_formset, ref_formset) -> list[str]:
     return lines
 
 
-def _render_form(request, form, req_formset, ref_formset, *, directive=None, warnings=(), status=200):
+def _render_form(request, form, req_formset, ref_formset, *, directive=None, warnings=(), status=200, extra=None):
+    reading = (extra or {}).get("reading")
+    if reading and not warnings and not form.is_bound:
+        warnings = reading.warnings
     return render(
         request,
         "directives/directive_form.html",
@@ -155,13 +183,18 @@ def _render_form(request, form, req_formset, ref_formset, *, directive=None, war
                 if request.method == "POST" and not request.POST.get("add_row")
                 else []
             ),
+            **(extra or {}),
         },
         status=status,
     )
 
 
-def _save_from_post(request, *, directive=None):
-    """Bind the form and formsets, call the service; returns (directive or None, form, formsets)."""
+def _save_from_post(request, *, directive=None, offset=0):
+    """Bind the form and formsets, call the service; returns (directive or None, form, formsets).
+
+    Editing a saved directive posts one page of its requirements: only the rows on that page
+    (their ids) may be changed or deleted, the others stay as they are.
+    """
     if request.POST.get("add_row"):
         data = _with_added_row(request.POST)
         form = DirectiveForm(data, instance=directive)
@@ -176,7 +209,7 @@ def _save_from_post(request, *, directive=None):
     kwargs = {
         "user": request.user,
         "fields": fields,
-        "requirements": req_formset.rows(),
+        "requirements": req_formset.rows(offset=offset),
         "references": ref_formset.rows(),
         "addressee_units": list(form.cleaned_data.get("addressee_units") or []),
     }
@@ -184,7 +217,10 @@ def _save_from_post(request, *, directive=None):
         if directive is None:
             saved = services.directive_create(**kwargs)
         else:
-            saved = services.directive_update(directive=directive, note=form.cleaned_data.get("note", ""), **kwargs)
+            scope = [row.cleaned_data["id"] for row in req_formset.forms if row.cleaned_data.get("id")]
+            saved = services.directive_update(
+                directive=directive, note=form.cleaned_data.get("note", ""), requirement_scope=scope, **kwargs
+            )
     except ValidationError as exc:
         _add_errors(form, exc)
         return None, form, req_formset, ref_formset
@@ -209,34 +245,116 @@ def directive_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def directive_import(request):
-    """Paste text or upload a file → the edit form pre-filled from the parser (posted to create)."""
+    """Paste text or upload a file → a draft saved at once → its edit page (a scan: its reading progress)."""
     _require_staff(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = services.directive_import_text(form.cleaned_data["text"])
-        fields = data["fields"]
-        directive_form = DirectiveForm(initial=fields)
-        req_formset, ref_formset = _formsets(requirements=data["requirements"], references=data["references"])
-        return _render_form(request, directive_form, req_formset, ref_formset, warnings=data["warnings"])
+        uploaded = form.cleaned_data.get("file")
+        try:
+            record = import_services.directive_import_start(
+                user=request.user, text=form.cleaned_data.get("text") or "", uploaded=uploaded
+            )
+        except ValidationError as exc:
+            form.add_error("file" if uploaded else "text", exc)
+        else:
+            if record.source == ImportSource.SCAN:
+                return redirect("directives:import_progress", pk=record.directive_id)
+            messages.success(request, _("Đã đọc văn bản và lưu thành dự thảo. Kiểm tra các trường rồi lưu."))
+            return redirect("directives:edit", pk=record.directive_id)
     return render(request, "directives/directive_import.html", {"form": form})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def directive_edit(request, pk):
+def _import_record_for(request, pk) -> DirectiveImport:
     directive = selectors.get_directive_for_user(request.user, pk, write=True)
-    if directive.status == DirectiveStatus.WITHDRAWN:
-        messages.error(request, _("Văn bản đã thu hồi, không sửa được nữa."))
-        return redirect("directives:detail", pk=directive.pk)
-    if request.method == "POST":
-        saved, form, req_formset, ref_formset = _save_from_post(request, directive=directive)
-        if saved:
-            messages.success(request, _("Đã lưu thay đổi."))
-            target = "directives:preview" if saved.status == DirectiveStatus.DRAFT else "directives:detail"
-            return redirect(target, pk=saved.pk)
-        return _render_form(request, form, req_formset, ref_formset, directive=directive)
-    related = selectors.directive_detail_related(directive)
-    requirements = [
+    record = DirectiveImport.objects.select_related("scan").filter(directive=directive).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@login_required
+@require_GET
+def import_progress(request, pk):
+    """A scan being read: progress polled by HTMX; when done, its draft's edit page."""
+    record = _import_record_for(request, pk)
+    if record.status == ImportStatus.DONE:
+        return redirect("directives:edit", pk=pk)
+    return render(request, "directives/import_progress.html", {"record": record, "directive": record.directive})
+
+
+@login_required
+@require_GET
+def import_status(request, pk):
+    """HTMX: the progress block; once the scan is read, the browser is sent to the draft."""
+    record = _import_record_for(request, pk)
+    if import_services.directive_import_resend_if_stuck(record):
+        record.refresh_from_db()
+    response = render(request, "directives/_import_status.html", {"record": record})
+    if record.status == ImportStatus.DONE:
+        response["HX-Redirect"] = reverse("directives:edit", kwargs={"pk": pk})
+    return response
+
+
+@login_required
+@require_GET
+def import_page_image(request, pk, number):
+    record = _import_record_for(request, pk)
+    page = get_object_or_404(DirectiveImportPage, record=record, number=number)
+    return serve_private_file(page.image, filename=f"trang-{number}.jpg", inline=True)
+
+
+def _reading_context(directive, form, req_formset, ref_formset) -> dict:
+    """Where each field came from (while the imported letter is a draft), for the form and the page image."""
+    if directive is None or directive.status != DirectiveStatus.DRAFT:
+        return {}
+    record = DirectiveImport.objects.filter(directive=directive).prefetch_related("pages").first()
+    if record is None or record.status != ImportStatus.DONE:
+        return {}
+    sources = {name: import_services.source_of(record, name) for name in form.fields}
+    for row in req_formset.forms:
+        row.source = import_services.source_of(record, f"req:{row['id'].value()}")
+    for index, row in enumerate(ref_formset.forms):
+        row.source = None if ref_formset.is_bound else import_services.source_of(record, f"ref:{index}")
+    used = {src["line"] for src in sources.values() if src} | {
+        row.source["line"] for row in req_formset.forms if row.source
+    }
+    lines = record.text.split("\n")
+    boxes = [
+        {
+            "line": i,
+            "page": meta.get("page"),
+            "box": _percent_box(meta["box"]),
+            "unsure": (meta.get("conf") or 100) < 80,
+        }
+        for i, meta in enumerate(record.lines or [])
+        if i in used and meta.get("box")
+    ]
+    return {
+        "reading": record,
+        "sources": sources,
+        "source_lines": [{"n": i, "text": line, "used": i in used} for i, line in enumerate(lines)],
+        "pages": [
+            {"page": page, "boxes": [b for b in boxes if b["page"] == page.number]} for page in record.pages.all()
+        ],
+        "unsure_count": sum(1 for src in sources.values() if src and src["unsure"])
+        + sum(1 for row in req_formset.forms if row.source and row.source["unsure"]),
+    }
+
+
+def _percent_box(box) -> dict:
+    """A line's box (fractions: left, top, right, bottom) as CSS percentages, a little padded."""
+    left, top, right, bottom = box
+    pad = 0.004
+    return {
+        "left": round(max(0, left - pad) * 100, 2),
+        "top": round(max(0, top - pad) * 100, 2),
+        "width": round((right - left + 2 * pad) * 100, 2),
+        "height": round((bottom - top + 2 * pad) * 100, 2),
+    }
+
+
+def _requirement_rows(requirements) -> list[dict]:
+    return [
         {
             "id": r.pk,
             "position": r.position,
@@ -258,12 +376,47 @@ def directive_edit(request, pk):
             "cooperating_units": [u.pk for u in r.cooperating_units.all()],
             "response_mode": r.response_mode,
         }  # fmt: skip
-        for r in related["requirements"]
+        for r in requirements
     ]
-    references = [{"doc_type": r.doc_type, "number": r.number, "issued_on": r.issued_on} for r in related["references"]]
-    form = DirectiveForm(instance=directive)
-    req_formset, ref_formset = _formsets(requirements=requirements, references=references)
-    return _render_form(request, form, req_formset, ref_formset, directive=directive)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive_edit(request, pk):
+    """The directive's fields and one page of its requirements (a letter may hold hundreds of them)."""
+    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    if directive.status == DirectiveStatus.WITHDRAWN:
+        messages.error(request, _("Văn bản đã thu hồi, không sửa được nữa."))
+        return redirect("directives:detail", pk=directive.pk)
+    if DirectiveImport.objects.filter(directive=directive, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]):
+        # What the reader writes when it finishes would replace what was typed meanwhile.
+        messages.info(request, _("Bản quét đang được đọc; khi đọc xong bạn sẽ sửa được dự thảo."))
+        return redirect("directives:import_progress", pk=directive.pk)
+    related = selectors.directive_detail_related(directive)
+    size = requirement_page_size()
+    pages = Paginator(related["requirements"], size)
+    number = _int(request.POST.get("req_page") if request.method == "POST" else request.GET.get("trang")) or 1
+    req_page = pages.get_page(number)
+    if request.method == "POST":
+        offset = (req_page.number - 1) * size
+        saved, form, req_formset, ref_formset = _save_from_post(request, directive=directive, offset=offset)
+        if saved:
+            goto = _int(request.POST.get("goto_page"))
+            if goto:
+                messages.success(request, _("Đã lưu trang %(page)s của danh sách yêu cầu.") % {"page": req_page.number})
+                return redirect(reverse("directives:edit", kwargs={"pk": saved.pk}) + f"?trang={goto}#req-title")
+            messages.success(request, _("Đã lưu thay đổi."))
+            target = "directives:preview" if saved.status == DirectiveStatus.DRAFT else "directives:detail"
+            return redirect(target, pk=saved.pk)
+    else:
+        references = [
+            {"doc_type": r.doc_type, "number": r.number, "issued_on": r.issued_on} for r in related["references"]
+        ]
+        form = DirectiveForm(instance=directive)
+        req_formset, ref_formset = _formsets(requirements=_requirement_rows(req_page), references=references)
+    context = _reading_context(directive, form, req_formset, ref_formset)
+    context["req_page"] = req_page if pages.num_pages > 1 else None
+    return _render_form(request, form, req_formset, ref_formset, directive=directive, extra=context)
 
 
 @login_required

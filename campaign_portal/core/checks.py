@@ -1,5 +1,7 @@
-"""System checks of the portal's own needs: PDF rendering (Pango) and the shipped fonts."""
+"""System checks of the portal's own needs: PDF rendering (Pango), the shipped fonts, OCR of scans (Tesseract)."""
 
+import shutil
+import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +31,28 @@ def pdf_problems() -> list[str]:
             f"Fonts missing from static/fonts: {', '.join(missing)}. Restore them from git, or install "
             "Liberation Serif 2.x: sudo apt-get install fonts-liberation2"
         )
+    return problems
+
+
+OCR_LANGUAGE = "vie"
+OCR_INSTALL_HINT = "sudo apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
+
+
+def ocr_problems() -> list[str]:
+    """What stops scanned letters from being read here (Tesseract, its Vietnamese model, pdftoppm)."""
+    problems = []
+    tesseract = shutil.which("tesseract")
+    if not tesseract:
+        problems.append(f"Tesseract OCR is missing: scanned letters cannot be read. Install it: {OCR_INSTALL_HINT}")
+    else:
+        try:
+            langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            langs = ""
+        if OCR_LANGUAGE not in langs.split():
+            problems.append(f"Tesseract's Vietnamese model is missing. Install it: {OCR_INSTALL_HINT}")
+    if not shutil.which("pdftoppm"):
+        problems.append(f"pdftoppm is missing: scanned PDFs cannot be read. Install it: {OCR_INSTALL_HINT}")
     return problems
 
 

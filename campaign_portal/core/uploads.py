@@ -24,6 +24,7 @@ KINDS = {
     "jpeg": ((".jpg", ".jpeg"), "image/jpeg"),
     "png": ((".png",), "image/png"),
     "webp": ((".webp",), "image/webp"),
+    "tiff": ((".tif", ".tiff"), "image/tiff"),
     "txt": ((".txt",), "text/plain"),
 }
 DOCUMENT_KINDS = ("pdf", "docx", "xlsx", "jpeg", "png")
@@ -83,6 +84,8 @@ def sniff(head: bytes, stream) -> str | None:
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     if head.startswith(b"PK\x03\x04"):

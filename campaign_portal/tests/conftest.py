@@ -135,6 +135,27 @@ def _directive_extras(world):
     )
     attachment.file.save("7019.pdf", ContentFile(PDF), save=True)
     world.objects["directive_attachment"] = attachment
+    _scan_import(world)
+
+
+def _scan_import(world):
+    """A scan imported into the draft (its reading failed: a landscape photo), with one page image."""
+    from django.core.files.base import ContentFile
+
+    from directives.models import DirectiveImport, DirectiveImportPage, ImportSource, ImportStatus
+
+    record = DirectiveImport.objects.create(
+        directive=world.draft_directive,
+        source=ImportSource.SCAN,
+        status=ImportStatus.FAILED,
+        pages_total=1,
+        pages_done=1,
+        error="Không tìm thấy chữ của một văn bản",
+        created_by=world.staff,
+    )
+    page = DirectiveImportPage(record=record, number=1, width=10, height=10)
+    page.image.save("page-1.jpg", ContentFile(b"\xff\xd8\xff\xe0 not really a jpeg"), save=True)
+    world.objects["import_record"] = record
 
 
 def _file_records(world):

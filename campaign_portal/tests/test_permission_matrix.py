@@ -95,6 +95,9 @@ MATRIX: dict[str, Rule] = {
     "directives:detail": Rule("L A A A A", directive),
     "directives:detail@draft": Rule("L A D D D", draft_directive),
     "directives:edit": Rule("L A D D D", directive),
+    "directives:import_progress": Rule("L A D D D", draft_directive),
+    "directives:import_status": Rule("L A D D D", draft_directive),
+    "directives:import_page_image": Rule("L A D D D", lambda w: {"pk": w.draft_directive.pk, "number": 1}),
     "directives:preview": Rule("L A D D D", directive),
     "directives:preview@draft": Rule("L A D D D", draft_directive),
     "directives:publish": Rule("L A D D D", directive),  # GET: the confirmation listing the recipients (staff)

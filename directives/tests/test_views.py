@@ -97,15 +97,16 @@ def test_list_query_count_is_fixed(client_for, staff, province, django_assert_ma
 def test_import_page_prefills_from_text(client_for, staff, province):
     client = client_for(staff)
     assert client.get(url("import")).status_code == 200
-    response = client.post(url("import"), {"text": LETTER_7019})
-    assert response.status_code == 200
+    response = client.post(url("import"), {"text": LETTER_7019}, follow=True)
+    draft = Directive.objects.get()  # saved at import: nothing the user corrects can be lost by the form
+    assert draft.status == DirectiveStatus.DRAFT and draft.requirements.count() == 5
+    assert response.redirect_chain == [(url("edit", draft.pk), 302)]
     page = response.text
     assert 'value="7019/UBND-TH"' in page and 'value="27/08/2019"' in page
     assert page.count('class="card requirement-row') == 5
     assert 'value="key_works" selected' in page and 'value="difficult_field" selected' in page
     assert 'value="126-KH/TU"' in page and 'value="31/07/2019"' in page
     assert f'<option value="{province.province.pk}" selected>' in page
-    assert reverse("directives:create") in page
 
 
 def test_import_from_docx_and_txt_upload(client_for, staff):
@@ -119,10 +120,10 @@ def test_import_from_docx_and_txt_upload(client_for, staff):
     client = client_for(staff)
     docx_file = io.BytesIO(data.getvalue())
     docx_file.name = "7019.docx"
-    assert 'value="7019/UBND-TH"' in client.post(url("import"), {"file": docx_file}).text
+    assert 'value="7019/UBND-TH"' in client.post(url("import"), {"file": docx_file}, follow=True).text
     txt = io.BytesIO(LETTER_7019.encode())
     txt.name = "7019.txt"
-    assert 'value="7019/UBND-TH"' in client.post(url("import"), {"file": txt}).text
+    assert 'value="7019/UBND-TH"' in client.post(url("import"), {"file": txt}, follow=True).text
 
 
 def test_import_refuses_bad_files_with_a_message(client_for, staff):
@@ -503,7 +504,7 @@ def test_import_from_pdf_upload(client_for, staff):
 
     body = "".join(f"<p>{html.escape(line)}</p>" for line in LETTER_7019.replace("**", "").splitlines())
     pdf = weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
-    response = client_for(staff).post(url("import"), {"file": upload("7019.pdf", pdf)})
+    response = client_for(staff).post(url("import"), {"file": upload("7019.pdf", pdf)}, follow=True)
     assert response.status_code == 200
     assert 'value="7019/UBND-TH"' in response.text and response.text.count('class="card requirement-row') == 5
 
@@ -523,7 +524,7 @@ def test_import_from_docx_with_a_header_table(client_for, staff):
         document.add_paragraph(line)
     data = io.BytesIO()
     document.save(data)
-    response = client_for(staff).post(url("import"), {"file": upload("7019.docx", data.getvalue())})
+    response = client_for(staff).post(url("import"), {"file": upload("7019.docx", data.getvalue())}, follow=True)
     assert 'value="7019/UBND-TH"' in response.text and 'value="27/08/2019"' in response.text
     assert response.text.count('class="card requirement-row') == 5
 
@@ -531,8 +532,8 @@ def test_import_from_docx_with_a_header_table(client_for, staff):
 # --- found in the browser (QA) -------------------------------------------------------------------------
 
 
-def test_import_of_a_number_already_published_warns_before_anything_is_saved(client_for, staff, province, letter):
-    page = client_for(staff).post(url("import"), {"text": LETTER_7019}).text
+def test_import_of_a_number_already_published_warns_before_publishing(client_for, staff, province, letter):
+    page = client_for(staff).post(url("import"), {"text": LETTER_7019}, follow=True).text
     assert "Số 7019/UBND-TH năm 2019 của" in page and "đã có trên cổng" in page
     assert "không ban hành hai văn bản trùng số" in page
 
