@@ -46,3 +46,10 @@ def server_error(request):
 def healthz(request):
     """Liveness for load balancers and the benchmark's framework floor: no database, no template."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers and bookmarks ask for /favicon.ico whatever the page links: send them to the hashed static file."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.ico"))

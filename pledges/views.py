@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
+from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
 from directives.models import DirectiveStatus, Requirement, RequirementKind
@@ -243,11 +244,7 @@ def _save(request, *, model, form, formset, requirement, obj):
     except review.ConflictError:
         return _conflict(request, form, obj)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        apply_validation_error(form, exc)
         return None
 
 
@@ -579,7 +576,7 @@ def targets_import(request, slug, pk):
         try:
             count = services.targets_import(user=request.user, owner=obj, rows=form.cleaned_data["rows"])
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã nhập %(count)s chỉ tiêu.") % {"count": count})
             return redirect(_detail_url(obj))
@@ -619,7 +616,7 @@ def progress_add(request, pk):
                     evidence=form.cleaned_data.get("evidence"),
                 )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            apply_validation_error(form, exc)
         else:
             if progress.is_late:
                 messages.warning(request, _("Đã ghi nhận tiến độ (cập nhật trễ)."))

@@ -552,7 +552,7 @@ def test_form_errors_are_listed_on_top_of_the_long_form(client_for, staff, provi
     )
     response = client_for(staff).post(url("create"), data)
     assert response.status_code == 200 and 'id="error-summary"' in response.text
-    assert "Yêu cầu dòng 2 (mục 3) · Thời hạn" in response.text
+    assert "Dòng 2 · Thời hạn" in response.text
     assert not Directive.objects.exists()
     # The plain-POST "add a row" is not an error.
     response = client_for(staff).post(url("create"), {**data, "add_row": "1"})
