@@ -465,5 +465,5 @@ def milestone_delete(request, pk, milestone_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Đã xoá mốc kỷ niệm."))
+        messages.success(request, _("Đã xóa mốc kỷ niệm."))
     return redirect("directives:campaign_detail", pk=campaign.pk)

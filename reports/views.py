@@ -76,7 +76,7 @@ def dashboard(request):
             requirement_chart=charts.state_bars(by_requirement, title=_("Tình trạng theo nhiệm vụ")),
             district_chart=charts.percent_bars(
                 [(t.label, t.compliant_percent) for t in by_district],
-                title=_("Tỉ lệ đơn vị hoàn thành theo địa bàn (gồm các xã)"),
+                title=_("Tỷ lệ đơn vị hoàn thành theo địa bàn (gồm các xã)"),
             )
             if by_district
             else "",

@@ -93,7 +93,7 @@ def _requirement_table(result: Compliance) -> Table:
         Column(_("Đạt"), 14, "right"),
         Column(_("Chờ duyệt"), 18, "right"),
         Column(_("Quá hạn"), 17, "right"),
-        Column(_("Tỉ lệ đạt"), 17, "right"),
+        Column(_("Tỷ lệ đạt"), 17, "right"),
     ]
     rows = []
     for index, (requirement, tally) in enumerate(zip(result.requirements, result.by_requirement(), strict=True), 1):
@@ -118,8 +118,8 @@ def _group_table(key: str, title: str, first: str, tallies) -> Table:
         Column(first, 60),
         Column(_("Số đơn vị"), 18, "right"),
         Column(_("Hoàn thành đầy đủ"), 24, "right"),
-        Column(_("Tỉ lệ đơn vị"), 20, "right"),
-        Column(_("Tỉ lệ nhiệm vụ đạt"), 25, "right"),
+        Column(_("Tỷ lệ đơn vị"), 20, "right"),
+        Column(_("Tỷ lệ nhiệm vụ đạt"), 25, "right"),
     ]
     rows = [
         [i, t.label, t.units, t.compliant_units, Percent(t.compliant_percent), Percent(t.percent)]
@@ -416,7 +416,7 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
     general.chart_svg = str(
         charts.percent_bars(
             [(r.short_label[:38], t.percent) for r, t in zip(result.requirements, by_requirement, strict=True)],
-            title=_("Tỉ lệ đơn vị đạt theo nhiệm vụ"),
+            title=_("Tỷ lệ đơn vị đạt theo nhiệm vụ"),
             width=560,
             bar=20,
             label_width=250,
