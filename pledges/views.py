@@ -614,6 +614,7 @@ def progress_add(request, pk):
                     actual_value=form.cleaned_data["actual_value"],
                     note=form.cleaned_data["note"],
                     evidence=form.cleaned_data.get("evidence"),
+                    confirmed=form.cleaned_data.get("confirm", False),
                 )
         except ValidationError as exc:
             apply_validation_error(form, exc)
