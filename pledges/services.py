@@ -14,11 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign_portal.core import access, review
+from campaign_portal.core import access, numbers, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import fold, nfc
-from campaign_portal.core import numbers
 from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, sanitise_filename, validate_upload
 from directives.models import DirectiveStatus, Requirement, RequirementKind
 
