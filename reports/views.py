@@ -231,6 +231,9 @@ def _request_report(user, form):
     parameters = dict(data["parameters"])
     if data["remarks"]:
         parameters["remarks"] = data["remarks"]
+    for key in ("signer_title", "signer_name"):
+        if data.get(key):
+            parameters[key] = data[key]
     try:
         return services.report_request(
             user=user,

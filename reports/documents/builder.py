@@ -331,10 +331,30 @@ def _place_date(place: str, day: datetime.date) -> str:
 
 
 def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
-    return _("Số liệu chốt đến hết ngày %(date)s; mã kiểm tra (SHA-256): %(sha)s") % {
+    """The small footer line: the cut-off and a short check code (the full hash is in the file's properties)."""
+    return _("Số liệu chốt đến hết ngày %(date)s · mã kiểm tra %(code)s") % {
         "date": format_date(cutoff),
-        "sha": sha,
+        "code": sha[:16],
     }
+
+
+def _signature(authority: list[str], parameters: dict) -> tuple[list[str], str]:
+    """The signer's title and name from the report form, else from settings; "CHỦ TỊCH" signs without "KT."."""
+    from django.conf import settings
+
+    title = (parameters.get("signer_title") or settings.PORTAL_REPORT_SIGNER_TITLE or "").strip().upper()
+    name = (parameters.get("signer_name") or settings.PORTAL_REPORT_SIGNER_NAME or "").strip()
+    if title and len(authority) >= 2:
+        head = authority[0]
+        authority = [head, title] if title == _("CHỦ TỊCH") else [head, _("KT. CHỦ TỊCH"), title]
+    elif title:
+        authority = [*authority[:-1], title] if len(authority) > 1 else [title]
+    return authority, name
+
+
+def _signature_fields(authority: list[str], parameters: dict) -> dict:
+    signature, name = _signature(authority, parameters or {})
+    return {"signature": signature, "signer_name": name}
 
 
 def _intro(data: dict, reporter: str = "") -> list[str]:
@@ -416,13 +436,13 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
     general.chart_svg = str(
         charts.percent_bars(
             [(r.short_label[:38], t.percent) for r, t in zip(result.requirements, by_requirement, strict=True)],
-            title=_("Tỷ lệ đơn vị đạt theo nhiệm vụ"),
             width=560,
             bar=20,
             label_width=250,
             font_size=13,
         )
     )
+    general.chart_title = _("Tỷ lệ đơn vị đạt theo nhiệm vụ")
     general.tables.append(_requirement_table(result))
     groups = Section(_("Kết quả theo loại đơn vị và địa bàn"))
     groups.tables.append(_group_table("loai-don-vi", _("Theo loại đơn vị"), _("Loại đơn vị"), result.by_kind()))
@@ -483,8 +503,7 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
             )
         ],
         recipients=_recipients(),
-        signature=[_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")],
-        signer_name=parameters.get("signer_name", ""),
+        **_signature_fields([_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")], parameters),
         snapshot_note=_snapshot_note(sha, cutoff),
         appendices=[
             Appendix(_("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ"), appendix_ref, _matrix_table(result))
@@ -570,8 +589,7 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         sections=_numbered(sections),
         closing=[_("Trên đây là báo cáo kết quả thực hiện của đơn vị./.")],
         recipients=[_("- UBND tỉnh (b/c);"), _("- Sở Nội vụ (Ban Thi đua - Khen thưởng);"), _("- Lưu: VT.")],
-        signature=signature,
-        signer_name=parameters.get("signer_name", ""),
+        **_signature_fields(signature, parameters),
         snapshot_note=_snapshot_note(sha, cutoff),
         title=_("Báo cáo của %(unit)s") % {"unit": scope["name"]},
     )
@@ -621,8 +639,7 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
         sections=_numbered([summary, detail, risk]),
         closing=[_("Ủy ban nhân dân tỉnh báo cáo để Thường trực Tỉnh ủy biết, chỉ đạo./.")],
         recipients=_recipients(),
-        signature=[_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")],
-        signer_name=parameters.get("signer_name", ""),
+        **_signature_fields([_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")], parameters),
         snapshot_note=_snapshot_note(sha, cutoff),
         title=_("Báo cáo công trình trọng điểm"),
     )
@@ -638,4 +655,5 @@ BUILDERS = {
 def build_document(kind: str, data: dict, *, sha: str, number: str = "", parameters=None) -> Document:
     document = BUILDERS[kind](data, sha=sha, number=number, parameters=parameters)
     document.subject = nfc(document.subject)
+    document.sha256 = sha
     return document
