@@ -215,6 +215,14 @@ class RequirementKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class ResponseMode(models.TextChoices):
+    """How a unit answers a requirement (see `directives.obligations`)."""
+
+    FILE = "file", _("Nộp hồ sơ")
+    RECEIPT = "receipt", _("Chỉ cần xác nhận đã nhận")
+    INFORMATION = "information", _("Để biết (không phải nộp)")
+
+
 def quota_text(quota_min: int | None, quota_max: int | None) -> str:
     """'01–02', '≥ 01', '≤ 03' or '' (numbers under 10 written with a leading 0, as in the letters)."""
     if quota_min and quota_max:
@@ -248,6 +256,9 @@ class Requirement(models.Model):
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
     quota_min = models.PositiveSmallIntegerField(_("số lượng tối thiểu"), null=True, blank=True)
     quota_max = models.PositiveSmallIntegerField(_("số lượng tối đa"), null=True, blank=True)
+    response_mode = models.CharField(
+        _("cách trả lời"), max_length=20, choices=ResponseMode.choices, default=ResponseMode.FILE
+    )
 
     class Meta:
         verbose_name = _("nhiệm vụ, yêu cầu")

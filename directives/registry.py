@@ -12,22 +12,50 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from campaign_portal.core.models import COUNTED_STATUSES
 
 
 @dataclass(frozen=True)
 class SubmissionKind:
-    kind: str  # a RequirementKind value
+    """The one description of a kind of submission; views, selectors and reports are generic over it.
+
+    Dotted paths (form, services, summary) are imported on use, so registering in AppConfig.ready()
+    imports nothing heavy. `fallback=True` marks the kind answering every requirement kind that no
+    other registration claims (the general result report).
+    """
+
+    kind: str  # a RequirementKind value (or the fallback's own identifier)
     model_label: str  # "app_label.ModelName"
     create_url: str  # URL name taking requirement_pk
     detail_url: str  # URL name taking pk
     title_field: str = "title"
     filters: dict = field(default_factory=dict)
+    label: str = ""  # what a unit files, in words ("Báo cáo kết quả")
+    slug: str = ""  # the model's slug in shared URLs (transition, delete, attachments)
+    update_url: str = ""  # URL name taking pk
+    form: str = ""  # dotted path of the form class
+    create_service: str = ""  # dotted path: f(*, user, requirement, data, ...) -> instance
+    update_service: str = ""  # dotted path: f(*, user, obj, data, ...) -> instance
+    form_template: str = ""
+    detail_template: str = ""
+    default_quota_max: int | None = None  # when the requirement sets no maximum (one plan per unit)
+    summary: str = ""  # dotted path: f(*, user, requirement_ids, unit_ids) -> dict, for reports
+    answers: tuple = ()  # further RequirementKind values this kind answers
+    fallback: bool = False
 
     @property
     def model(self):
         return apps.get_model(self.model_label)
+
+    def load(self, attribute: str):
+        """The form class or a service named by one of the dotted-path fields (None when unset)."""
+        path = getattr(self, attribute)
+        return import_string(path) if path else None
+
+    def update_url_for(self, pk: int) -> str:
+        return reverse(self.update_url, kwargs={"pk": pk}) if self.update_url else ""
 
     def queryset(self):
         return self.model._default_manager.filter(**self.filters)
@@ -65,6 +93,26 @@ def register(kind: SubmissionKind) -> None:
 
 def get_kind(kind: str) -> SubmissionKind | None:
     return _REGISTRY.get(kind)
+
+
+def kind_for_requirement(requirement) -> SubmissionKind | None:
+    """The kind a unit files to answer `requirement`: its own registration, another that answers it,
+    else the fallback (the general result report), so that no requirement has nothing to file."""
+    found = _REGISTRY.get(requirement.kind)
+    if found is not None:
+        return found
+    for entry in _REGISTRY.values():
+        if requirement.kind in entry.answers:
+            return entry
+    return next((entry for entry in _REGISTRY.values() if entry.fallback), None)
+
+
+def kind_for_model(model) -> list[SubmissionKind]:
+    return [entry for entry in _REGISTRY.values() if entry.model is model]
+
+
+def kind_for_slug(slug: str) -> SubmissionKind | None:
+    return next((entry for entry in _REGISTRY.values() if entry.slug == slug), None)
 
 
 def registered_kinds() -> list[SubmissionKind]:

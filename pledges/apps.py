@@ -15,6 +15,15 @@ class PledgesConfig(AppConfig):
                 model_label="pledges.Dissemination",
                 create_url="pledges:dissemination_create",
                 detail_url="pledges:dissemination_detail",
+                update_url="pledges:dissemination_edit",
+                label=_("Quán triệt"),
+                slug="quan-triet",
+                form="pledges.forms.DisseminationForm",
+                create_service="pledges.services.dissemination_create",
+                update_service="pledges.services.dissemination_update",
+                form_template="pledges/dissemination_form.html",
+                detail_template="pledges/dissemination_detail.html",
+                default_quota_max=1,
             )
         )
         register(
@@ -23,15 +32,35 @@ class PledgesConfig(AppConfig):
                 model_label="pledges.EmulationPlan",
                 create_url="pledges:emulation_plan_create",
                 detail_url="pledges:emulation_plan_detail",
+                update_url="pledges:emulation_plan_edit",
+                label=_("Kế hoạch phát động thi đua"),
+                slug="ke-hoach",
+                form="pledges.forms.EmulationPlanForm",
+                create_service="pledges.services.plan_create",
+                update_service="pledges.services.plan_update",
+                form_template="pledges/plan_form.html",
+                detail_template="pledges/plan_detail.html",
+                default_quota_max=1,
             )
         )
-        for kind in ("breakthrough_theme", "difficult_field"):
+        for kind, label in (
+            ("breakthrough_theme", _("Chủ điểm thi đua cần đột phá")),
+            ("difficult_field", _("Lĩnh vực khó khăn, phức tạp")),
+        ):
             register(
                 SubmissionKind(
                     kind=kind,
                     model_label="pledges.Commitment",
                     create_url=f"pledges:{kind}_create",
                     detail_url="pledges:commitment_detail",
+                    update_url="pledges:commitment_edit",
                     filters={"category": kind},
+                    label=label,
+                    slug="dang-ky",
+                    form="pledges.forms.CommitmentForm",
+                    create_service="pledges.services.commitment_create",
+                    update_service="pledges.services.commitment_update",
+                    form_template="pledges/commitment_form.html",
+                    detail_template="pledges/commitment_detail.html",
                 )
             )

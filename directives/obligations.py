@@ -1,0 +1,699 @@
+"""The obligations engine: who receives a letter, who owes which requirement, and in what state.
+
+Every page and every guard asks these questions here and nowhere else: the recipients of a letter,
+receipts, the officer's "what my unit owes", each filing service's guard (applicability, quota), the
+directive page counts, the compliance matrix, the dashboard and the report snapshot.
+
+Recipients of a directive D (on its reference day: `issued_on`, else the campaign's start, else today):
+ 1. the units named in `addressee_units`,
+ 2. the units of a kind in `addressee_kinds` under the issuer's province root,
+ 3. the units owing one of its requirements (below);
+and only units that existed on the reference day (`Unit.valid_from <= day < valid_to`): a unit
+dissolved by then is never a recipient (its successors are offered instead, `addressee_check`).
+
+Who owes requirement R (`owers`):
+ - when R has `target_units`: those units (valid on the day);
+ - otherwise the units of a kind in `R.applies_to` under the issuer's root, plus the named recipients
+   of a kind in `R.applies_to`; when `R.applies_to` is empty, every recipient of 1 and 2;
+ - and never when R is "for information only" (`ResponseMode.INFORMATION`): its cells are
+   not applicable, the unit still sees it listed under the letter.
+
+State of one obligation (R, U, period), first rule that matches wins; `needed` is R.quota_min or 1:
+ 0. U does not owe R, or R is for information only           → not_applicable
+ 1. R is "receipt is enough": U confirmed receipt (by the cut-off) → accepted, else rules 4 and 7
+ 2. accepted filings ≥ needed                                  → accepted (`on_time` tells whether
+    at least `needed` of them were on time)
+ 3. accepted + submitted filings ≥ needed                      → sent (awaiting review)
+ 4. the period has a deadline and the as-of day is after it    → late
+ 5. a returned filing                                          → returned
+ 6. a draft filing                                             → draft
+ 7. otherwise                                                  → not_started
+Withdrawn filings are ignored. The count shown ("1/01–02") is the filings holding a place in the
+quota (draft, submitted, returned, accepted). Filings are seen as they stood at the end of the as-of
+day, as far as their timestamps tell (`status_at`).
+
+Queries, whatever the number of units or requirements: requirements (1), targets (1), named
+addressees (1), units (1), receipts (1, only when a requirement is receipt-only) and one per
+registered submission model. The obligation key carries a period so that a recurring requirement
+can later owe several periods per unit: `periods_for` is the one place that decides them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
+
+from . import registry
+from .models import Directive, DirectiveStatus, Receipt, Requirement, ResponseMode, quota_text
+
+__all__ = [
+    "CellState",
+    "DONE_STATES",
+    "OWING_STATES",
+    "SENT_STATES",
+    "ObligationKey",
+    "Period",
+    "RequirementInfo",
+    "Filing",
+    "Obligation",
+    "Ledger",
+    "Refusal",
+    "ObligationRefused",
+    "reference_day",
+    "root_path",
+    "recipients",
+    "recipient_ids",
+    "owers",
+    "owes",
+    "periods_for",
+    "quota_bounds",
+    "classify",
+    "status_at",
+    "end_of_day",
+    "obligations",
+    "obligations_of_unit",
+    "directives_received_by",
+    "refusal",
+    "check_can_file",
+    "addressee_check",
+]
+
+
+class CellState(models.TextChoices):
+    """The state of one obligation; one meaning each (see the module docstring)."""
+
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    DRAFT = "draft", _("Đang soạn")
+    SENT = "sent", _("Đã gửi, chờ duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+    LATE = "late", _("Quá hạn")
+    NOT_APPLICABLE = "not_applicable", _("Không áp dụng")
+
+
+DONE_STATES = frozenset({CellState.ACCEPTED})
+SENT_STATES = frozenset({CellState.SENT, CellState.ACCEPTED})
+# The unit still has something to do (reminders go to these).
+OWING_STATES = frozenset({CellState.NOT_STARTED, CellState.DRAFT, CellState.RETURNED, CellState.LATE})
+
+
+@dataclass(frozen=True)
+class ObligationKey:
+    """One thing a unit owes: a requirement, a unit and a period ("" while requirements have one)."""
+
+    requirement_id: int
+    unit_id: int
+    period: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of a requirement for a unit, with its deadline (None: no deadline)."""
+
+    key: str
+    deadline: datetime.date | None
+    starts_on: datetime.date | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class RequirementInfo:
+    """What the engine needs of a requirement, as plain data (snapshots store it as JSON)."""
+
+    id: int
+    directive_id: int
+    directive_label: str
+    ordinal: str
+    position: int
+    kind: str
+    label: str
+    deadline: datetime.date | None
+    quota_min: int | None
+    quota_max: int | None
+    response_mode: str = ResponseMode.FILE
+
+    @property
+    def needed(self) -> int:
+        return self.quota_min or 1
+
+    @property
+    def quota_text(self) -> str:
+        return quota_text(self.quota_min, self.quota_max)
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.ordinal}. {self.label}" if self.ordinal else self.label
+
+    @classmethod
+    def of(cls, requirement: Requirement) -> RequirementInfo:
+        directive: Directive = requirement.directive
+        return cls(
+            id=requirement.pk,
+            directive_id=directive.pk,
+            directive_label=str(directive.number or directive.subject[:40]),
+            ordinal=requirement.ordinal,
+            position=requirement.position,
+            kind=requirement.kind,
+            label=str(requirement.label),
+            deadline=requirement.deadline,
+            quota_min=requirement.quota_min,
+            quota_max=requirement.quota_max,
+            response_mode=getattr(requirement, "response_mode", ResponseMode.FILE) or ResponseMode.FILE,
+        )
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A submission as it stood at the cut-off."""
+
+    kind: str
+    pk: int
+    status: str
+    on_time: bool | None
+    title: str = ""
+
+
+@dataclass
+class Obligation:
+    """One cell: what unit `key.unit_id` owes for requirement `requirement` in `key.period`."""
+
+    key: ObligationKey
+    requirement: RequirementInfo
+    state: str
+    deadline: datetime.date | None = None
+    counted: int = 0
+    accepted: int = 0
+    on_time: bool = True
+    received: bool = False
+    filings: tuple = ()
+    quota_min: int | None = None
+    quota_max: int | None = None
+
+    @property
+    def unit_id(self) -> int:
+        return self.key.unit_id
+
+    @property
+    def applies(self) -> bool:
+        return self.state != CellState.NOT_APPLICABLE
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in DONE_STATES
+
+    @property
+    def is_owing(self) -> bool:
+        return self.state in OWING_STATES
+
+    @property
+    def label(self):
+        return CellState(self.state).label
+
+    @property
+    def response_mode(self) -> str:
+        return self.requirement.response_mode
+
+    @property
+    def missing(self) -> int:
+        return max(0, (self.quota_min or 0) - self.counted)
+
+    @property
+    def can_add(self) -> bool:
+        """A new filing fits the quota (the filing service re-checks under lock)."""
+        return (
+            self.applies
+            and self.requirement.response_mode == ResponseMode.FILE
+            and (self.quota_max is None or self.counted < self.quota_max)
+        )
+
+    @property
+    def quota_label(self) -> str:
+        if not self.applies:
+            return ""
+        quota = self.requirement.quota_text
+        if quota:
+            return f"{self.counted}/{quota}"
+        return str(self.counted) if self.counted else ""
+
+    @property
+    def over_quota(self) -> bool:
+        return bool(self.requirement.quota_max) and self.counted > self.requirement.quota_max
+
+
+class Ledger:
+    """The engine's answer: requirements, the units owing them, and one Obligation per key."""
+
+    def __init__(self, *, requirements, owers_map, cells, as_of):
+        self.requirements: list[RequirementInfo] = requirements
+        self.owers: dict[int, list[int]] = owers_map
+        self.cells: dict[ObligationKey, Obligation] = cells
+        self.as_of: datetime.date = as_of
+        self._by_pair: dict[tuple[int, int], list[Obligation]] = defaultdict(list)
+        for cell in cells.values():
+            self._by_pair[(cell.key.requirement_id, cell.key.unit_id)].append(cell)
+        self._requirements = {r.id: r for r in requirements}
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return set().union(*self.owers.values()) if self.owers else set()
+
+    def periods(self, requirement_id: int, unit_id: int) -> list[Obligation]:
+        return self._by_pair.get((requirement_id, unit_id), [])
+
+    def get(self, requirement_id: int, unit_id: int) -> Obligation:
+        """The obligation (its first period), or a not-applicable one when the unit does not owe it."""
+        found = self._by_pair.get((requirement_id, unit_id))
+        if found:
+            return found[0]
+        requirement = self._requirements[requirement_id]
+        return Obligation(
+            key=ObligationKey(requirement_id, unit_id),
+            requirement=requirement,
+            state=CellState.NOT_APPLICABLE,
+            deadline=requirement.deadline,
+        )
+
+    def for_unit(self, unit_id: int) -> list[Obligation]:
+        return [self.get(r.id, unit_id) for r in self.requirements]
+
+    def counts(self, requirement_id: int) -> dict:
+        """{"owed": units owing, "sent": units whose filings reached the quota, "done": accepted, states}."""
+        cells = [self.get(requirement_id, uid) for uid in self.owers.get(requirement_id, [])]
+        cells = [c for c in cells if c.applies]
+        states = defaultdict(int)
+        for cell in cells:
+            states[cell.state] += 1
+        return {
+            "owed": len(cells),
+            "sent": sum(1 for c in cells if c.state in SENT_STATES),
+            "done": sum(1 for c in cells if c.is_done),
+            "states": dict(states),
+        }
+
+
+class Refusal(models.TextChoices):
+    """Why a unit cannot file under a requirement (a page explains it instead of a bare 404)."""
+
+    NOT_PUBLISHED = "not_published", _("Văn bản chưa ban hành hoặc đã thu hồi: không thể nộp hồ sơ.")
+    NOT_APPLICABLE = "not_applicable", _("Yêu cầu này không áp dụng cho đơn vị của bạn.")
+    DISSOLVED = "dissolved", _("Đơn vị của bạn không còn tồn tại vào ngày ban hành văn bản.")
+    INFORMATION = "information", _("Yêu cầu này chỉ để biết: đơn vị không phải nộp gì.")
+    RECEIPT = "receipt", _("Yêu cầu này chỉ cần xác nhận đã nhận văn bản, không phải nộp hồ sơ.")
+    WRONG_KIND = "wrong_kind", _("Yêu cầu này không nhận loại hồ sơ này.")
+    QUOTA = "quota", _("Đơn vị đã nộp đủ số lượng tối đa của yêu cầu này.")
+
+
+class ObligationRefused(ValidationError):
+    """Raised by `check_can_file`; `reason` is a Refusal."""
+
+    def __init__(self, reason: Refusal, message: str | None = None):
+        self.reason = reason
+        super().__init__(message or str(reason.label), code=str(reason))
+
+
+# --- days and the map ------------------------------------------------------------------------------
+
+
+def root_path(path: str) -> str:
+    """The province root of a unit path ("/DL/KP/" → "/DL/")."""
+    first = (path or "").strip("/").split("/")[0]
+    return f"/{first}/" if first else "/"
+
+
+def reference_day(issued_on, campaign_start=None) -> datetime.date:
+    """The day whose map of units a directive is read on."""
+    return issued_on or campaign_start or timezone.localdate()
+
+
+def _valid(valid_from, valid_to, day) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_to is None or valid_to > day)
+
+
+@dataclass
+class _World:
+    """Requirements, their directives and the units they may reach, loaded in four queries."""
+
+    requirements: list[dict]
+    directives: dict[int, dict]
+    targets: dict[int, set]
+    named: dict[int, set]
+    units: dict[int, tuple]  # pk → (kind, path, valid_from, valid_to)
+
+
+def _load(requirement_ids, directive_ids=()) -> _World:
+    requirement_ids = list(requirement_ids)
+    reqs = list(
+        Requirement.objects.filter(pk__in=requirement_ids).values("pk", "directive_id", "applies_to", "response_mode")
+    )
+    directive_ids = set(directive_ids) | {r["directive_id"] for r in reqs}
+    directives = {
+        row["pk"]: row
+        for row in Directive.objects.filter(pk__in=directive_ids).values(
+            "pk", "issued_on", "campaign__starts_on", "issuer__path", "addressee_kinds"
+        )
+    }
+    targets = defaultdict(set)
+    if requirement_ids:
+        for rid, uid in Requirement.target_units.through.objects.filter(requirement_id__in=requirement_ids).values_list(
+            "requirement_id", "unit_id"
+        ):
+            targets[rid].add(uid)
+    named = defaultdict(set)
+    for did, uid in Directive.addressee_units.through.objects.filter(directive_id__in=directive_ids).values_list(
+        "directive_id", "unit_id"
+    ):
+        named[did].add(uid)
+    kinds = {k for r in reqs for k in (r["applies_to"] or [])}
+    kinds |= {k for d in directives.values() for k in (d["addressee_kinds"] or [])}
+    explicit = set().union(*targets.values(), *named.values()) if (targets or named) else set()
+    unit_q = Q(pk__in=list(explicit))
+    roots = {root_path(d["issuer__path"]) for d in directives.values()}
+    if kinds and roots:
+        root_q = Q(pk__in=[])
+        for root in roots:
+            root_q |= Q(path__startswith=root)
+        unit_q |= root_q & Q(kind__in=kinds)
+    units = {
+        pk: (kind, path, vf, vt)
+        for pk, kind, path, vf, vt in Unit.objects.filter(unit_q).values_list(
+            "pk", "kind", "path", "valid_from", "valid_to"
+        )
+    }
+    return _World(reqs, directives, targets, named, units)
+
+
+def _day(directive_row) -> datetime.date:
+    return reference_day(directive_row["issued_on"], directive_row["campaign__starts_on"])
+
+
+def _addressed(world: _World, directive_id: int) -> set[int]:
+    """Rules 1 and 2 of the recipients (named units and addressed kinds), on the reference day."""
+    d = world.directives[directive_id]
+    day, root, kinds = _day(d), root_path(d["issuer__path"]), set(d["addressee_kinds"] or [])
+    found = set()
+    for pk, (kind, path, vf, vt) in world.units.items():
+        if not _valid(vf, vt, day):
+            continue
+        if pk in world.named.get(directive_id, ()) or (kind in kinds and path.startswith(root)):
+            found.add(pk)
+    return found
+
+
+def _owers_of(world: _World, req: dict, addressed: set[int]) -> list[int]:
+    if req["response_mode"] == ResponseMode.INFORMATION:
+        return []
+    d = world.directives[req["directive_id"]]
+    day, root = _day(d), root_path(d["issuer__path"])
+    wanted = set(req["applies_to"] or [])
+    only = world.targets.get(req["pk"])
+    result = []
+    for pk, (kind, path, vf, vt) in world.units.items():
+        if not _valid(vf, vt, day):
+            continue
+        if only is not None:
+            ok = pk in only
+        elif not wanted:
+            ok = pk in addressed
+        else:
+            ok = kind in wanted and (path.startswith(root) or pk in addressed)
+        if ok:
+            result.append(pk)
+    return sorted(result, key=lambda pk: world.units[pk][1])
+
+
+def _owers_map(world: _World) -> dict[int, list[int]]:
+    addressed = {did: _addressed(world, did) for did in world.directives}
+    return {r["pk"]: _owers_of(world, r, addressed[r["directive_id"]]) for r in world.requirements}
+
+
+def owers(requirements) -> dict[int, list[int]]:
+    """{requirement id: [ids of the units owing it, in tree order]} in four queries (see module doc)."""
+    ids = [getattr(r, "pk", r) for r in requirements]
+    if not ids:
+        return {}
+    return _owers_map(_load(ids))
+
+
+def owes(requirement: Requirement, unit) -> bool:
+    """Does `unit` owe `requirement`? (The same rule as `owers`, for one pair.)"""
+    return unit.pk in owers([requirement]).get(requirement.pk, [])
+
+
+def recipient_ids(directive: Directive) -> list[int]:
+    """Every unit the directive is sent to (rules 1–3 of the module docstring), in tree order."""
+    world = _load(directive.requirements.values_list("pk", flat=True), [directive.pk])
+    ids = _addressed(world, directive.pk)
+    for unit_ids in _owers_map(world).values():
+        ids |= set(unit_ids)
+    return sorted(ids, key=lambda pk: world.units[pk][1])
+
+
+def recipients(directive: Directive):
+    """The recipient units as a queryset (parent selected), in tree order."""
+    return Unit.objects.filter(pk__in=recipient_ids(directive)).select_related("parent").order_by("path")
+
+
+def directives_received_by(unit) -> list[int]:
+    """Ids of the published or withdrawn directives `unit` receives (a fixed number of queries)."""
+    visible = (DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN)
+    directive_ids = list(Directive.objects.filter(status__in=visible).values_list("pk", flat=True))
+    req_ids = list(Requirement.objects.filter(directive_id__in=directive_ids).values_list("pk", flat=True))
+    world = _load(req_ids, directive_ids)
+    if unit.pk not in world.units:
+        return []
+    owing = defaultdict(bool)
+    addressed = {did: _addressed(world, did) for did in world.directives}
+    for req in world.requirements:
+        if unit.pk in _owers_of(world, req, addressed[req["directive_id"]]):
+            owing[req["directive_id"]] = True
+    return [did for did in directive_ids if unit.pk in addressed[did] or owing[did]]
+
+
+# --- periods, quotas, states -----------------------------------------------------------------------
+
+
+def periods_for(requirement: RequirementInfo, unit_id: int) -> list[Period]:
+    """The periods (and deadline of each) in which `unit_id` owes `requirement`.
+
+    The one place that decides deadlines: today a requirement has one period with its own deadline;
+    recurring and relative deadlines (directives.schedule) will be computed here.
+    """
+    return [Period(key="", deadline=requirement.deadline)]
+
+
+def quota_bounds(requirement) -> tuple[int | None, int | None]:
+    """(min, max) filings per unit: the requirement's, else its kind's default (one plan per unit)."""
+    entry = registry.kind_for_requirement(requirement)
+    maximum = requirement.quota_max
+    if maximum is None and entry is not None:
+        maximum = entry.default_quota_max
+    return requirement.quota_min, maximum
+
+
+def classify(
+    requirement: RequirementInfo, filings, *, deadline, as_of: datetime.date, received: bool = False
+) -> tuple[str, bool]:
+    """(state, on_time) of one owed period: rules 1–7 of the module docstring."""
+    if requirement.response_mode == ResponseMode.INFORMATION:
+        return CellState.NOT_APPLICABLE, True
+    late = deadline is not None and as_of > deadline
+    if requirement.response_mode == ResponseMode.RECEIPT:
+        if received:
+            return CellState.ACCEPTED, True
+        return (CellState.LATE if late else CellState.NOT_STARTED), True
+    needed = requirement.needed
+    statuses = [f.status for f in filings]
+    accepted = [f for f in filings if f.status == ReviewStatus.ACCEPTED]
+    if len(accepted) >= needed:
+        return CellState.ACCEPTED, sum(1 for f in accepted if f.on_time is not False) >= needed
+    if len(accepted) + statuses.count(ReviewStatus.SUBMITTED) >= needed:
+        return CellState.SENT, True
+    if late:
+        return CellState.LATE, False
+    if ReviewStatus.RETURNED in statuses:
+        return CellState.RETURNED, True
+    if ReviewStatus.DRAFT in statuses:
+        return CellState.DRAFT, True
+    return CellState.NOT_STARTED, True
+
+
+def status_at(row, cutoff: datetime.datetime) -> str:
+    """A registry row's status at the cut-off moment, rolled back as far as its timestamps tell."""
+    status = row.status
+    if status in (ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN):
+        return status
+    if row.submitted_at is None or row.submitted_at > cutoff:
+        return ReviewStatus.DRAFT
+    if status in (ReviewStatus.ACCEPTED, ReviewStatus.RETURNED) and row.reviewed_at and row.reviewed_at > cutoff:
+        return ReviewStatus.SUBMITTED
+    return status
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    tz = timezone.get_current_timezone()
+    return datetime.datetime.combine(day, datetime.time.max).replace(tzinfo=tz)
+
+
+def _requirement_list(requirements) -> list[Requirement]:
+    reqs = list(requirements)
+    if reqs and not isinstance(reqs[0], Requirement):
+        return list(Requirement.objects.filter(pk__in=reqs).select_related("directive"))
+    return reqs
+
+
+def obligations(*, requirements, as_of: datetime.date | None = None, unit_ids=None) -> Ledger:
+    """Every obligation of these requirements (optionally only for `unit_ids`) as of a day.
+
+    `requirements` are Requirement instances (directive selected) or ids. A fixed number of queries
+    (see the module docstring), whatever the number of units.
+    """
+    as_of = as_of or timezone.localdate()
+    reqs = _requirement_list(requirements)
+    infos = [RequirementInfo.of(r) for r in reqs]
+    if not reqs:
+        return Ledger(requirements=[], owers_map={}, cells={}, as_of=as_of)
+    mapping = _owers_map(_load([r.pk for r in reqs]))
+    if unit_ids is not None:
+        wanted = set(unit_ids)
+        mapping = {rid: [u for u in uids if u in wanted] for rid, uids in mapping.items()}
+    all_units = set().union(*mapping.values())
+    cutoff = end_of_day(as_of)
+    filings = defaultdict(list)
+    rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=all_units) if all_units else []
+    for row in rows:
+        status = status_at(row, cutoff)
+        if status != ReviewStatus.WITHDRAWN:
+            filings[(row.requirement_id, row.unit_id)].append(
+                Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title)
+            )
+    receipts = set()
+    receipt_directives = {i.directive_id for i in infos if i.response_mode == ResponseMode.RECEIPT}
+    if receipt_directives and all_units:
+        receipts = set(
+            Receipt.objects.filter(
+                directive_id__in=receipt_directives, unit_id__in=all_units, confirmed_at__lte=cutoff
+            ).values_list("directive_id", "unit_id")
+        )
+    cells = {}
+    for req, info in zip(reqs, infos, strict=True):
+        minimum, maximum = quota_bounds(req)
+        for uid in mapping.get(info.id, ()):
+            found = tuple(sorted(filings.get((info.id, uid), []), key=lambda f: (f.kind, f.pk)))
+            received = (info.directive_id, uid) in receipts
+            for period in periods_for(info, uid):
+                state, on_time = classify(info, found, deadline=period.deadline, as_of=as_of, received=received)
+                key = ObligationKey(info.id, uid, period.key)
+                cells[key] = Obligation(
+                    key=key,
+                    requirement=info,
+                    state=state,
+                    deadline=period.deadline,
+                    counted=sum(1 for f in found if f.status in COUNTED_STATUSES),
+                    accepted=sum(1 for f in found if f.status == ReviewStatus.ACCEPTED),
+                    on_time=on_time,
+                    received=received,
+                    filings=found,
+                    quota_min=minimum,
+                    quota_max=maximum,
+                )
+    return Ledger(requirements=infos, owers_map=mapping, cells=cells, as_of=as_of)
+
+
+def obligations_of_unit(unit, *, as_of=None) -> list[tuple[Requirement, Obligation]]:
+    """Every requirement of every published letter `unit` receives, with its obligation (fixed queries).
+
+    Requirements the unit does not owe (for information only, or for other kinds of unit) are listed
+    too, as not applicable, so that a unit always sees what a letter it received asks.
+    """
+    if unit is None:
+        return []
+    received = directives_received_by(unit)
+    reqs = list(
+        Requirement.objects.filter(directive_id__in=received, directive__status=DirectiveStatus.PUBLISHED)
+        .select_related("directive")
+        .order_by("-directive__issued_on", "directive_id", "position", "id")
+    )
+    ledger = obligations(requirements=reqs, as_of=as_of, unit_ids=[unit.pk])
+    return [(req, ledger.get(req.pk, unit.pk)) for req in reqs]
+
+
+# --- guards ----------------------------------------------------------------------------------------
+
+
+def refusal(requirement: Requirement, unit, *, model=None) -> Refusal | None:
+    """Why `unit` may not file under `requirement` (None when it may). Quota is checked by the service."""
+    directive = requirement.directive
+    if directive.status != DirectiveStatus.PUBLISHED:
+        return Refusal.NOT_PUBLISHED
+    mode = requirement.response_mode
+    if mode == ResponseMode.INFORMATION:
+        return Refusal.INFORMATION
+    if mode == ResponseMode.RECEIPT:
+        return Refusal.RECEIPT
+    entry = registry.kind_for_requirement(requirement)
+    if model is not None and (entry is None or entry.model is not model):
+        return Refusal.WRONG_KIND
+    if owes(requirement, unit):
+        return None
+    day = reference_day(directive.issued_on, directive.campaign.starts_on if directive.campaign_id else None)
+    if not unit.is_valid_on(day):
+        return Refusal.DISSOLVED
+    return Refusal.NOT_APPLICABLE
+
+
+def check_can_file(requirement: Requirement, unit, *, model=None) -> None:
+    """The guard of every filing service: raises ObligationRefused when `unit` may not file."""
+    reason = refusal(requirement, unit, model=model)
+    if reason is not None:
+        raise ObligationRefused(reason)
+
+
+@dataclass
+class AddresseeCheck:
+    """Whether a unit can be addressed by a letter dated `day`; when not, its successors on that day."""
+
+    unit: Unit
+    day: datetime.date
+    ok: bool
+    successors: list = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return ""
+        names = ", ".join(u.display_name for u in self.successors)
+        if names:
+            return gettext(
+                "%(unit)s không còn tồn tại vào ngày %(day)s (ngày ban hành văn bản). Đơn vị kế thừa: %(names)s."
+            ) % {"unit": self.unit.display_name, "day": f"{self.day:%d/%m/%Y}", "names": names}
+        return gettext("%(unit)s không tồn tại vào ngày %(day)s (ngày ban hành văn bản).") % {
+            "unit": self.unit.display_name,
+            "day": f"{self.day:%d/%m/%Y}",
+        }
+
+
+def _successors_on(unit: Unit, day: datetime.date, depth: int = 0) -> list[Unit]:
+    found = []
+    for successor in unit.successors.all().order_by("path"):
+        if successor.is_valid_on(day):
+            found.append(successor)
+        elif depth < 5:
+            found.extend(_successors_on(successor, day, depth + 1))
+    return found
+
+
+def addressee_check(unit: Unit, *, day: datetime.date) -> AddresseeCheck:
+    """May a letter dated `day` be addressed to `unit`? Refused when the unit did not exist then."""
+    if unit.is_valid_on(day):
+        return AddresseeCheck(unit=unit, day=day, ok=True)
+    return AddresseeCheck(unit=unit, day=day, ok=False, successors=_successors_on(unit, day))
