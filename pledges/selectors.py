@@ -99,6 +99,16 @@ class OwedRow:
     def can_add(self) -> bool:
         return bool(self.create_url) and (self.quota_max is None or self.counted < self.quota_max)
 
+    @property
+    def actionable(self) -> bool:
+        """The unit can act on it now: a draft to send, a returned record to fix, or a record still to add.
+
+        A row whose records all wait for review is not (the reviewer acts), whatever its deadline says.
+        """
+        if any(s["row"].status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED) for s in self.submissions):
+            return True
+        return self.can_add and self.counted < (self.quota_min or 1)
+
 
 def _owed_status(rows, *, past_deadline: bool) -> str:
     statuses = {row.status for row in rows if row.counts_toward_quota}

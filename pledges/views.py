@@ -86,7 +86,7 @@ def _owed_unit(request):
 def owed(request):
     unit = _owed_unit(request)
     rows = selectors.owed_rows(unit)
-    missing = sum(1 for row in rows if row.status in ("not_started", "overdue", "returned") or row.missing)
+    missing = sum(1 for row in rows if row.actionable)  # "N việc cần xử lý": what the unit itself can do now
     return render(
         request,
         "pledges/owed.html",
