@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
 from directives import registry
@@ -38,12 +39,13 @@ REMEMBERED_KEY = "reports.focus"
 
 
 def _remembered(request) -> dict:
-    """The campaign, directive and area in focus: from the query (then remembered), else the user's last choice."""
+    """The campaign, directive and area in focus: from the query (then remembered for this user, on any
+    device), else the user's last choice."""
     if any(key in request.GET for key in REMEMBERED):
-        chosen = {key: request.GET.get(key, "") for key in REMEMBERED}
-        request.session[REMEMBERED_KEY] = chosen
+        chosen = {key: request.GET.get(key, "")[:20] for key in REMEMBERED}
+        user_preference_set(user=request.user, key=REMEMBERED_KEY, value=chosen)
         return chosen
-    return request.session.get(REMEMBERED_KEY, {})
+    return (request.user.preferences or {}).get(REMEMBERED_KEY, {})
 
 
 def _source(request, choices=None):

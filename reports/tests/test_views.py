@@ -283,6 +283,8 @@ def test_the_dashboard_remembers_the_campaign_and_area_and_focuses_on_five(clien
     directive = filed[0]
     page = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "district": province.krong_pac.pk})
     assert page.context["source"].directive == directive and page.context["district"] == province.krong_pac.pk
+    client.logout()
+    client = client_for(leader)  # a new session (another day, another device): the choice is the user's
     again = client.get(reverse("reports:dashboard"))  # no query: the last choice, remembered
     assert again.context["source"].directive == directive and again.context["district"] == province.krong_pac.pk
     matrix = client.get(reverse("reports:matrix"))
