@@ -252,7 +252,10 @@ class ProgressForm(ConfirmFormMixin, NFCFormMixin, forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Tệp đính kèm (biên bản, ảnh, kế hoạch đã ký)"))
+    file = forms.FileField(
+        label=_("Tệp đính kèm (biên bản, ảnh, kế hoạch đã ký)"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png,.webp"}),
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

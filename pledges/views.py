@@ -423,24 +423,36 @@ def _detail_context(request, obj) -> dict:
     }
 
 
-def _detail_view(model, template):
+DETAIL_TEMPLATES = {
+    Dissemination: "pledges/dissemination_detail.html",
+    EmulationPlan: "pledges/plan_detail.html",
+    Commitment: "pledges/commitment_detail.html",
+}
+
+
+def _render_detail(request, obj, *, attachment_form=None, status=200):
+    context = _detail_context(request, obj)
+    if attachment_form is not None:
+        context["attachment_form"] = attachment_form
+    if type(obj) is not Dissemination:
+        context["targets"] = selectors.targets_with_progress(obj)
+    else:
+        context["directives"] = list(obj.directives.all())
+    return render(request, DETAIL_TEMPLATES[type(obj)], context, status=status)
+
+
+def _detail_view(model):
     @login_required
     @require_GET
     def view(request, pk):
-        obj = selectors.get_submission_for_user(model, request.user, pk)
-        context = _detail_context(request, obj)
-        if model is not Dissemination:
-            context["targets"] = selectors.targets_with_progress(obj)
-        else:
-            context["directives"] = list(obj.directives.all())
-        return render(request, template, context)
+        return _render_detail(request, selectors.get_submission_for_user(model, request.user, pk))
 
     return view
 
 
-dissemination_detail = _detail_view(Dissemination, "pledges/dissemination_detail.html")
-plan_detail = _detail_view(EmulationPlan, "pledges/plan_detail.html")
-commitment_detail = _detail_view(Commitment, "pledges/commitment_detail.html")
+dissemination_detail = _detail_view(Dissemination)
+plan_detail = _detail_view(EmulationPlan)
+commitment_detail = _detail_view(Commitment)
 
 
 # --- Workflow, deletion -------------------------------------------------------------------------
@@ -528,12 +540,13 @@ def attachment_upload(request, slug, pk):
     if form.is_valid():
         try:
             services.attachment_add(user=request.user, owner=obj, uploaded=form.cleaned_data["file"])
-            messages.success(request, _("Đã đính kèm tệp."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect(_detail_url(obj))
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã đính kèm tệp."))
+            return redirect(_detail_url(obj))
+    # The refusal is said at the file field, on the record's own page (not as a banner after a redirect).
+    return _render_detail(request, obj, attachment_form=form, status=400)
 
 
 @login_required
