@@ -115,6 +115,12 @@ def test_the_menu_follows_the_unit_kind_and_the_bar_fits_1280(demo, page, live_s
     page.locator("[data-nav-more]").click()
     assert page.get_by_role("link", name="Nhật ký").is_visible()
     shoot(page, "menu-staff-more")
+    # English labels are longer: the bar still fits, the switch back still shows.
+    page.locator("form.lang-switch button[value=en]").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert _overflow(page) == 0 and page.locator("form.lang-switch button[value=vi]").is_visible()
+    shoot(page, "menu-staff-english")
+    page.locator("form.lang-switch button[value=vi]").click()
 
 
 @pytest.fixture
