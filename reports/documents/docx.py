@@ -89,6 +89,14 @@ def _repeat_header(row):
     tr_pr.append(element)
 
 
+def _cant_split(row):
+    """The signature block never breaks across two pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
 def _page_number_header(section):
     """Page numbers centred at the top, not on page 1 (a different first-page header, left empty)."""
     section.different_first_page_header_footer = True
@@ -181,6 +189,7 @@ def _table(container, table: Table, *, font_size=11.5):
 def _foot(word, document: Document):
     table = word.add_table(rows=1, cols=2)
     _no_borders(table)
+    _cant_split(table.rows[0])
     left, right = table.rows[0].cells
     left.width, right.width = Mm(75), Mm(90)
     label = left.paragraphs[0]
@@ -230,7 +239,8 @@ def render_docx(document: Document, *, remarks_text: str = "") -> bytes:
     if remarks_text:
         _para(word, remarks_text, align="justify", indent=True, after=6)
     for text in document.closing:
-        _para(word, text, align="justify", indent=True, after=6)
+        # Word keeps the closing paragraph on the page of the signature block that follows.
+        _para(word, text, align="justify", indent=True, after=6).paragraph_format.keep_with_next = True
     _foot(word, document)
     for appendix in document.appendices:
         page = word.add_section()

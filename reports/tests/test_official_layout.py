@@ -107,5 +107,7 @@ def test_the_docx_has_the_signer_the_room_to_sign_and_the_hash_in_its_properties
     cells = "\n".join(c.text for t in word.tables for row in t.rows for c in row.cells)
     assert "Nguyễn Văn Thiết Lập" in cells and "CHỦ TỊCH" in cells and "KT. CHỦ TỊCH" not in cells
     assert "SHA-256" not in body and report.snapshot_sha256 in word.core_properties.keywords
+    closing = next(p for p in word.paragraphs if p.text.endswith("./."))
+    assert closing.paragraph_format.keep_with_next  # kept with the signature block that follows
     footer = word.sections[0].first_page_footer.paragraphs[0].text
     assert re.search(report.snapshot_sha256[:16], footer)
