@@ -135,8 +135,8 @@ def test_form_with_errors_says_so_at_the_top(letter, officer_commune, client_for
     url = reverse("pledges:breakthrough_theme_create", kwargs={"requirement_pk": letter.theme.pk})
     data = _theme_post(letter.theme, "1" * 32, title="")
     body = client_for(officer_commune).post(url, data).content.decode()
-    assert "Chưa lưu: hãy sửa các ô được đánh dấu đỏ bên dưới." in body
-    assert body.index("Chưa lưu:") < body.index('name="title"')
+    assert "Chưa lưu được: có lỗi cần sửa" in body and 'href="#id_title"' in body  # the one error summary
+    assert body.index("Chưa lưu được:") < body.index('name="title"')
 
 
 def test_search_ignores_accents_and_case(letter, officer_commune, client_for):
