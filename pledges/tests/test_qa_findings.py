@@ -78,7 +78,7 @@ def test_saving_targets_unchanged_records_no_change(letter, province, officer_kp
 
 def test_history_rows_are_readable(letter, province, officer_kp):
     plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
-    target = TargetFactory(plan=plan, name="Km đường", target_value=Decimal(1200))
+    target = TargetFactory(plan=plan, name="Km đường", unit_of_measure="km", target_value=Decimal(1200))
     services.progress_add(
         user=officer_kp, target=target, reported_on=timezone.localdate(), actual_value=Decimal("1300.5")
     )
