@@ -338,12 +338,15 @@ def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
     }
 
 
-def _signature(authority: list[str], parameters: dict) -> tuple[list[str], str]:
-    """The signer's title and name from the report form, else from settings; "CHỦ TỊCH" signs without "KT."."""
+def _signature(authority: list[str], parameters: dict, *, province: bool) -> tuple[list[str], str]:
+    """The signer's title and name from the report form, else (for the province's own reports) from settings;
+    "CHỦ TỊCH" signs without "KT."."""
     from django.conf import settings
 
-    title = (parameters.get("signer_title") or settings.PORTAL_REPORT_SIGNER_TITLE or "").strip().upper()
-    name = (parameters.get("signer_name") or settings.PORTAL_REPORT_SIGNER_NAME or "").strip()
+    default_title = settings.PORTAL_REPORT_SIGNER_TITLE if province else ""
+    default_name = settings.PORTAL_REPORT_SIGNER_NAME if province else ""
+    title = (parameters.get("signer_title") or default_title or "").strip().upper()
+    name = (parameters.get("signer_name") or default_name or "").strip()
     if title and len(authority) >= 2:
         head = authority[0]
         authority = [head, title] if title == _("CHỦ TỊCH") else [head, _("KT. CHỦ TỊCH"), title]
@@ -352,8 +355,8 @@ def _signature(authority: list[str], parameters: dict) -> tuple[list[str], str]:
     return authority, name
 
 
-def _signature_fields(authority: list[str], parameters: dict) -> dict:
-    signature, name = _signature(authority, parameters or {})
+def _signature_fields(authority: list[str], parameters: dict, *, province: bool = True) -> dict:
+    signature, name = _signature(authority, parameters or {}, province=province)
     return {"signature": signature, "signer_name": name}
 
 
@@ -589,7 +592,7 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         sections=_numbered(sections),
         closing=[_("Trên đây là báo cáo kết quả thực hiện của đơn vị./.")],
         recipients=[_("- UBND tỉnh (b/c);"), _("- Sở Nội vụ (Ban Thi đua - Khen thưởng);"), _("- Lưu: VT.")],
-        **_signature_fields(signature, parameters),
+        **_signature_fields(signature, parameters, province=False),
         snapshot_note=_snapshot_note(sha, cutoff),
         title=_("Báo cáo của %(unit)s") % {"unit": scope["name"]},
     )
