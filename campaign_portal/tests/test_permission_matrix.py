@@ -79,6 +79,7 @@ MATRIX: dict[str, Rule] = {
     "password_change": Rule("L A A A A"),
     "password_change_done": Rule("L A A A A"),
     "healthz": Rule("A A A A A"),
+    "favicon": Rule("A A A A A"),  # a redirect to the hashed static file, for everyone
     # Core
     "core:notifications": Rule("L A A A A"),
     "core:notifications_read_all": Rule("L M M M M"),
