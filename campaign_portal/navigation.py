@@ -1,16 +1,38 @@
-"""The navigation of each role: (URL name, label, icon). Items whose URL does not exist are skipped."""
+"""The navigation of each role: (URL name, label, icon[, shown when]). Items whose URL does not exist are skipped.
+
+The optional fourth element is a predicate `(user, scope) -> bool`: a menu shows only what the user's unit
+can do (a commune that owes no key works sees no "Công trình trọng điểm"). The first `PRIMARY` items sit
+in the top bar; the rest collapse into a "Thêm" menu so the bar never overflows from 1280 px up.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .core import access
 from .core.models import Role
+
+PRIMARY = 4
+
+
+def reviews_units_below(user, scope) -> bool:
+    """Only units with units under them (province, and districts while they existed) review others' records."""
+    return access.reviewable_units(user).exists()
+
+
+def files_key_works(user, scope) -> bool:
+    """A unit files key works when a published ask addresses it, or it filed some before (its history)."""
+    from projects.models import KeyWork
+    from projects.selectors import key_work_requirements_for
+
+    return bool(key_work_requirements_for(user)) or KeyWork.objects.filter(unit=scope.unit).exists()
+
 
 OFFICER = [
     ("pledges:owed", _("Việc đơn vị cần làm"), "list-check"),
     ("directives:inbox", _("Văn bản đến"), "inbox"),
     ("pledges:submission_list", _("Hồ sơ đã nộp"), "folder2-open"),
-    ("projects:list", _("Công trình trọng điểm"), "building"),
-    ("pledges:review_list", _("Duyệt hồ sơ cấp xã"), "check2-square"),
+    ("projects:list", _("Công trình trọng điểm"), "building", files_key_works),
+    ("pledges:review_list", _("Duyệt hồ sơ cấp xã"), "check2-square", reviews_units_below),
     ("emulation:cluster_list", _("Cụm, khối"), "people"),
     ("reports:list", pgettext_lazy("navigation", "Báo cáo"), "file-earmark-pdf"),
 ]

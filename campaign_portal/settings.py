@@ -280,5 +280,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+# The signer printed under generated reports (Decree 30 signature block); the report form may override both.
+PORTAL_REPORT_SIGNER_TITLE = env.str("PORTAL_REPORT_SIGNER_TITLE", default="PHÓ CHỦ TỊCH")
+PORTAL_REPORT_SIGNER_NAME = env.str("PORTAL_REPORT_SIGNER_NAME", default="")
 PORTAL_NAVIGATION = "campaign_portal.navigation.NAVIGATION"
 AXES_VERBOSE = False

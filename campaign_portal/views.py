@@ -55,3 +55,10 @@ def readyz(request):
 
     ready, checks = readiness()
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def favicon(request):
+    """Browsers and bookmarks ask for /favicon.ico whatever the page links: send them to the hashed static file."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.ico"))

@@ -176,7 +176,7 @@ def _save_requirements(directive: Directive, rows: list[dict], scope=None) -> No
                     req.delete()
             except ProtectedError as exc:
                 raise ValidationError(
-                    _("Không thể xoá yêu cầu mục %(ordinal)s (%(kind)s): đã có đơn vị nộp hồ sơ cho yêu cầu này.")
+                    _("Không thể xóa yêu cầu mục %(ordinal)s (%(kind)s): đã có đơn vị nộp hồ sơ cho yêu cầu này.")
                     % {"ordinal": req.ordinal, "kind": req.get_kind_display()}
                 ) from exc
 
@@ -587,7 +587,7 @@ def milestone_delete(*, user, milestone: Milestone) -> None:
             in_use.append(f"{count} {relation.related_model._meta.verbose_name_plural}")
     if in_use:
         raise ValidationError(
-            _("Không xoá được mốc “%(milestone)s”: đang có %(what)s gắn với mốc này.")
+            _("Không xóa được mốc “%(milestone)s”: đang có %(what)s gắn với mốc này.")
             % {"milestone": label, "what": ", ".join(in_use)}
         )
     milestone.delete()

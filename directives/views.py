@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign_portal.core.access import can_publish, scope_for
+from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.uploads import serve_private_file
 
 from . import import_services, selectors, services
@@ -62,11 +63,7 @@ def _int(value):
 
 def _add_errors(form, exc: ValidationError) -> None:
     """A service's ValidationError on the form: field errors where they belong, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    apply_validation_error(form, exc)
 
 
 # --- list ------------------------------------------------------------------------------------
@@ -135,36 +132,6 @@ def _with_added_row(post):
     return data
 
 
-def _error_summary(form, req_formset, ref_formset) -> list[str]:
-    """Where the errors are, in words, for the top of a long form (the fields themselves are marked in red)."""
-    if not form.is_bound:
-        return []
-    lines = []
-    for name, errors in form.errors.items():
-        if name in form.fields:
-            lines.append(f"{form.fields[name].label}: {' '.join(errors)}")
-    for index, row in enumerate(req_formset.forms, start=1):
-        for name, errors in row.errors.items():
-            if name in row.fields:
-                lines.append(
-                    _("Yêu cầu dòng %(n)s (mục %(ordinal)s) · %(field)s: %(errors)s")
-                    % {
-                        "n": index,
-                        "ordinal": row["ordinal"].value() or "?",
-                        "field": row.fields[name].label,
-                        "errors": " ".join(errors),
-                    }
-                )
-    for index, row in enumerate(ref_formset.forms, start=1):
-        for name, errors in row.errors.items():
-            if name in row.fields:
-                lines.append(
-                    _("Văn bản dẫn chiếu dòng %(n)s · %(field)s: %(errors)s")
-                    % {"n": index, "field": row.fields[name].label, "errors": " ".join(errors)}
-                )
-    return lines
-
-
 def _render_form(request, form, req_formset, ref_formset, *, directive=None, warnings=(), status=200, extra=None):
     reading = (extra or {}).get("reading")
     if reading and not warnings and not form.is_bound:
@@ -178,11 +145,6 @@ def _render_form(request, form, req_formset, ref_formset, *, directive=None, war
             "ref_formset": ref_formset,
             "directive": directive,
             "warnings": warnings,
-            "error_summary": (
-                _error_summary(form, req_formset, ref_formset)
-                if request.method == "POST" and not request.POST.get("add_row")
-                else []
-            ),
             **(extra or {}),
         },
         status=status,
@@ -675,5 +637,5 @@ def milestone_delete(request, pk, milestone_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Đã xoá mốc kỷ niệm."))
+        messages.success(request, _("Đã xóa mốc kỷ niệm."))
     return redirect("directives:campaign_detail", pk=campaign.pk)

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from campaign_portal.core.forms import DateInput, NFCFormMixin
+from campaign_portal.core import numbers
+from campaign_portal.core.forms import ConfirmFormMixin, DateInput, NFCFormMixin
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import DOCUMENT_KINDS, validate_upload
 from directives.models import Directive, DirectiveStatus
@@ -174,6 +175,20 @@ class CommitmentForm(VersionedForm):
 class TargetForm(NFCFormMixin, forms.ModelForm):
     baseline = NumberField(label=_("Giá trị gốc"), required=False)
     target_value = NumberField(label=_("Chỉ tiêu"))
+    confirm = forms.BooleanField(label=_("Xác nhận số liệu đúng"), required=False)
+    confirm_requested = ConfirmFormMixin.confirm_requested
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = numbers.target_errors(
+            unit_of_measure=cleaned.get("unit_of_measure"),
+            baseline=cleaned.get("baseline"),
+            target_value=cleaned.get("target_value"),
+            confirmed=cleaned.get("confirm", False),
+        )
+        for name, error in errors.items():
+            self.add_error(name, error)
+        return cleaned
 
     class Meta:
         model = Target
@@ -192,7 +207,7 @@ class BaseTargetFormSet(forms.BaseModelFormSet):
                 continue
             if not form.instance.pk and not form.has_changed():
                 continue
-            data = {key: form.cleaned_data.get(key) for key in TargetForm.Meta.fields}
+            data = {key: form.cleaned_data.get(key) for key in [*TargetForm.Meta.fields, "confirm"]}
             result.append({**data, "id": form.instance.pk})
         return result
 
@@ -224,7 +239,7 @@ def target_formset(*, owner=None, data=None, extra: int = 0):
     return formset_class(data=data, queryset=queryset, prefix=TARGET_PREFIX)
 
 
-class ProgressForm(NFCFormMixin, forms.Form):
+class ProgressForm(ConfirmFormMixin, NFCFormMixin, forms.Form):
     reported_on = forms.DateField(label=_("Số liệu đến ngày"), widget=DateInput())
     actual_value = NumberField(label=_("Giá trị đạt được"))
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -238,7 +253,10 @@ class ProgressForm(NFCFormMixin, forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Tệp đính kèm (biên bản, ảnh, kế hoạch đã ký)"))
+    file = forms.FileField(
+        label=_("Tệp đính kèm (biên bản, ảnh, kế hoạch đã ký)"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png,.webp"}),
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

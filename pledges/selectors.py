@@ -136,6 +136,16 @@ class OwedRow:
         return self.obligation.response_mode
 
     @property
+    def actionable(self) -> bool:
+        """The unit can act on it now: a draft to send, a returned record to fix, or a record still to add.
+
+        A row whose records all wait for review is not (the reviewer acts), whatever its deadline says.
+        """
+        if any(s["row"].status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED) for s in self.submissions):
+            return True
+        return self.can_add and self.counted < (self.quota_min or 1)
+
+    @property
     def reason(self) -> str:
         """Why there is nothing to file here, in words (empty when the unit files)."""
         if self.obligation.response_mode == ResponseMode.INFORMATION:

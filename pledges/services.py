@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign_portal.core import access, review
+from campaign_portal.core import access, numbers, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import fold, nfc
@@ -267,6 +267,17 @@ def _owner_kwargs(owner) -> dict:
     return {"plan": owner} if isinstance(owner, EmulationPlan) else {"commitment": owner}
 
 
+def _check_target_numbers(row: dict) -> None:
+    errors = numbers.target_errors(
+        unit_of_measure=row.get("unit_of_measure"),
+        baseline=row.get("baseline"),
+        target_value=row.get("target_value"),
+        confirmed=bool(row.get("confirm")),
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 def targets_sync(*, user, owner, rows, audit: bool = True) -> None:
     """Make the owner's targets match `rows` (dicts with optional `id` and `DELETE`); callers hold a transaction."""
     existing = {t.pk: t for t in Target.objects.filter(**_owner_kwargs(owner))}
@@ -284,6 +295,7 @@ def targets_sync(*, user, owner, rows, audit: bool = True) -> None:
                 target.delete()
             continue
         position += 1
+        _check_target_numbers(row)
         values = {name: row.get(name) for name in TARGET_FIELDS if name != "position"}
         values = {**_clean_text(values), "position": position, "unit_of_measure": values.get("unit_of_measure") or ""}
         if target is None:
@@ -310,6 +322,7 @@ def targets_import(*, user, owner, rows: list[dict]) -> int:
     _check_owner_writable(user=user, owner=owner)
     start = Target.objects.filter(**_owner_kwargs(owner)).count()
     for offset, row in enumerate(rows, start=1):
+        _check_target_numbers(row)
         target = Target(**_owner_kwargs(owner), position=start + offset, **_clean_text(row))
         target.full_clean()
         target.save()
@@ -349,7 +362,14 @@ def progress_is_late(*, reported_on: datetime.date, entered_on: datetime.date, d
 
 @transaction.atomic
 def progress_add(
-    *, user, target: Target, reported_on: datetime.date, actual_value: Decimal, note: str = "", evidence=None
+    *,
+    user,
+    target: Target,
+    reported_on: datetime.date,
+    actual_value: Decimal,
+    note: str = "",
+    evidence=None,
+    confirmed: bool = False,
 ) -> TargetProgress:
     owner = target.owner
     if not access.can_write_unit(user, owner.unit):
@@ -359,6 +379,16 @@ def progress_add(
     today = timezone.localdate()
     if reported_on > today:
         raise ValidationError({"reported_on": _("Ngày số liệu không được sau hôm nay.")})
+    previous = target.progress.order_by("-reported_on", "-id").values_list("actual_value", flat=True).first()
+    errors = numbers.progress_errors(
+        unit_of_measure=target.unit_of_measure,
+        target_value=target.target_value,
+        previous=previous,
+        actual=actual_value,
+        confirmed=confirmed,
+    )
+    if errors:
+        raise ValidationError(errors)
     progress = TargetProgress(
         target=target,
         reported_on=reported_on,

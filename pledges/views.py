@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
+from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
 from directives import obligations, registry
@@ -76,7 +77,7 @@ def _owed_unit(request):
 def owed(request):
     unit = _owed_unit(request)
     rows = selectors.owed_rows(unit)
-    missing = sum(1 for row in rows if row.obligation.is_owing or row.missing)
+    missing = sum(1 for row in rows if row.actionable)  # "N việc cần xử lý": what the unit itself can do now
     return render(
         request,
         "pledges/owed.html",
@@ -234,11 +235,7 @@ def _save(request, *, model, form, formset, requirement, obj):
     except review.ConflictError:
         return _conflict(request, form, obj)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        apply_validation_error(form, exc)
         return None
 
 
@@ -422,18 +419,23 @@ def _detail_context(request, obj) -> dict:
     }
 
 
+def _render_detail(request, obj, *, attachment_form=None, status=200):
+    entry = _entry(type(obj))
+    context = _detail_context(request, obj)
+    if attachment_form is not None:
+        context["attachment_form"] = attachment_form
+    if entry.has_targets:
+        context["targets"] = selectors.targets_with_progress(obj)
+    if "directives" in entry.extra_form_fields:
+        context["directives"] = list(obj.directives.all())
+    return render(request, entry.detail_template, context, status=status)
+
+
 def _detail_view(model):
     @login_required
     @require_GET
     def view(request, pk):
-        entry = _entry(model)
-        obj = selectors.get_submission_for_user(model, request.user, pk)
-        context = _detail_context(request, obj)
-        if entry.has_targets:
-            context["targets"] = selectors.targets_with_progress(obj)
-        if "directives" in entry.extra_form_fields:
-            context["directives"] = list(obj.directives.all())
-        return render(request, entry.detail_template, context)
+        return _render_detail(request, selectors.get_submission_for_user(model, request.user, pk))
 
     return view
 
@@ -529,12 +531,13 @@ def attachment_upload(request, slug, pk):
     if form.is_valid():
         try:
             services.attachment_add(user=request.user, owner=obj, uploaded=form.cleaned_data["file"])
-            messages.success(request, _("Đã đính kèm tệp."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect(_detail_url(obj))
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Đã đính kèm tệp."))
+            return redirect(_detail_url(obj))
+    # The refusal is said at the file field, on the record's own page (not as a banner after a redirect).
+    return _render_detail(request, obj, attachment_form=form, status=400)
 
 
 @login_required
@@ -577,7 +580,7 @@ def targets_import(request, slug, pk):
         try:
             count = services.targets_import(user=request.user, owner=obj, rows=form.cleaned_data["rows"])
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Đã nhập %(count)s chỉ tiêu.") % {"count": count})
             return redirect(_detail_url(obj))
@@ -615,9 +618,10 @@ def progress_add(request, pk):
                     actual_value=form.cleaned_data["actual_value"],
                     note=form.cleaned_data["note"],
                     evidence=form.cleaned_data.get("evidence"),
+                    confirmed=form.cleaned_data.get("confirm", False),
                 )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            apply_validation_error(form, exc)
         else:
             if progress.is_late:
                 messages.warning(request, _("Đã ghi nhận tiến độ (cập nhật trễ)."))

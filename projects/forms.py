@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.forms import DateInput, NFCFormMixin, VNDField
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from directives.models import Milestone
@@ -247,8 +248,4 @@ class ImportForm(forms.Form):
 
 def apply_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: per field where it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
+    apply_validation_error(form, error)

@@ -34,6 +34,13 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
         required=False,
         help_text=_("Để trống khi là dự thảo: văn thư sẽ ghi số."),
     )
+    signer_title = forms.CharField(
+        label=_("Chức vụ người ký"),
+        max_length=60,
+        required=False,
+        help_text=_("Ví dụ: PHÓ CHỦ TỊCH. Để trống: theo cấu hình của cổng."),
+    )
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=80, required=False)
     remarks = forms.CharField(
         label=_("Đề xuất, kiến nghị (đưa vào báo cáo)"),
         widget=forms.Textarea(attrs={"rows": 3}),

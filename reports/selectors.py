@@ -236,3 +236,49 @@ def review_queue_for(user) -> list[QueueItem]:
             )
     far = timezone.now() + datetime.timedelta(days=3650)
     return sorted(items, key=lambda i: (i.submitted_at or far, i.kind, i.pk))
+
+
+FOCUS_SIZE = 5
+
+
+def leader_focus(result, *, today: datetime.date, last_week=None) -> dict:
+    """The leader's first screen: the trend since last week, the units furthest behind, the nearest deadlines."""
+    from collections import Counter
+
+    total = result.total()
+    before = last_week.total() if last_week is not None else None
+    trend = None
+    if before is not None and total.compliant_percent is not None and before.compliant_percent is not None:
+        trend = round(total.compliant_percent - before.compliant_percent, 1)
+    done_trend = (total.done - before.done) if before is not None else None
+    overdue = result.overdue()
+    per_unit = Counter(c.unit_id for c in overdue)
+    oldest = {}
+    for cell in overdue:  # sorted by deadline: the first seen is the oldest
+        oldest.setdefault(cell.unit_id, cell.requirement.deadline)
+    behind_ids = sorted(per_unit, key=lambda pk: (-per_unit[pk], oldest[pk], result.unit(pk).name))[:FOCUS_SIZE]
+    behind = [
+        {"unit": result.unit(pk), "overdue": per_unit[pk], "days": (today - oldest[pk]).days} for pk in behind_ids
+    ]
+    tallies = dict(zip([r.id for r in result.requirements], result.by_requirement(), strict=True))
+    upcoming = sorted(
+        (r for r in result.requirements if r.deadline and r.deadline >= today),
+        key=lambda r: (r.deadline, r.position),
+    )
+    deadlines = [
+        {
+            "requirement": r,
+            "days": (r.deadline - today).days,
+            "missing": tallies[r.id].applicable - tallies[r.id].done,
+            "applicable": tallies[r.id].applicable,
+        }
+        for r in upcoming[:FOCUS_SIZE]
+    ]
+    return {
+        "trend": trend,
+        "done_trend": done_trend,
+        "behind": behind,
+        "behind_total": len(per_unit),
+        "deadlines": deadlines,
+        "deadlines_total": len(upcoming),
+    }

@@ -1,5 +1,7 @@
 """Pages of the reports app: leaders' dashboard, compliance matrix, review queue, reports."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
 from directives import registry
@@ -22,7 +25,7 @@ from .compliance import STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
 
-OVERDUE_SHOWN = 20  # the most overdue; the rest through the matrix filtered on "overdue"
+OVERDUE_SHOWN = 5  # the most overdue; the rest through the matrix filtered on "overdue"
 
 
 def _require_reader(user):
@@ -31,13 +34,37 @@ def _require_reader(user):
         raise PermissionDenied
 
 
+REMEMBERED = ("campaign", "directive", "district")
+REMEMBERED_KEY = "reports.focus"
+
+
+def _remembered(request) -> dict:
+    """The campaign, directive and area in focus: from the query (then remembered for this user, on any
+    device), else the user's last choice."""
+    if any(key in request.GET for key in REMEMBERED):
+        chosen = {key: request.GET.get(key, "")[:20] for key in REMEMBERED}
+        user_preference_set(user=request.user, key=REMEMBERED_KEY, value=chosen)
+        return chosen
+    return (request.user.preferences or {}).get(REMEMBERED_KEY, {})
+
+
 def _source(request, choices=None):
+    chosen = _remembered(request) if request.resolver_match.url_name in ("dashboard", "matrix") else request.GET
     return selectors.resolve_source(
-        campaign_id=request.GET.get("campaign"),
-        directive_id=request.GET.get("directive"),
+        campaign_id=chosen.get("campaign"),
+        directive_id=chosen.get("directive"),
         choices=choices,
         as_of=request.GET.get("as_of"),
     )
+
+
+def _district(request, result) -> int:
+    chosen = _remembered(request)
+    try:
+        district = int(chosen.get("district") or 0)
+    except ValueError:
+        return 0
+    return district if district in dict(result.districts()) else 0
 
 
 @login_required
@@ -50,6 +77,16 @@ def dashboard(request):
     if source:
         today = source.as_of or timezone.localdate()
         result = selectors.compliance_for_source(source)
+        district = _district(request, result)
+        context.update(districts=result.districts(), district=district)
+        unit_ids = [u.id for u in result.filter_units(district_id=district)] if district else None
+        if district:
+            result = selectors.compliance_for_source(source, unit_ids=unit_ids)
+        week_ago = selectors.Source(
+            campaign=source.campaign, directive=source.directive, as_of=today - datetime.timedelta(days=7)
+        )
+        last_week = selectors.compliance_for_source(week_ago, unit_ids=unit_ids)
+        context["focus"] = selectors.leader_focus(result, today=today, last_week=last_week)
         total = result.total()
         by_requirement = result.by_requirement()
         by_district = result.by_district()
@@ -76,7 +113,7 @@ def dashboard(request):
             requirement_chart=charts.state_bars(by_requirement, title=_("Tình trạng theo nhiệm vụ")),
             district_chart=charts.percent_bars(
                 [(t.label, t.compliant_percent) for t in by_district],
-                title=_("Tỉ lệ đơn vị hoàn thành theo địa bàn (gồm các xã)"),
+                title=_("Tỷ lệ đơn vị hoàn thành theo địa bàn (gồm các xã)"),
             )
             if by_district
             else "",
@@ -114,10 +151,7 @@ def matrix(request):
         result = selectors.compliance_for_source(source)
         kind = request.GET.get("kind", "")
         kind = kind if kind in UnitKind.values else ""
-        try:
-            district = int(request.GET.get("district") or 0)
-        except ValueError:
-            district = 0
+        district = _district(request, result)
         state = request.GET.get("state", "")
         state = state if state in STATE_ORDER else ""
         units = result.filter_units(kind=kind, district_id=district, state=state)
@@ -140,6 +174,9 @@ def matrix(request):
             district=district,
             state=state,
             districts=result.districts(),
+            # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
+            by_district=result.by_district() if not district else [],
+            phone_all=request.GET.get("all") == "1",
             unit_kinds=[(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
         )
     return render(request, "reports/matrix.html", context)
@@ -231,6 +268,9 @@ def _request_report(user, form):
     parameters = dict(data["parameters"])
     if data["remarks"]:
         parameters["remarks"] = data["remarks"]
+    for key in ("signer_title", "signer_name"):
+        if data.get(key):
+            parameters[key] = data[key]
     try:
         return services.report_request(
             user=user,

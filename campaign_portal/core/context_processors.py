@@ -5,12 +5,14 @@ from django.utils.module_loading import import_string
 from .access import scope_for
 
 
-def _navigation(scope, path):
+def _navigation(user, scope, path):
     items = []
-    for name, label, icon in import_string(settings.PORTAL_NAVIGATION).get(scope.role, []):
+    for name, label, icon, *when in import_string(settings.PORTAL_NAVIGATION).get(scope.role, []):
         try:
             url = reverse(name)
         except NoReverseMatch:
+            continue
+        if when and not when[0](user, scope):
             continue
         items.append({"url": url, "label": label, "icon": icon, "active": False})
     # Only the longest matching prefix is the current item (/bao-cao/ must not light up with /bao-cao/ma-tran/).
@@ -28,11 +30,17 @@ def portal(request):
         "portal_scope": scope,
         "portal_unread": 0,
         "portal_nav": [],
+        "portal_nav_more": [],
         "portal_province": settings.PORTAL_PROVINCE_NAME,
     }
     if scope is not None and scope.role:
         from .notifications import unread_for
 
         context["portal_unread"] = unread_for(user).count()
-        context["portal_nav"] = _navigation(scope, request.path)
+        context["portal_nav"] = _navigation(user, scope, request.path)
+        primary = getattr(import_string(settings.PORTAL_NAVIGATION.rsplit(".", 1)[0]), "PRIMARY", None)
+        if primary and len(context["portal_nav"]) > primary + 1:
+            context["portal_nav_more"] = context["portal_nav"][primary:]
+            context["portal_nav"] = context["portal_nav"][:primary]
+            context["portal_nav_more_active"] = any(item["active"] for item in context["portal_nav_more"])
     return context

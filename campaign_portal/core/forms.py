@@ -65,3 +65,15 @@ class NFCFormMixin:
             if isinstance(value, str):
                 cleaned[name] = nfc(value)
         return cleaned
+
+
+class ConfirmFormMixin(forms.Form):
+    """A "Xác nhận số liệu đúng" box, shown once a rule asked for it (an error with code "confirm")."""
+
+    confirm = forms.BooleanField(label=_("Xác nhận số liệu đúng"), required=False)
+
+    @property
+    def confirm_requested(self) -> bool:
+        if self.is_bound and self["confirm"].value():
+            return True
+        return any(error.code == "confirm" for errors in self.errors.as_data().values() for error in errors)

@@ -98,6 +98,8 @@ class Unit(models.Model):
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    # Choices a user makes on screens and expects to find again (the campaign and area in focus).
+    preferences = models.JSONField(_("tùy chọn hiển thị"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("người dùng")

@@ -67,3 +67,13 @@ def membership_set(*, user, unit: Unit, role: str, title: str = "") -> Membershi
 
 
 __all__ = ["unit_upsert", "unit_set_successors", "membership_set", "UnitKind"]
+
+
+def user_preference_set(*, user, key: str, value) -> None:
+    """Remember a screen choice for this user (not audited: it changes what they see, not any record)."""
+    preferences = dict(user.preferences or {})
+    if preferences.get(key) == value:
+        return
+    preferences[key] = value
+    user.preferences = preferences
+    user.save(update_fields=["preferences"])

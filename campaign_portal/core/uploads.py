@@ -149,14 +149,16 @@ def validate_upload(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = N
                 "name": sanitise_filename(name),
                 "size": round(uploaded.size / 1048576, 1),
                 "limit": max_bytes // 1048576,
-            }
+            },
+            code="upload",
         )
     if uploaded.size == 0:
-        raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": sanitise_filename(name)})
+        raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": sanitise_filename(name)}, code="upload")
     parts = [p.lower() for p in sanitise_filename(name).split(".")[1:]]
     if any(f".{p}" in DANGEROUS for p in parts):
         raise ValidationError(
-            _("Tên tệp “%(name)s” có phần mở rộng không được phép.") % {"name": sanitise_filename(name)}
+            _("Tên tệp “%(name)s” có phần mở rộng không được phép.") % {"name": sanitise_filename(name)},
+            code="upload",
         )
     stream = uploaded.file if hasattr(uploaded, "file") else uploaded
     stream.seek(0)
@@ -167,13 +169,15 @@ def validate_upload(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = N
     if kind not in kinds:
         raise ValidationError(
             _("Nội dung tệp “%(name)s” không phải loại được chấp nhận (%(allowed)s).")
-            % {"name": sanitise_filename(name), "allowed": allowed}
+            % {"name": sanitise_filename(name), "allowed": allowed},
+            code="upload",
         )
     extension = os.path.splitext(name.lower())[1]
     if extension not in KINDS[kind][0]:
         raise ValidationError(
             _("Tệp “%(name)s” có nội dung %(kind)s nhưng phần mở rộng không khớp.")
-            % {"name": sanitise_filename(name), "kind": kind.upper()}
+            % {"name": sanitise_filename(name), "kind": kind.upper()},
+            code="upload",
         )
     return kind
 

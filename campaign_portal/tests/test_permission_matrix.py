@@ -81,6 +81,7 @@ MATRIX: dict[str, Rule] = {
     "password_change_done": Rule("L A A A A"),
     "healthz": Rule("A A A A A"),
     "readyz": Rule("A A A A A"),  # public: a load balancer calls it; it names checks, never errors
+    "favicon": Rule("A A A A A"),  # a redirect to the hashed static file, for everyone
     # Core
     "core:notifications": Rule("L A A A A"),
     "core:notifications_read_all": Rule("L M M M M"),

@@ -251,10 +251,12 @@ def test_submission_attachment_view_refuses_hostile_files(world, client):
     client.force_login(world.officer_kp)
     url = reverse("pledges:attachment_upload", kwargs={"slug": "ke-hoach", "pk": world.pk("draft_plan")})
     for key in HOSTILE:
-        response = client.post(url, {"file": hostile_file(key)}, follow=True)
-        assert response.status_code == 200, key
+        response = client.post(url, {"file": hostile_file(key)})
+        # Refused on the record's page, said at the file field and in the error summary.
+        assert response.status_code == 400, key
         assert Attachment.objects.count() == before, key
-        assert _messages(response).strip(), key
+        errors = response.context["attachment_form"].errors["file"]
+        assert errors and 'id="error-summary"' in response.content.decode(), key
 
 
 @pytest.mark.django_db

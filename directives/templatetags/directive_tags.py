@@ -25,3 +25,11 @@ def unit_kind_labels(kinds) -> str:
 
     labels = dict(UnitKind.choices)
     return "; ".join(str(labels.get(kind, kind)) for kind in kinds or [])
+
+
+@register.inclusion_tag("includes/state_legend.html")
+def state_legend(open_=False):
+    """The legend of obligation states: each state once, with the one thing it means."""
+    from ..state_glossary import glossary
+
+    return {"states": glossary(), "open": open_}

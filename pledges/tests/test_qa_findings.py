@@ -78,7 +78,7 @@ def test_saving_targets_unchanged_records_no_change(letter, province, officer_kp
 
 def test_history_rows_are_readable(letter, province, officer_kp):
     plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
-    target = TargetFactory(plan=plan, name="Km đường", target_value=Decimal(1200))
+    target = TargetFactory(plan=plan, name="Km đường", unit_of_measure="km", target_value=Decimal(1200))
     services.progress_add(
         user=officer_kp, target=target, reported_on=timezone.localdate(), actual_value=Decimal("1300.5")
     )
@@ -135,8 +135,8 @@ def test_form_with_errors_says_so_at_the_top(letter, officer_commune, client_for
     url = reverse("pledges:breakthrough_theme_create", kwargs={"requirement_pk": letter.theme.pk})
     data = _theme_post(letter.theme, "1" * 32, title="")
     body = client_for(officer_commune).post(url, data).content.decode()
-    assert "Chưa lưu: hãy sửa các ô được đánh dấu đỏ bên dưới." in body
-    assert body.index("Chưa lưu:") < body.index('name="title"')
+    assert "Chưa lưu được: có lỗi cần sửa" in body and 'href="#id_title"' in body  # the one error summary
+    assert body.index("Chưa lưu được:") < body.index('name="title"')
 
 
 def test_search_ignores_accents_and_case(letter, officer_commune, client_for):

@@ -67,7 +67,7 @@ def test_owed_page_shows_missing_below_minimum(letter, province, officer_commune
     DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="accepted")
     body = client_for(officer_commune).get(reverse("pledges:owed")).content.decode()
     assert "Quá hạn" in body and "Đã chấp nhận" in body
-    assert "còn thiếu 01" in body  # no theme yet (the withdrawn one does not count), minimum 01
+    assert "còn thiếu 1" in body  # no theme yet (the withdrawn one does not count), minimum 01; a count, not padded
 
 
 def test_owed_page_anonymous_and_wrong_method(letter, client, officer_kp, client_for):
@@ -561,3 +561,20 @@ def test_evidence_download(letter, province, officer_kp, officer_bmt, leader, cl
     assert client_for(officer_kp).post(url).status_code == 405
     assert client_for(officer_bmt).get(url).status_code == 404
     assert client_for(leader).get(url).status_code == 200  # leaders read everything sent
+
+
+def test_the_count_of_things_to_do_counts_only_what_the_unit_can_act_on(letter, province, officer_commune, client_for):
+    from pledges import selectors
+
+    # The dissemination waits for review: the reviewer acts, not the unit, even past its deadline.
+    DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted")
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.ea_kly)}
+    assert rows[letter.dissemination.pk].actionable is False
+    # A draft can be sent, a returned record fixed: both are the unit's to do.
+    CommitmentFactory(unit=province.ea_kly, requirement=letter.theme, status="draft")
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.ea_kly)}
+    assert rows[letter.theme.pk].actionable is True
+    page = client_for(officer_commune).get(reverse("pledges:owed"))
+    expected = sum(1 for row in page.context["rows"] if row.actionable)
+    assert page.context["missing"] == expected
+    assert f"{expected} việc cần xử lý" in page.content.decode()

@@ -406,7 +406,7 @@ def test_a_milestone_with_key_works_cannot_be_deleted(client_for, staff, work_kp
 
     url = reverse("directives:milestone_delete", args=[milestone.campaign_id, milestone.pk])
     response = client_for(staff).post(url, follow=True)
-    assert "Không xoá được mốc" in response.content.decode() and "1 công trình trọng điểm" in response.content.decode()
+    assert "Không xóa được mốc" in response.content.decode() and "1 công trình trọng điểm" in response.content.decode()
     assert Milestone.objects.filter(pk=milestone.pk).exists()
     work_kp.refresh_from_db()
     assert work_kp.milestone_id == milestone.pk

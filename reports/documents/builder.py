@@ -93,7 +93,7 @@ def _requirement_table(result: Compliance) -> Table:
         Column(_("Đạt"), 14, "right"),
         Column(_("Chờ duyệt"), 18, "right"),
         Column(_("Quá hạn"), 17, "right"),
-        Column(_("Tỉ lệ đạt"), 17, "right"),
+        Column(_("Tỷ lệ đạt"), 17, "right"),
     ]
     rows = []
     for index, (requirement, tally) in enumerate(zip(result.requirements, result.by_requirement(), strict=True), 1):
@@ -118,8 +118,8 @@ def _group_table(key: str, title: str, first: str, tallies) -> Table:
         Column(first, 60),
         Column(_("Số đơn vị"), 18, "right"),
         Column(_("Hoàn thành đầy đủ"), 24, "right"),
-        Column(_("Tỉ lệ đơn vị"), 20, "right"),
-        Column(_("Tỉ lệ nhiệm vụ đạt"), 25, "right"),
+        Column(_("Tỷ lệ đơn vị"), 20, "right"),
+        Column(_("Tỷ lệ nhiệm vụ đạt"), 25, "right"),
     ]
     rows = [
         [i, t.label, t.units, t.compliant_units, Percent(t.compliant_percent), Percent(t.percent)]
@@ -331,10 +331,33 @@ def _place_date(place: str, day: datetime.date) -> str:
 
 
 def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
-    return _("Số liệu chốt đến hết ngày %(date)s; mã kiểm tra (SHA-256): %(sha)s") % {
+    """The small footer line: the cut-off and a short check code (the full hash is in the file's properties)."""
+    return _("Số liệu chốt đến hết ngày %(date)s · mã kiểm tra %(code)s") % {
         "date": format_date(cutoff),
-        "sha": sha,
+        "code": sha[:16],
     }
+
+
+def _signature(authority: list[str], parameters: dict, *, province: bool) -> tuple[list[str], str]:
+    """The signer's title and name from the report form, else (for the province's own reports) from settings;
+    "CHỦ TỊCH" signs without "KT."."""
+    from django.conf import settings
+
+    default_title = settings.PORTAL_REPORT_SIGNER_TITLE if province else ""
+    default_name = settings.PORTAL_REPORT_SIGNER_NAME if province else ""
+    title = (parameters.get("signer_title") or default_title or "").strip().upper()
+    name = (parameters.get("signer_name") or default_name or "").strip()
+    if title and len(authority) >= 2:
+        head = authority[0]
+        authority = [head, title] if title == _("CHỦ TỊCH") else [head, _("KT. CHỦ TỊCH"), title]
+    elif title:
+        authority = [*authority[:-1], title] if len(authority) > 1 else [title]
+    return authority, name
+
+
+def _signature_fields(authority: list[str], parameters: dict, *, province: bool = True) -> dict:
+    signature, name = _signature(authority, parameters or {}, province=province)
+    return {"signature": signature, "signer_name": name}
 
 
 def _intro(data: dict, reporter: str = "") -> list[str]:
@@ -416,13 +439,13 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
     general.chart_svg = str(
         charts.percent_bars(
             [(r.short_label[:38], t.percent) for r, t in zip(result.requirements, by_requirement, strict=True)],
-            title=_("Tỉ lệ đơn vị đạt theo nhiệm vụ"),
             width=560,
             bar=20,
             label_width=250,
             font_size=13,
         )
     )
+    general.chart_title = _("Tỷ lệ đơn vị đạt theo nhiệm vụ")
     general.tables.append(_requirement_table(result))
     groups = Section(_("Kết quả theo loại đơn vị và địa bàn"))
     groups.tables.append(_group_table("loai-don-vi", _("Theo loại đơn vị"), _("Loại đơn vị"), result.by_kind()))
@@ -483,8 +506,7 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
             )
         ],
         recipients=_recipients(),
-        signature=[_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")],
-        signer_name=parameters.get("signer_name", ""),
+        **_signature_fields([_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")], parameters),
         snapshot_note=_snapshot_note(sha, cutoff),
         appendices=[
             Appendix(_("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ"), appendix_ref, _matrix_table(result))
@@ -570,8 +592,7 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         sections=_numbered(sections),
         closing=[_("Trên đây là báo cáo kết quả thực hiện của đơn vị./.")],
         recipients=[_("- UBND tỉnh (b/c);"), _("- Sở Nội vụ (Ban Thi đua - Khen thưởng);"), _("- Lưu: VT.")],
-        signature=signature,
-        signer_name=parameters.get("signer_name", ""),
+        **_signature_fields(signature, parameters, province=False),
         snapshot_note=_snapshot_note(sha, cutoff),
         title=_("Báo cáo của %(unit)s") % {"unit": scope["name"]},
     )
@@ -621,8 +642,7 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
         sections=_numbered([summary, detail, risk]),
         closing=[_("Ủy ban nhân dân tỉnh báo cáo để Thường trực Tỉnh ủy biết, chỉ đạo./.")],
         recipients=_recipients(),
-        signature=[_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")],
-        signer_name=parameters.get("signer_name", ""),
+        **_signature_fields([_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")], parameters),
         snapshot_note=_snapshot_note(sha, cutoff),
         title=_("Báo cáo công trình trọng điểm"),
     )
@@ -645,4 +665,5 @@ BUILDERS = {
 def build_document(kind: str, data: dict, *, sha: str, number: str = "", parameters=None) -> Document:
     document = BUILDERS[kind](data, sha=sha, number=number, parameters=parameters)
     document.subject = nfc(document.subject)
+    document.sha256 = sha
     return document

@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .model import Document, Percent, StateValue, Table, cell_text
+from .model import Document, Percent, StateValue, Table, cell_text, no_orphan
 
 FONT = "Times New Roman"
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -89,6 +89,14 @@ def _repeat_header(row):
     tr_pr.append(element)
 
 
+def _cant_split(row):
+    """The signature block never breaks across two pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
 def _page_number_header(section):
     """Page numbers centred at the top, not on page 1 (a different first-page header, left empty)."""
     section.different_first_page_header_footer = True
@@ -104,6 +112,15 @@ def _page_number_header(section):
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._r.append(element)
+
+
+def _page_code_footer(section, text: str):
+    """The snapshot's short code in small type at the foot of every page, first page included."""
+    for footer in (section.footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(paragraph, text, size=8)
 
 
 def _header(word, document: Document):
@@ -144,7 +161,7 @@ def _header(word, document: Document):
 
 def _table(container, table: Table, *, font_size=11.5):
     if table.title:
-        _para(container, table.title, size=13, bold=True, align="center", after=4)
+        _para(container, no_orphan(table.title), size=13, bold=True, align="center", after=4)
     word_table = container.add_table(rows=1, cols=len(table.columns))
     word_table.style = "Table Grid"
     word_table.autofit = False
@@ -172,6 +189,7 @@ def _table(container, table: Table, *, font_size=11.5):
 def _foot(word, document: Document):
     table = word.add_table(rows=1, cols=2)
     _no_borders(table)
+    _cant_split(table.rows[0])
     left, right = table.rows[0].cells
     left.width, right.width = Mm(75), Mm(90)
     label = left.paragraphs[0]
@@ -187,7 +205,7 @@ def _foot(word, document: Document):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_after = Pt(0)
         _run(paragraph, line, size=13.5, bold=True)
-    for _index in range(4):
+    for _index in range(6):  # room to sign and seal (~30 mm)
         right.add_paragraph()
     name = right.add_paragraph()
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -202,9 +220,12 @@ def render_docx(document: Document, *, remarks_text: str = "") -> bytes:
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     _page_number_header(section)
     word.core_properties.title = document.title
+    word.core_properties.keywords = f"sha256:{document.sha256}"
+    word.core_properties.comments = f"{document.snapshot_note} · SHA-256: {document.sha256}"
+    _page_code_footer(section, document.snapshot_note)
     _header(word, document)
     _para(word, document.doc_type_name, bold=True, align="center", after=0).paragraph_format.space_before = Pt(18)
-    subject = _para(word, document.subject, bold=True, align="center", after=0)
+    subject = _para(word, no_orphan(document.subject), bold=True, align="center", after=0)
     _bottom_border(_para(word, "", align="center", after=6))
     subject.paragraph_format.space_after = Pt(0)
     for text in document.intro:
@@ -218,11 +239,12 @@ def render_docx(document: Document, *, remarks_text: str = "") -> bytes:
     if remarks_text:
         _para(word, remarks_text, align="justify", indent=True, after=6)
     for text in document.closing:
-        _para(word, text, align="justify", indent=True, after=6)
+        # Word keeps the closing paragraph on the page of the signature block that follows.
+        _para(word, text, align="justify", indent=True, after=6).paragraph_format.keep_with_next = True
     _foot(word, document)
-    _para(word, document.snapshot_note, size=10, italic=True)
     for appendix in document.appendices:
         page = word.add_section()
+        page.different_first_page_header_footer = False
         if appendix.landscape:
             page.orientation = WD_ORIENT.LANDSCAPE
             page.page_width, page.page_height = Mm(297), Mm(210)
@@ -232,7 +254,7 @@ def render_docx(document: Document, *, remarks_text: str = "") -> bytes:
             page.page_width, page.page_height = Mm(210), Mm(297)
             page.left_margin, page.right_margin = Mm(30), Mm(15)
         _para(word, appendix.title, bold=True, align="center")
-        _para(word, appendix.subject, bold=True, align="center")
+        _para(word, no_orphan(appendix.subject), bold=True, align="center")
         _para(word, appendix.attached_to, size=13, italic=True, align="center", after=6)
         _table(word, appendix.table, font_size=9)
         _para(word, appendix.table.note, size=10, italic=True)

@@ -54,6 +54,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     chart_svg: str = ""
+    chart_title: str = ""  # printed as text in the body's typeface, not inside the SVG
 
 
 @dataclass
@@ -85,10 +86,19 @@ class Document:
     remarks_html: str = ""  # sanitised with nh3 (see documents.richtext)
     title: str = ""  # file metadata
     issued_on: datetime.date | None = None
+    sha256: str = ""  # the snapshot's hash: document properties and a small footer code, never the body
 
     def all_tables(self) -> list[Table]:
         tables = [t for s in self.sections for t in s.tables]
         return tables + [a.table for a in self.appendices] + self.data_tables
+
+
+def no_orphan(text: str) -> str:
+    """Bind the last two words of a title with a no-break space so no line holds a single word ("Thuột")."""
+    words = (text or "").split(" ")
+    if len(words) < 3:
+        return text
+    return " ".join(words[:-2]) + " " + words[-2] + "\u00a0" + words[-1]
 
 
 def cell_text(value) -> str:

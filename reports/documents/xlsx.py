@@ -80,7 +80,7 @@ def render_xlsx(document: Document) -> bytes:
     for section in document.sections:
         lines.append((section.heading, True))
         lines += [(text, False) for text in section.paragraphs]
-    lines += [("", False), (document.snapshot_note, False)]
+    lines += [("", False), (f"{document.snapshot_note} · SHA-256: {document.sha256}", False)]
     for row, (text, bold) in enumerate(lines, 1):
         cell = summary.cell(row=row, column=1, value=text)
         cell.font = Font(bold=bold)

@@ -23,3 +23,11 @@ def pdf_cell(value, columns, index):
     if isinstance(value, Percent):
         css = "right"
     return format_html('<td class="{}">{}</td>', css, cell_text(value))
+
+
+@register.filter(name="no_orphan")
+def no_orphan_filter(text):
+    """A title whose last line never holds a single word (the last two words bound by a no-break space)."""
+    from ..documents.model import no_orphan
+
+    return no_orphan(str(text or ""))

@@ -90,8 +90,9 @@ def test_dashboard_and_matrix_query_count_fixed(
     client = client_for(leader)
     client.get(reverse("reports:dashboard"))  # warm the session
     # session 1 + user 1 + membership 2 (scope, menu) + unread notifications 1 + sources 1 + engine (requirements 1,
-    # unit map 3, one per registered kind (5), units 1) + key-work summary 1 + milestones 1 = 18
-    with django_assert_max_num_queries(18):
+    # unit map 3, one per registered kind (5), units 1) + key-work summary 1 + milestones 1 = 18,
+    # + the engine a week earlier for the trend (requirements 1, kinds 5, units 1) = 25
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("reports:dashboard")).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("reports:matrix")).status_code == 200
@@ -275,3 +276,21 @@ def test_report_pages_refuse_post(client_for, province, leader, letter, name):
 def test_download_of_unfinished_report_is_404(client_for, province, leader, letter):
     report = ReportFactory(requested_by=leader, scope_unit=province.province, parameters={"directive": letter[0].pk})
     assert client_for(leader).get(reverse("reports:download", kwargs={"pk": report.pk})).status_code == 404
+
+
+def test_the_dashboard_remembers_the_campaign_and_area_and_focuses_on_five(client_for, leader, province, filed):
+    client = client_for(leader)
+    directive = filed[0]
+    page = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "district": province.krong_pac.pk})
+    assert page.context["source"].directive == directive and page.context["district"] == province.krong_pac.pk
+    client.logout()
+    client = client_for(leader)  # a new session (another day, another device): the choice is the user's
+    again = client.get(reverse("reports:dashboard"))  # no query: the last choice, remembered
+    assert again.context["source"].directive == directive and again.context["district"] == province.krong_pac.pk
+    matrix = client.get(reverse("reports:matrix"))
+    assert matrix.context["source"].directive == directive and matrix.context["district"] == province.krong_pac.pk
+    focus = again.context["focus"]
+    assert len(focus["behind"]) <= 5 and len(focus["deadlines"]) <= 5
+    assert "Năm đơn vị chậm nhất" in again.text and "Năm hạn gần nhất" in again.text
+    cleared = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "district": ""})
+    assert cleared.context["district"] == 0

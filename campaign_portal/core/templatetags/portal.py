@@ -63,3 +63,11 @@ def audit_changes(entry):
 @register.filter(name="action_label")
 def action_label_filter(code):
     return action_label(code)
+
+
+@register.inclusion_tag("includes/error_summary.html", takes_context=True)
+def error_summary(context):
+    """The error summary of every bound form or formset the page renders (base.html calls it once)."""
+    from ..errors import error_summary_items
+
+    return {"items": error_summary_items(context.flatten().values())}

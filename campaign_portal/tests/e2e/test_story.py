@@ -324,7 +324,7 @@ def check_pdf(text: str, *, language="vi"):
     for unit in ("7019/UBND-TH", "Krông Pắc", "Ea Kly", "Tân Lợi"):
         assert unit in text, f"{unit!r} missing from the province PDF"
     if language == "vi":
-        assert "Huyện Krông Pắc" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.replace("HOÀ", "HÒA")
+        assert "Huyện Krông Pắc" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.replace("HÒA", "HÒA")
         assert "CÔNG TRÌNH TRỌNG ĐIỂM" in text
         assert "Quá hạn" in text or "quá hạn" in text
 
