@@ -176,7 +176,7 @@ class RequirementForm(NFCFormMixin, forms.Form):
             due = []
         if due and not recurring:
             self.add_error(
-                "recurrence", _("Đã ghi hạn trong kỳ: chọn định kỳ (hằng tháng, quý…) hoặc xoá hạn trong kỳ.")
+                "recurrence", _("Đã ghi hạn trong kỳ: chọn định kỳ (hằng tháng, quý…) hoặc xóa hạn trong kỳ.")
             )
         if recurrence == Recurrence.MONTHLY and any(month for _day, month in due):
             self.add_error("due_days", _("Yêu cầu hằng tháng chỉ ghi ngày trong tháng, ví dụ “20”."))
@@ -188,7 +188,7 @@ class RequirementForm(NFCFormMixin, forms.Form):
         if counted_from and not days:
             self.add_error("relative_days", _("Ghi số ngày của thời hạn, ví dụ 15."))
         if days and cleaned.get("deadline"):
-            self.add_error("deadline", _("Đã có thời hạn tính theo số ngày: để trống ô Thời hạn, hoặc xoá số ngày."))
+            self.add_error("deadline", _("Đã có thời hạn tính theo số ngày: để trống ô Thời hạn, hoặc xóa số ngày."))
         if days and recurring:
             self.add_error("relative_days", _("Yêu cầu định kỳ không có thời hạn tính theo số ngày."))
         if cleaned.get("relative_working_days") and not days:

@@ -165,7 +165,7 @@ register(
     EvidenceKind(
         "plan_achievement",
         _("Mức đạt chỉ tiêu của kế hoạch thi đua"),
-        _("Điểm theo tỉ lệ đạt bình quân các chỉ tiêu của kế hoạch đã được chấp nhận."),
+        _("Điểm theo tỷ lệ đạt bình quân các chỉ tiêu của kế hoạch đã được chấp nhận."),
         _propose_plan,
     )
 )

@@ -180,7 +180,7 @@ class CriteriaTable(models.Model):
         _("điểm trừ tối đa"), **POINTS, default=Decimal("10"), validators=[MinValueValidator(0)]
     )
     late_fraction = models.DecimalField(
-        _("tỉ lệ điểm khi nộp trễ hạn"),
+        _("tỷ lệ điểm khi nộp trễ hạn"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.5"),

@@ -7,7 +7,12 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Đăng ký, kế hoạch thi đua của đơn vị")
 
     def ready(self):
+        from campaign_portal.core.audit import register_change_labeler
         from directives.registry import SubmissionKind, register
+
+        from .audit import change_rows
+
+        register_change_labeler("pledges", change_rows)
 
         register(
             SubmissionKind(

@@ -1,6 +1,7 @@
 """Recording who did what: every service that changes state calls audit_record."""
 
 import json
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
@@ -50,6 +51,23 @@ def audit_entries_for(obj):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor", "unit")
+
+
+ChangeRows = list[tuple[str, str, str]]
+# app label → labeler(entry, rows) -> rows: an app names the change keys of its own entries that are not
+# model fields ("target:Km đường"), registered in its AppConfig.ready() (the core imports no app).
+_CHANGE_LABELERS: dict[str, Callable[[object, ChangeRows], ChangeRows]] = {}
+
+
+def register_change_labeler(app_label: str, labeler: Callable[[object, ChangeRows], ChangeRows]) -> None:
+    _CHANGE_LABELERS[app_label] = labeler
+
+
+def audit_rows(entry) -> ChangeRows:
+    """What the one history template shows for an entry: readable changes, refined by the entry's own app."""
+    rows = readable_changes(entry)
+    labeler = _CHANGE_LABELERS.get((entry.action or "").split(".", 1)[0])
+    return labeler(entry, rows) if labeler else rows
 
 
 def readable_changes(entry) -> list[tuple[str, str, str]]:
@@ -104,6 +122,9 @@ VERB_LABELS = {
     "requested": _("yêu cầu lập"),
     "rerun": _("lập lại"),
     "targets": _("cập nhật chỉ tiêu"),
+    "targets_imported": _("nhập chỉ tiêu từ bảng tính"),
+    "attached": _("đính kèm tệp"),
+    "detached": _("xóa tệp đính kèm"),
     "progress": _("cập nhật tiến độ"),
     "draft": _("chuyển về nháp"),
     "under_construction": _("đang thi công"),

@@ -45,7 +45,7 @@ STANDARD_TABLE = [
                 "Ban hành kế hoạch phát động thi đua, đạt các chỉ tiêu đăng ký",
                 "score",
                 20,
-                "Điểm theo tỉ lệ đạt bình quân các chỉ tiêu của kế hoạch.",
+                "Điểm theo tỷ lệ đạt bình quân các chỉ tiêu của kế hoạch.",
                 "Kế hoạch, báo cáo tiến độ chỉ tiêu",
                 RequirementKind.EMULATION_PLAN,
             ),

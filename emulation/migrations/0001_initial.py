@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('bonus_cap', models.DecimalField(decimal_places=2, default=Decimal('5'), max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='điểm thưởng tối đa')),
                 ('penalty_cap', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='điểm trừ tối đa')),
-                ('late_fraction', models.DecimalField(decimal_places=2, default=Decimal('0.5'), help_text='Một nhiệm vụ nộp trễ được phần này của điểm tối đa (0,5 = một nửa).', max_digits=3, validators=[django.core.validators.MinValueValidator(0)], verbose_name='tỉ lệ điểm khi nộp trễ hạn')),
+                ('late_fraction', models.DecimalField(decimal_places=2, default=Decimal('0.5'), help_text='Một nhiệm vụ nộp trễ được phần này của điểm tối đa (0,5 = một nửa).', max_digits=3, validators=[django.core.validators.MinValueValidator(0)], verbose_name='tỷ lệ điểm khi nộp trễ hạn')),
                 ('tie_break', models.CharField(default='full_score_count', max_length=30, verbose_name='quy tắc khi bằng điểm')),
                 ('flags', models.PositiveSmallIntegerField(default=1, verbose_name='số Cờ thi đua đề nghị')),
                 ('certificates', models.PositiveSmallIntegerField(default=2, verbose_name='số Bằng khen đề nghị')),

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from campaign_portal.core.audit import action_label, audit_rows
 from campaign_portal.core.models import AuditEntry
 from pledges import services
-from pledges.templatetags.pledges_tags import pledge_action_label, pledge_audit_changes
 from pledges.tests.factories import EmulationPlanFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_plan_page_after_an_import_shows_the_history(letter, province, officer_k
     response = client.post(url, {"file": _xlsx([["Trường chuẩn", "trường", 3, 5, "31/12/2020"]])}, follow=True)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Nhập chỉ tiêu từ bảng tính" in body and "Số chỉ tiêu" in body
+    assert "nhập chỉ tiêu từ bảng tính" in body and "Số chỉ tiêu" in body
 
 
 def test_staff_audit_log_after_an_import(letter, province, officer_kp, staff, client_for):
@@ -83,11 +83,11 @@ def test_history_rows_are_readable(letter, province, officer_kp):
         user=officer_kp, target=target, reported_on=timezone.localdate(), actual_value=Decimal("1300.5")
     )
     entry = AuditEntry.objects.get(action="pledges.emulationplan.progress")
-    assert pledge_action_label(entry.action) == "Cập nhật tiến độ"
-    assert pledge_audit_changes(entry) == [("Tiến độ “Km đường”", "—", "1.300,5")]
+    assert action_label(entry.action) == "Kế hoạch phát động thi đua: cập nhật tiến độ"
+    assert audit_rows(entry) == [("Tiến độ “Km đường”", "—", "1.300,5")]
     edited = AuditEntry(action="pledges.emulationplan.targets", changes={"Km đường.baseline": ["1200.00", "120"]})
-    assert pledge_audit_changes(edited) == [("Chỉ tiêu “Km đường”: giá trị gốc", "1.200", "120")]
-    assert pledge_action_label("pledges.emulationplan.unknown_verb") == "pledges.emulationplan.unknown_verb"
+    assert audit_rows(edited) == [("Chỉ tiêu “Km đường”: giá trị gốc", "1.200", "120")]
+    assert action_label("pledges.emulationplan.unknown_verb") == "Kế hoạch phát động thi đua: unknown_verb"
 
 
 def test_huge_attendee_count_gets_a_plain_message(letter, officer_bmt, client_for):

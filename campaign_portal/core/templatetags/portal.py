@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from ..audit import action_label, readable_changes
+from ..audit import action_label, audit_rows
 from ..formatting import format_date, format_number, format_vnd
 
 register = template.Library()
@@ -57,7 +57,7 @@ def status_badge(status, label):
 
 @register.filter
 def audit_changes(entry):
-    return readable_changes(entry)
+    return audit_rows(entry)
 
 
 @register.filter(name="action_label")
