@@ -39,19 +39,17 @@ def test_readyz_is_unavailable_when_a_dependency_fails(client, monkeypatch, fail
     assert "10.0.0.5" not in response.content.decode()  # the reason is logged, not published
 
 
-def test_readyz_is_unavailable_when_the_broker_is_down(client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+def test_readyz_is_unavailable_when_the_broker_is_down(client, settings, monkeypatch):
+    from kombu import Connection
+
     from campaign_portal.celery import app
 
-    old = app.conf.broker_url
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    app._pool = None
-    try:
-        response = client.get(reverse("readyz"))
-    finally:
-        app.conf.broker_url = old
-        app._pool = None
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # A real connection attempt to the dead broker, without changing the shared Celery app's configuration
+    # (restoring `app.conf.broker_url` afterwards left later tests talking to port 1).
+    monkeypatch.setattr(app, "connection_for_write", lambda: Connection(settings.CELERY_BROKER_URL))
+    response = client.get(reverse("readyz"))
     assert response.status_code == 503 and response.json()["checks"]["broker"] == {"ok": False}
 
 
