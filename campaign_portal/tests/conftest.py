@@ -201,6 +201,9 @@ def _file_records(world):
         world.objects["draft_difficult_field"] = pf.DifficultFieldFactory(
             requirement=reqs[RequirementKind.DIFFICULT_FIELD], title="Bản nháp lĩnh vực khó", **draft
         )
+        world.objects["draft_result_report"] = pf.ResultReportFactory(
+            requirement=reqs[RequirementKind.REPORT], title="Bản nháp báo cáo kết quả", **draft
+        )
         from django.core.files.base import ContentFile
 
         from pledges.models import Attachment

@@ -81,7 +81,7 @@ MATRIX: dict[str, Rule] = {
     "password_change_done": Rule("L A A A A"),
     "healthz": Rule("A A A A A"),
     "readyz": Rule("A A A A A"),  # public: a load balancer calls it; it names checks, never errors
-    "favicon": Rule("A A A A A"),  # a redirect to the hashed static file, for everyone
+    "favicon": Rule("R R R R R"),  # a redirect to the hashed static file, for everyone
     # Core
     "core:notifications": Rule("L A A A A"),
     "core:notifications_read_all": Rule("L M M M M"),
@@ -101,7 +101,8 @@ MATRIX: dict[str, Rule] = {
     "directives:import_page_image": Rule("L A D D D", lambda w: {"pk": w.draft_directive.pk, "number": 1}),
     "directives:preview": Rule("L A D D D", directive),
     "directives:preview@draft": Rule("L A D D D", draft_directive),
-    "directives:publish": Rule("L A D D D", directive),  # GET: the confirmation listing the recipients (staff)
+    "directives:publish": Rule("L R D D D", directive),  # already published: back to its page (staff)
+    # GET on a draft: the confirmation listing the recipients (staff only)
     "directives:publish@draft": Rule("L A D D D", draft_directive),
     "directives:withdraw": Rule("L A D D D", directive),
     "directives:receipt_confirm": Rule("L M M M M", directive),
@@ -132,7 +133,8 @@ MATRIX: dict[str, Rule] = {
     "pledges:difficult_field_create": Rule("L D D A A", req(K.DIFFICULT_FIELD)),
     "pledges:result_report_create": Rule("L D D A A", req(K.REPORT)),
     "pledges:result_report_detail": Rule("L A A A D", obj("result_report")),
-    "pledges:result_report_edit": Rule("L D D A D", obj("result_report")),
+    "pledges:result_report_edit": Rule("L D D A D", obj("draft_result_report")),
+    "pledges:result_report_edit@submitted": Rule("L D D R D", obj("result_report")),
     "pledges:commitment_detail": Rule("L A A A D", obj("theme")),
     "pledges:commitment_edit": Rule("L D D A D", obj("draft_theme")),
     "pledges:commitment_edit@difficult_field": Rule("L D D A D", obj("draft_difficult_field")),
@@ -182,7 +184,9 @@ MATRIX: dict[str, Rule] = {
     "emulation:cluster_edit": Rule("L A D D D", obj("cluster")),
     "emulation:document_add": Rule("L M M M M", obj("cluster")),
     "emulation:document_download": Rule("L A A A D", obj("cluster_document")),
-    "emulation:covenant_create": Rule("L A D A D", obj("cluster")),
+    # The world's cluster has its covenant already: staff and its head are sent to the cluster page (filing a
+    # covenant is tested in emulation/tests); the other roles are refused.
+    "emulation:covenant_create": Rule("L R D R D", obj("cluster")),
     "emulation:covenant_confirm": Rule("L M M M M", obj("cluster")),
     "emulation:covenant_scan": Rule("L A A A D", obj("cluster")),
     "emulation:criteria": Rule("L A A A D", obj("cluster")),
@@ -380,7 +384,8 @@ def test_admin_is_for_administrators_only(world):
 
 # --- POST: who may do what a form or a button does ----------------------------------------------------------
 #
-# Each entry: codes (as above; "A" means the effect was observed, "F" a form shown again with nothing done),
+# Each entry: codes (as above; "A" means the effect was observed, "F" a form shown again with nothing done,
+# with 200 or 400),
 # URL kwargs, the POST data, and a probe whose value must change when the POST takes effect. Every POST runs
 # in a savepoint rolled back afterwards, so each role starts from the same world.
 
@@ -467,7 +472,7 @@ POST_MATRIX: dict[str, Post] = {
         _count("pledges.Attachment", dissemination=lambda w: w.objects["draft_dissemination"]),
     ),
     "pledges:attachment_upload@submitted": Post(
-        "L D D R D",
+        "L D D F D",  # the record's page again (400), the refusal at the file field, nothing attached
         kw(slug="=quan-triet", pk="dissemination"),
         lambda w: {"file": _pdf()},
         _count("pledges.Attachment", dissemination=lambda w: w.objects["dissemination"]),
@@ -509,6 +514,53 @@ POST_MATRIX: dict[str, Post] = {
         lambda w, u, c: _work_status(w),
     ),
     "reports:rerun": Post("L A A D D", obj("failed_report"), _no_data, _status("reports.Report", "failed_report")),
+    # Emulation: Krông Pắc (own) heads a cluster with the Department of Finance; its scorecard is submitted.
+    "emulation:document_add": Post(
+        "L A D A D",
+        obj("cluster"),
+        lambda w: {"title": "Quy chế hoạt động", "file": _pdf("quy-che.pdf")},
+        _count("emulation.ClusterDocument", cluster=lambda w: w.objects["cluster"]),
+    ),
+    "emulation:covenant_confirm": Post(
+        "L D D A D",
+        obj("cluster"),
+        _no_data,
+        _count("emulation.CovenantConfirmation", covenant__cluster=lambda w: w.objects["cluster"]),
+    ),
+    "emulation:scorecard_open": Post(
+        "L D D R D",
+        obj("cluster"),
+        _no_data,
+        _count("emulation.Scorecard", cluster=lambda w: w.objects["cluster"]),
+    ),
+    "emulation:cluster_finalise": Post(
+        "L R D D D",  # staff: refused with a message while a member's scoring is not agreed
+        obj("cluster"),
+        _no_data,
+        lambda w, user, client: type(w.objects["cluster"]).objects.get(pk=w.pk("cluster")).finalised_at,
+    ),
+    # Already sent: sending again changes nothing (a message on the scorecard page); a foreign unit cannot see it.
+    "emulation:scorecard_submit": Post(
+        "L R R R D", obj("scorecard"), _no_data, _status("emulation.Scorecard", "scorecard")
+    ),
+    "emulation:scorecard_review": Post(
+        "L A D D D",
+        obj("scorecard"),
+        lambda w: {"target": "returned", "comment": "Bổ sung minh chứng tiêu chí 1."},
+        _status("emulation.Scorecard", "scorecard"),
+    ),
+    "emulation:scorecard_adjust": Post(
+        "L A D D D",  # the head never adjusts its own unit's scores; staff may
+        lambda w: {"pk": w.pk("scorecard"), "criterion_pk": w.objects["scorecard"].lines.get().criterion_id},
+        lambda w: {"points": "1", "reason": "Minh chứng chưa đủ."},
+        lambda w, user, client: w.objects["scorecard"].lines.get().head_points,
+    ),
+    "emulation:evidence_add": Post(
+        "L D D R D",
+        obj("scorecard"),
+        lambda w: {"criterion": str(w.objects["scorecard"].lines.get().criterion_id), "file": _pdf("minh-chung.pdf")},
+        _count("emulation.ScoreEvidence", line__scorecard=lambda w: w.objects["scorecard"]),
+    ),
 }
 
 
@@ -568,7 +620,7 @@ def classify_post(response, changed: bool, stateless: bool) -> str:
     code = response.status_code
     if changed or (stateless and 200 <= code < 300):
         return "A"
-    if 200 <= code < 300:
+    if 200 <= code < 300 or code == 400:  # 400: the page shown again with the message at its field
         return "F"
     return classify(response)
 

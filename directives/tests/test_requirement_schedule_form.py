@@ -55,8 +55,8 @@ def _selected(html: str, name: str) -> list[str]:
 
 
 def test_import_proposes_recurrence_relative_deadline_lead_units_and_signer(client_for, staff, province):
-    response = client_for(staff).post(reverse("directives:import"), {"text": TODAY_LETTER})
-    assert response.status_code == 200
+    response = client_for(staff).post(reverse("directives:import"), {"text": TODAY_LETTER}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain  # the draft is saved first, then edited
     page = response.text
     assert 'value="Trần Văn Bình"' in page and "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH</textarea>" in page
     assert page.count('class="card requirement-row') == 4
