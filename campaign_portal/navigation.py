@@ -20,11 +20,16 @@ def reviews_units_below(user, scope) -> bool:
 
 
 def files_key_works(user, scope) -> bool:
-    """A unit files key works when a published ask addresses it, or it filed some before (its history)."""
+    """A unit files key works when it filed some before (its history), or a published ask addresses it (the engine)."""
+    from directives import obligations
+    from directives.models import RequirementKind
     from projects.models import KeyWork
-    from projects.selectors import key_work_requirements_for
 
-    return bool(key_work_requirements_for(user)) or KeyWork.objects.filter(unit=scope.unit).exists()
+    if scope.unit is None:
+        return False
+    return KeyWork.objects.filter(unit=scope.unit).exists() or obligations.owes_any(
+        scope.unit, kind=RequirementKind.KEY_WORKS
+    )
 
 
 OFFICER = [

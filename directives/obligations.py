@@ -505,6 +505,12 @@ def owers(requirements) -> dict[int, list[int]]:
     return _owers_map(_load(requirements))
 
 
+def owes_any(unit, *, kind: str) -> bool:
+    """Does `unit` owe any requirement of this kind under a published letter? (1 query, or 5 when there are some.)"""
+    reqs = list(Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED, kind=kind))
+    return bool(reqs) and any(unit.pk in unit_ids for unit_ids in owers(reqs).values())
+
+
 def owes(requirement: Requirement, unit) -> bool:
     """Does `unit` owe `requirement`? (The same rule as `owers`, for one pair.)"""
     return unit.pk in owers([requirement]).get(requirement.pk, [])

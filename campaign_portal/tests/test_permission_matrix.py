@@ -514,6 +514,13 @@ POST_MATRIX: dict[str, Post] = {
         lambda w, u, c: _work_status(w),
     ),
     "reports:rerun": Post("L A A D D", obj("failed_report"), _no_data, _status("reports.Report", "failed_report")),
+    # The proposal memo of a cluster's ranking (the world's cluster is not finalised: refused with a message).
+    "reports:emulation_memo": Post(
+        "L R R D D",  # staff and leaders are told to finalise first; officers are refused
+        None,
+        lambda w: {"cluster": str(w.pk("cluster")), "format": "pdf"},
+        _count("reports.Report", kind=lambda w: "emulation_memo"),
+    ),
     # Emulation: Krông Pắc (own) heads a cluster with the Department of Finance; its scorecard is submitted.
     "emulation:document_add": Post(
         "L A D A D",

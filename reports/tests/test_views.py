@@ -90,9 +90,9 @@ def test_dashboard_and_matrix_query_count_fixed(
     client = client_for(leader)
     client.get(reverse("reports:dashboard"))  # warm the session
     # session 1 + user 1 + membership 2 (scope, menu) + unread notifications 1 + sources 1 + engine (requirements 1,
-    # unit map 3, one per registered kind (5), units 1) + key-work summary 1 + milestones 1 = 18,
-    # + the engine a week earlier for the trend (requirements 1, kinds 5, units 1) = 25
-    with django_assert_max_num_queries(25):
+    # the map 4, one per registered kind (5), units 1, the staff-kept calendar days 1) + key-work summary 1
+    # + milestones 1 = 20, + the engine a week earlier for the trend (the same less sources and summaries) = 29
+    with django_assert_max_num_queries(29):
         assert client.get(reverse("reports:dashboard")).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("reports:matrix")).status_code == 200
