@@ -28,6 +28,7 @@ def test_staff_import_a_photo_and_check_the_fields_beside_the_page(page, live_se
     page.locator(".source-line a").first.click()
     target = page.locator(".ocr-box:target")
     assert target.count() == 1 and target.is_visible()
+    page.mouse.move(0, 0)  # hovering another field's source line would highlight that one instead
     page.locator("textarea[name=subject]").focus()
     subject_line = page.evaluate(
         "document.querySelector('#id_subject').closest('[class*=\"col-\"]')"
