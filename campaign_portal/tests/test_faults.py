@@ -113,7 +113,7 @@ def redis_down(settings):
 def own_redis(settings, tmp_path):
     """A redis-server of this test's own on a free port, backing the cache and the broker; `.kill()` stops it."""
     from campaign_portal.celery import app
-    from campaign_portal.core.management.commands.bench_load import free_port
+    from campaign_portal.tests.live import free_port
 
     binary = require_tool("redis-server")
     port = free_port()
