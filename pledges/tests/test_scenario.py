@@ -112,7 +112,7 @@ def test_district_files_briefing_and_plan_through_review(letter, officer_kp, sta
     detail = kp.get(reverse("pledges:emulation_plan_detail", kwargs={"pk": plan.pk})).content.decode()
     assert "pledges.emulationplan.returned" in detail and "Bổ sung hạn hoàn thành" in detail
     # People read what happened, not the action code (kept only as a tooltip).
-    assert 'title="pledges.emulationplan.returned">Trả lại</span>' in detail
+    assert 'title="pledges.emulationplan.returned">Kế hoạch phát động thi đua: trả lại</span>' in detail
 
 
 @pytest.mark.parametrize("officer", ["officer_commune", "officer_dept"])
