@@ -43,6 +43,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 BENCH_DB_SUFFIX = "_load"  # the run's own database is "<configured name>_load", so parallel runs never collide
+NATIONAL_DB_SUFFIX = "_national"  # kept between runs: seeding ~10,000 units takes minutes
+NATIONAL_MEMORY_LIMIT_GB = 8
 BENCH_PASSWORD = "bench-Password-1"  # noqa: S105 - throwaway users in the throwaway bench database
 TARGET_UNITS = 250
 
@@ -69,11 +71,31 @@ class Command(BaseCommand):
             "--strict", action="store_true", help="exit non-zero when a figure misses its target (default: report only)"
         )
         parser.add_argument("--seed-only", action="store_true", help="(internal) seed the current database")
+        parser.add_argument(
+            "--scale",
+            choices=["province", "national"],
+            default="province",
+            help="province: the 250-unit province under load (default); national: ~10,000 units of 34 provinces, "
+            "pages, engine and PDF timed in-process on a kept database (<configured name>_national)",
+        )
+        parser.add_argument("--reseed", action="store_true", help="national: drop the kept database and seed again")
+        parser.add_argument("--repeat", type=int, default=5, help="national: runs per figure, median (default 5)")
+        parser.add_argument(
+            "--budget", type=float, default=120, help="national: seconds one run may take before it is stopped"
+        )
+        parser.add_argument(
+            "--province-code", default="66", help="national: the province measured alone (66 = Đắk Lắk)"
+        )
+        parser.add_argument("--national-child", action="store_true", help="(internal) national run in this database")
 
     def handle(self, *args, **options):
         if options["seed_only"]:
             self._seed_child(users=options["users"])
             return
+        if options["national_child"]:
+            return self._national_child(options)
+        if options["scale"] == "national":
+            return self._national(options)
         started = time.monotonic()
         workdir = Path(tempfile.mkdtemp(prefix="cp-bench-"))
         out_dir = Path(settings.VAR_DIR) / "bench"
@@ -284,6 +306,79 @@ class Command(BaseCommand):
             lines.append(f"  error: {sample}")
         self.stdout.write("\n".join(lines))
         return errors
+
+    # --- National scale -------------------------------------------------------------------------
+
+    def _national(self, options):
+        """Seed (once) and measure the national data set in a kept database of its own."""
+        started = time.monotonic()
+        workdir = Path(tempfile.mkdtemp(prefix="cp-bench-national-"))
+        try:
+            database = BenchDatabase(settings.DATABASES["default"], workdir, suffix=NATIONAL_DB_SUFFIX)
+            env = self._server_env(database.create(keep=not options["reseed"]), workdir)
+            self.stdout.write(f"Database: {database.describe()} (kept between runs; --reseed to rebuild it)")
+            manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+            run([*manage, "migrate", "--noinput", "-v", "0"], env)
+            command = [
+                *manage,
+                "bench_load",
+                "--national-child",
+                "--repeat",
+                str(options["repeat"]),
+                "--budget",
+                str(options["budget"]),
+                "--province-code",
+                options["province_code"],
+            ]
+            if options["strict"]:
+                command.append("--strict")
+            process = subprocess.Popen(
+                command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            for line in process.stdout:
+                self.stdout.write(line.rstrip("\n"))
+            code = process.wait()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        self.stdout.write(f"Total time {time.monotonic() - started:.0f} s.")
+        if code:
+            raise CommandError(f"national benchmark exited with {code}")
+
+    def _national_child(self, options):
+        import resource
+
+        from devtools import bench_national
+
+        # A page that builds millions of cells must fail with MemoryError, not take the shared machine down.
+        limit = NATIONAL_MEMORY_LIMIT_GB * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        shape = bench_national.Shape()
+        others = [name for name in bench_national.other_shapes() if name != shape.label()]
+        if others:
+            raise CommandError(f"this database holds another national data set ({others[0]}): run with --reseed")
+        t0 = time.monotonic()
+        info = bench_national.seed(shape)
+        self.stdout.write(
+            ("Seeded" if info["seeded_now"] else "Reused the data set")
+            + f" in {time.monotonic() - t0:.0f} s: {info['units']} units, {info['provinces']} provinces' letters, "
+            f"{info['requirements']} requirements, {info['submissions']} submissions"
+        )
+        rows = bench_national.run_measurements(
+            shape,
+            repeat=options["repeat"],
+            budget_s=options["budget"],
+            province_code=options["province_code"],
+            write=self.stdout.write,
+        )
+        figures = bench_national.verdicts(rows)
+        self.stdout.write(render_verdicts(figures, title="Targets (issue 19: national data set, 2 cores, PostgreSQL)"))
+        out_dir = Path(settings.VAR_DIR) / "bench"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "bench_national.json").write_text(json.dumps({"data": info, "rows": rows, "verdicts": figures}))
+        self.stdout.write(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        over = sum(1 for f in figures if not f["ok"])
+        if over and options["strict"]:
+            raise CommandError(f"{over} figure(s) over target (--strict).")
 
     # --- Seeding (runs in the child process, connected to the bench database) ----------------
 
@@ -538,9 +633,9 @@ def judge(single: dict, mixed_rps: float, floor_rps: float) -> list[dict]:
     return rows
 
 
-def render_verdicts(rows: list[dict]) -> str:
+def render_verdicts(rows: list[dict], title="Targets (issue 19: 250-unit province, 2 cores, PostgreSQL)") -> str:
     header = f"{'figure':60} {'value':>10} {'target':>10}  verdict"
-    lines = ["", "Targets (issue 19: 250-unit province, 2 cores, PostgreSQL)", header, "-" * len(header)]
+    lines = ["", title, header, "-" * len(header)]
     for row in rows:
         lines.append(
             f"{row['figure'][:60]:60} {row['value']:>10} {row['target']:>10}  {'PASS' if row['ok'] else 'FAIL'}"
@@ -635,26 +730,32 @@ def _row(name, row) -> str:
 class BenchDatabase:
     """A dedicated database for the run: created empty, dropped afterwards; never the configured one."""
 
-    def __init__(self, default: dict, workdir: Path):
+    def __init__(self, default: dict, workdir: Path, suffix: str = BENCH_DB_SUFFIX):
         self.default = default
         self.workdir = workdir
         self.postgres = "postgresql" in default["ENGINE"]
-        self.name = f"{default['NAME']}{BENCH_DB_SUFFIX}"
+        self.suffix = suffix
+        self.name = f"{default['NAME']}{suffix}"
 
-    def create(self) -> str:
+    def create(self, keep: bool = False) -> str:
+        """An empty database (or, with keep, the one left by an earlier run, created if missing)."""
         if not self.postgres:
-            self.path = Path(settings.VAR_DIR) / "bench_load.sqlite3"
+            self.path = Path(settings.VAR_DIR) / f"bench{self.suffix}.sqlite3"
             if Path(self.default["NAME"]).resolve() == self.path.resolve():
                 raise CommandError("refusing to run the benchmark on the configured database")
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            if not keep:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return f"sqlite:///{self.path}"
-        if self.default["NAME"].endswith(BENCH_DB_SUFFIX):
+        if self.default["NAME"].endswith((BENCH_DB_SUFFIX, NATIONAL_DB_SUFFIX)):
             raise CommandError(f"DATABASE_URL points at {self.default['NAME']}: point it at the portal's database")
         with self._admin() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{self.name}"')
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
+            if not keep:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            if not (keep and exists):
+                connection.execute(f'CREATE DATABASE "{self.name}"')
         d = self.default
         auth = d.get("USER") or "postgres"
         if d.get("PASSWORD"):
