@@ -422,7 +422,7 @@ def directive_withdraw(*, user, directive: Directive, reason: str) -> Directive:
 def receipt_confirm(*, user, directive: Directive) -> Receipt:
     """The officer's unit confirms receipt; confirming twice keeps the first confirmation."""
     scope = scope_for(user)
-    if not scope.is_officer or not selectors.directive_is_addressed_to(directive, scope.unit):
+    if not scope.is_officer or not selectors.directive_is_addressed_to(directive=directive, unit=scope.unit):
         raise PermissionDenied
     if directive.status != DirectiveStatus.PUBLISHED:
         raise ValidationError(_("Văn bản đã thu hồi, không cần xác nhận."))

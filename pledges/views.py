@@ -51,7 +51,7 @@ def _is_htmx(request) -> bool:
 
 
 def _model_for_slug(slug: str):
-    model = selectors.model_for_slug(slug)
+    model = selectors.model_for_slug(slug=slug)
     if model is None:
         raise Http404
     return model
@@ -76,7 +76,7 @@ def _owed_unit(request):
 @require_GET
 def owed(request):
     unit = _owed_unit(request)
-    rows = selectors.owed_rows(unit)
+    rows = selectors.owed_rows(unit=unit)
     missing = sum(1 for row in rows if row.actionable)  # "N việc cần xử lý": what the unit itself can do now
     return render(
         request,
@@ -121,13 +121,13 @@ def submission_list(request):
     if scope.role is None:
         raise PermissionDenied
     filters = _list_filters(request)
-    page = Paginator(selectors.submission_list_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.submission_list_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "pledges/submission_list.html",
         {
             "page": page,
-            "rows": selectors.decorate_rows(page.object_list),
+            "rows": selectors.decorate_rows(rows=page.object_list),
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "statuses": ReviewStatus.choices,
@@ -144,13 +144,13 @@ def review_list(request):
     if scope.role is None or scope.is_leader:
         raise PermissionDenied
     filters = _list_filters(request)
-    page = Paginator(selectors.review_queue_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "pledges/review_list.html",
         {
             "page": page,
-            "rows": selectors.decorate_rows(page.object_list),
+            "rows": selectors.decorate_rows(rows=page.object_list),
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "querystring": _querystring(request),
@@ -308,7 +308,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
             "quota_error": quota_error,
             "page_title": page_title,
             "obj_url": _detail_url(obj) if obj else "",
-            "slug": selectors.slug_for_model(model),
+            "slug": selectors.slug_for_model(model=model),
             "form_token": form_token,
         },
     )
@@ -347,7 +347,7 @@ def _edit_view(model):
     @login_required
     @GET_POST
     def view(request, pk):
-        obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+        obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
         if not obj.is_editable:
             messages.warning(
                 request,
@@ -400,7 +400,7 @@ def target_row(request):
 def _detail_context(request, obj) -> dict:
     user = request.user
     can_write = access.can_write_unit(user, obj.unit)
-    slug = selectors.slug_for_model(type(obj))
+    slug = selectors.slug_for_model(model=type(obj))
     transitions = [(target, ReviewStatus(target).label) for target in review.allowed_transitions(obj, user)]
     return {
         "obj": obj,
@@ -425,7 +425,7 @@ def _render_detail(request, obj, *, attachment_form=None, status=200):
     if attachment_form is not None:
         context["attachment_form"] = attachment_form
     if entry.has_targets:
-        context["targets"] = selectors.targets_with_progress(obj)
+        context["targets"] = selectors.targets_with_progress(owner=obj)
     if "directives" in entry.extra_form_fields:
         context["directives"] = list(obj.directives.all())
     return render(request, entry.detail_template, context, status=status)
@@ -435,7 +435,7 @@ def _detail_view(model):
     @login_required
     @require_GET
     def view(request, pk):
-        return _render_detail(request, selectors.get_submission_for_user(model, request.user, pk))
+        return _render_detail(request, selectors.get_submission_for_user(model=model, user=request.user, pk=pk))
 
     return view
 
@@ -453,7 +453,7 @@ result_report_detail = _detail_view(ResultReport)
 @require_POST
 def transition(request, slug, pk):
     model = _model_for_slug(slug)
-    obj = selectors.get_submission_for_user(model, request.user, pk)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
@@ -496,7 +496,7 @@ def _review_row(obj, slug) -> dict:
         "obj_id": obj.pk,
         "obj_title": obj.title,
         "unit_name": obj.unit.name,
-        "kind_label": selectors.kind_label(obj),
+        "kind_label": selectors.kind_label(obj=obj),
         "directive_number": obj.requirement.directive.number,
         "sent_at": obj.submitted_at,
         "obj_on_time": obj.on_time,
@@ -508,7 +508,7 @@ def _review_row(obj, slug) -> dict:
 @GET_POST
 def delete(request, slug, pk):
     model = _model_for_slug(slug)
-    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
     if obj.status != ReviewStatus.DRAFT:
         messages.error(request, _("Chỉ xóa được bản nháp. Hồ sơ đã gửi chỉ có thể rút lại."))
         return redirect(_detail_url(obj))
@@ -526,7 +526,7 @@ def delete(request, slug, pk):
 @require_POST
 def attachment_upload(request, slug, pk):
     model = _model_for_slug(slug)
-    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -543,14 +543,14 @@ def attachment_upload(request, slug, pk):
 @login_required
 @require_GET
 def attachment_download(request, pk):
-    attachment = selectors.get_attachment_for_user(request.user, pk)
+    attachment = selectors.get_attachment_for_user(user=request.user, pk=pk)
     return serve_private_file(attachment.file, filename=attachment.filename)
 
 
 @login_required
 @require_POST
 def attachment_delete(request, pk):
-    attachment = selectors.get_attachment_for_user(request.user, pk)
+    attachment = selectors.get_attachment_for_user(user=request.user, pk=pk)
     owner = attachment.owner
     if not access.can_write_unit(request.user, owner.unit):
         raise PermissionDenied
@@ -571,7 +571,7 @@ def targets_import(request, slug, pk):
     model = _model_for_slug(slug)
     if not _entry(model).has_targets:
         raise Http404
-    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
     if not obj.is_editable:
         messages.warning(request, _("Hồ sơ đã gửi: không thêm chỉ tiêu được."))
         return redirect(_detail_url(obj))
@@ -605,7 +605,7 @@ def targets_template(request):
 @login_required
 @GET_POST
 def progress_add(request, pk):
-    target = selectors.get_target_for_user(request.user, pk, write=True)
+    target = selectors.get_target_for_user(user=request.user, pk=pk, write=True)
     owner = target.owner
     form = ProgressForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -649,5 +649,5 @@ def evidence_download(request, pk):
     progress = TargetProgress.objects.select_related("target").filter(pk=pk).first()
     if progress is None or not progress.evidence:
         raise Http404
-    selectors.get_target_for_user(request.user, progress.target_id)
+    selectors.get_target_for_user(user=request.user, pk=progress.target_id)
     return serve_private_file(progress.evidence, filename=progress.evidence_name or "minh-chung")

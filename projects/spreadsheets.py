@@ -204,7 +204,7 @@ def read_progress_rows(*, user, uploaded, today=None) -> list[ImportRow]:
     # One query for every row's work, in the user's read scope; writability is checked per row.
     from .selectors import key_works_visible_to
 
-    works = {work.pk: work for work in key_works_visible_to(user).filter(pk__in=ids)}
+    works = {work.pk: work for work in key_works_visible_to(user=user).filter(pk__in=ids)}
     return _check_rows(user, raw, works, today)
 
 

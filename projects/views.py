@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def _filters(request, user):
-    choices = selectors.filter_choices(user)
+    choices = selectors.filter_choices(user=user)
     form = forms.TableFilterForm(request.GET or None, **choices)
     filters = selectors.TableFilters()
     if form.is_bound and form.is_valid():
@@ -47,7 +47,7 @@ def key_work_list(request):
     if scope.role is None:
         raise PermissionDenied
     form, filters = _filters(request, request.user)
-    works = selectors.key_work_table(request.user, filters)
+    works = selectors.key_work_table(user=request.user, filters=filters)
     page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -56,7 +56,7 @@ def key_work_list(request):
         "works": page.object_list,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
-        "requirements": selectors.key_work_requirements_for(request.user),
+        "requirements": selectors.key_work_requirements_for(user=request.user),
         "summary": selectors.key_work_summary(user=request.user),
         "scope": scope,
         "Risk": Risk,
@@ -72,7 +72,7 @@ def key_work_export(request):
     if access.scope_for(request.user).role is None:
         raise PermissionDenied
     _form, filters = _filters(request, request.user)
-    data = spreadsheets.export_xlsx(selectors.key_work_table(request.user, filters))
+    data = spreadsheets.export_xlsx(selectors.key_work_table(user=request.user, filters=filters))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="cong-trinh-trong-diem-{stamp}.xlsx"'
@@ -82,7 +82,7 @@ def key_work_export(request):
 def _requirement_for_officer(user, requirement_pk):
     if not access.scope_for(user).is_officer:
         raise PermissionDenied
-    visible = [r for r in selectors.key_work_requirements_for(user) if r.pk == int(requirement_pk)]
+    visible = [r for r in selectors.key_work_requirements_for(user=user) if r.pk == int(requirement_pk)]
     if not visible:
         raise Http404
     return get_object_or_404(Requirement.objects.select_related("directive__campaign"), pk=requirement_pk)
@@ -149,7 +149,7 @@ def key_work_create(request, requirement_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_work_edit(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
     if not work.is_editable:
         messages.warning(request, _("Hồ sơ đã gửi hoặc đã được duyệt nên không sửa được."))
         return redirect("projects:detail", pk=work.pk)
@@ -184,14 +184,14 @@ def key_work_edit(request, pk):
 @login_required
 @require_GET
 def key_work_detail(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk)
     user = request.user
     can_write = access.can_write_unit(user, work.unit)
     moves = services.status_moves_for(work) if can_write else []
     context = {
         "work": work,
         "funding": list(work.funding_sources.all()),
-        "updates": selectors.progress_timeline(work),
+        "updates": selectors.progress_timeline(work=work),
         "events": list(review.events_for(work)),
         "audit_entries": list(audit_entries_for(work)[:50]),
         "transitions": review.allowed_transitions(work, user),
@@ -207,7 +207,7 @@ def key_work_detail(request, pk):
 @login_required
 @require_POST
 def key_work_transition(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Yêu cầu không hợp lệ."))
@@ -233,7 +233,7 @@ def key_work_transition(request, pk):
 @login_required
 @require_POST
 def key_work_set_status(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
     form = forms.WorkStatusForm(request.POST, moves=services.status_moves_for(work))
     if not form.is_valid():
         messages.error(request, _("Tình trạng mới không hợp lệ."))
@@ -250,7 +250,7 @@ def key_work_set_status(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def progress_create(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
     try:
         services.check_progress_allowed(request.user, work)
     except ValidationError as exc:
@@ -288,14 +288,14 @@ def progress_create(request, pk):
 @login_required
 @require_GET
 def photo_original(request, pk):
-    photo = selectors.get_photo_for_user(request.user, pk)
+    photo = selectors.get_photo_for_user(user=request.user, pk=pk)
     return serve_private_file(photo.file, filename=photo.filename)
 
 
 @login_required
 @require_GET
 def photo_thumbnail(request, pk):
-    photo = selectors.get_photo_for_user(request.user, pk)
+    photo = selectors.get_photo_for_user(user=request.user, pk=pk)
     if photo.thumbnail_status != ThumbnailStatus.READY or not photo.thumbnail:
         raise Http404
     response = serve_private_file(photo.thumbnail, filename=f"thumb-{photo.pk}.jpg", inline=True)

@@ -74,7 +74,7 @@ def report_request(
     document_number: str = "",
 ) -> Report:
     """Record a request and enqueue its build after commit; the requester must be allowed the scope."""
-    if not can_request_report(user, kind=kind, scope_unit=scope_unit):
+    if not can_request_report(user=user, kind=kind, scope_unit=scope_unit):
         raise PermissionDenied
     if fmt not in ReportFormat.values:
         raise ValidationError(_("Định dạng không hợp lệ."))
@@ -152,10 +152,10 @@ def _report_title(report: Report) -> str:
 
 def report_rerun(*, user, report: Report) -> Report:
     """A failed or stalled report goes back to the queue; it is rebuilt from its stored snapshot when it has one."""
-    stalled = report_is_stalled(report)
+    stalled = report_is_stalled(report=report)
     if report.status != ReportStatus.FAILED and not stalled:
         raise ValidationError(_("Chỉ chạy lại được báo cáo bị lỗi hoặc đã dừng giữa chừng."))
-    if not can_request_report(user, kind=report.kind, scope_unit=report.scope_unit):
+    if not can_request_report(user=user, kind=report.kind, scope_unit=report.scope_unit):
         raise PermissionDenied
     with transaction.atomic():
         rerunnable = Report.objects.filter(pk=report.pk)
@@ -246,7 +246,7 @@ def report_build(*, report_id: int, redelivered: bool = False) -> bool:
     report = Report.objects.select_related("requested_by", "scope_unit").get(pk=report_id)
     attempt = report.attempts  # this build's claim; a later re-claim supersedes it (see _store_file)
     if report.requested_by is not None and not can_request_report(
-        report.requested_by, kind=report.kind, scope_unit=report.scope_unit
+        user=report.requested_by, kind=report.kind, scope_unit=report.scope_unit
     ):
         with translation.override(report.language):
             report_fail(report_id=report_id, reason=_("Người yêu cầu không còn quyền lập báo cáo cho phạm vi này."))
@@ -329,12 +329,13 @@ def requeue_stalled_reports(*, now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     stalled = Report.objects.filter(status=ReportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True, started_at__lt=stalled_before(now))
+        Q(heartbeat_at__lt=stalled_before(now=now))
+        | Q(heartbeat_at__isnull=True, started_at__lt=stalled_before(now=now))
     )
     requeued = 0
     for pk, attempts in stalled.values_list("pk", "attempts"):
         silent = Report.objects.filter(pk=pk, status=ReportStatus.RUNNING, attempts=attempts).filter(
-            Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True)
+            Q(heartbeat_at__lt=stalled_before(now=now)) | Q(heartbeat_at__isnull=True)
         )
         if attempts >= MAX_ATTEMPTS:
             silent.update(

@@ -43,5 +43,5 @@ def audit_list_visible_to(*, user, action: str = "", unit_id=None):
     return qs
 
 
-def unit_by_code(code: str) -> Unit | None:
+def unit_by_code(*, code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first()

@@ -569,11 +569,11 @@ def test_the_count_of_things_to_do_counts_only_what_the_unit_can_act_on(letter, 
 
     # The dissemination waits for review: the reviewer acts, not the unit, even past its deadline.
     DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted")
-    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.ea_kly)}
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(unit=province.ea_kly)}
     assert rows[letter.dissemination.pk].actionable is False
     # A draft can be sent, a returned record fixed: both are the unit's to do.
     CommitmentFactory(unit=province.ea_kly, requirement=letter.theme, status="draft")
-    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.ea_kly)}
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(unit=province.ea_kly)}
     assert rows[letter.theme.pk].actionable is True
     page = client_for(officer_commune).get(reverse("pledges:owed"))
     expected = sum(1 for row in page.context["rows"] if row.actionable)
