@@ -162,14 +162,16 @@ def directive_receipt_rows(*, directive: Directive) -> list[dict]:
     order = {kind: rank for rank, kind in enumerate(RECEIPT_KIND_ORDER)}
 
     def key(unit):
-        parent = fold(unit.parent.short_name or unit.parent.name) if unit.kind == "commune" and unit.parent else ""
+        parent = (
+            fold(unit.parent.short_name or unit.parent.name) if unit.kind == UnitKind.COMMUNE and unit.parent else ""
+        )
         return (order.get(unit.kind, len(order)), parent, fold(unit.short_name or unit.name))
 
     rows = sorted(units, key=key)
     return [{"unit": unit, "receipt": receipts.get(unit.pk)} for unit in rows]
 
 
-RECEIPT_KIND_ORDER = ["department", "agency", "district", "commune"]
+RECEIPT_KIND_ORDER = [UnitKind.DEPARTMENT, UnitKind.AGENCY, UnitKind.DISTRICT, UnitKind.COMMUNE]
 
 
 def recipient_tree(*, directive: Directive) -> dict:

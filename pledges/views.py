@@ -21,7 +21,7 @@ from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
 from directives import obligations, registry
-from directives.models import Requirement
+from directives.models import DirectiveStatus, Requirement, RequirementKind
 
 from . import importing, selectors, services
 from .forms import (
@@ -170,7 +170,10 @@ def _requirement_for_filing(request, requirement_pk, entry):
     """
     scope = access.scope_for(request.user)
     requirement = Requirement.objects.select_related("directive__campaign").filter(pk=requirement_pk).first()
-    if requirement is None or requirement.directive.status not in ("published", "withdrawn"):
+    if requirement is None or requirement.directive.status not in (
+        DirectiveStatus.PUBLISHED,
+        DirectiveStatus.WITHDRAWN,
+    ):
         raise Http404
     if not scope.is_officer:
         raise PermissionDenied
@@ -288,7 +291,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
                 return redirect(_detail_url(saved))
     else:
         form = form_class(**form_kwargs)
-        extra = 0 if obj is not None else (3 if entry.kind == "emulation_plan" else 1)
+        extra = 0 if obj is not None else (3 if entry.kind == RequirementKind.EMULATION_PLAN else 1)
         formset = target_formset(owner=obj, extra=extra) if with_targets else None
     kind_label = requirement.get_kind_display()
     if obj is None:

@@ -8,10 +8,11 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from directives import registry
+        from directives.models import RequirementKind
 
         registry.register(
             registry.SubmissionKind(
-                kind="key_works",
+                kind=RequirementKind.KEY_WORKS,
                 model_label="projects.KeyWork",
                 create_url="projects:create",
                 detail_url="projects:detail",

@@ -152,7 +152,7 @@ class KeyWork(ReviewableSubmission):
                 name="keywork_longitude_range",
             ),
             models.CheckConstraint(
-                condition=~Q(work_status="cancelled") | ~Q(cancel_reason=""), name="keywork_cancel_reason"
+                condition=~Q(work_status=WorkStatus.CANCELLED) | ~Q(cancel_reason=""), name="keywork_cancel_reason"
             ),
             models.CheckConstraint(
                 condition=Q(actual_date__isnull=True) | Q(actual_date__gte=models.F("registered_on")),

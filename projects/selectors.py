@@ -14,7 +14,7 @@ from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, Un
 from directives import obligations
 from directives.models import Milestone, RequirementKind
 
-from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk
+from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk, WorkKind
 from .rules import key_work_risk, risk_expression, risk_rank_expression
 
 __all__ = [
@@ -129,8 +129,8 @@ def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None,
         on_track=Count("id", filter=Q(risk=Risk.ON_TRACK)),
         done=Count("id", filter=Q(risk=Risk.DONE)),
         cancelled=Count("id", filter=Q(risk=Risk.CANCELLED)),
-        groundbreaking=Count("id", filter=Q(kind="groundbreaking")),
-        inauguration=Count("id", filter=Q(kind="inauguration")),
+        groundbreaking=Count("id", filter=Q(kind=WorkKind.GROUNDBREAKING)),
+        inauguration=Count("id", filter=Q(kind=WorkKind.INAUGURATION)),
         accepted=Count("id", filter=Q(status=ReviewStatus.ACCEPTED)),
         submitted=Count("id", filter=Q(status=ReviewStatus.SUBMITTED)),
     )

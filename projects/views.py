@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
+from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
-from directives.models import Requirement
+from directives.models import DirectiveStatus, Requirement
 
 from . import forms, selectors, services, spreadsheets
-from .models import Risk, ThumbnailStatus
+from .models import Risk, ThumbnailStatus, WorkStatus
 
 PAGE_SIZE = 50
 
@@ -92,7 +93,7 @@ def _refusal_page(request, requirement_pk):
     """A published letter's requirement the unit cannot file under: a page saying why (the engine's reason)."""
     requirement = (
         Requirement.objects.select_related("directive__campaign")
-        .filter(pk=requirement_pk, directive__status__in=["published", "withdrawn"])
+        .filter(pk=requirement_pk, directive__status__in=[DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN])
         .first()
     )
     scope = access.scope_for(request.user)
@@ -196,7 +197,7 @@ def key_work_detail(request, pk):
         "audit_entries": list(audit_entries_for(work)[:50]),
         "transitions": review.allowed_transitions(work, user),
         "can_write": can_write,
-        "can_report": can_write and work.status != "withdrawn" and work.work_status != "cancelled",
+        "can_report": can_write and work.status != ReviewStatus.WITHDRAWN and work.work_status != WorkStatus.CANCELLED,
         "status_form": forms.WorkStatusForm(moves=moves) if moves else None,
         "Risk": Risk,
         "thumb_ready": ThumbnailStatus.READY,

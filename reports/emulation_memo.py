@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-KIND = "emulation_memo"
+from .models import ReportKind
+
+KIND = ReportKind.EMULATION_MEMO
 
 
 class Points(float):

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from directives import registry
-from directives.models import Campaign, Directive, DirectiveStatus
+from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
 
 from . import compliance
 
@@ -89,7 +89,7 @@ def key_works_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date
     return hook(unit_ids=unit_ids, requirement_ids=requirement_ids, cutoff=cutoff) if hook else []
 
 
-THEME_KINDS = ("breakthrough_theme", "difficult_field")
+THEME_KINDS = (RequirementKind.BREAKTHROUGH_THEME, RequirementKind.DIFFICULT_FIELD)
 
 
 def themes_data(*, unit_ids=None, requirement_ids=None) -> list[dict]:

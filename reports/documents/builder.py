@@ -10,9 +10,10 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.formatting import format_date, place_date_line
-from campaign_portal.core.models import UnitKind
+from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.text import nfc
 from directives.models import DocType, RequirementKind
+from projects.models import Risk
 
 from .. import charts
 from ..compliance import STATE_COLOURS, Compliance, State
@@ -151,13 +152,11 @@ def _overdue_table(result: Compliance) -> Table:
     return Table("qua-han", _("Đơn vị quá hạn"), columns, rows)
 
 
-AT_RISK = ("at_risk", "late")
+AT_RISK = (Risk.AT_RISK, Risk.LATE)
 KEY_WORKS_IN_PDF_MAX = 150  # above this, the full list of key works goes to the XLSX only
 
 
 def _risk_label(code: str) -> str:
-    from projects.models import Risk
-
     return str(Risk(code).label) if code in Risk.values else code
 
 
@@ -247,7 +246,7 @@ def _key_works_by_area(result: Compliance, works: list[dict]) -> Table:
         )
         row["n"] += 1
         row[work["kind"]] = row.get(work["kind"], 0) + 1
-        row["done"] += work["risk"] == "done"
+        row["done"] += work["risk"] == Risk.DONE
         row["risk"] += work["risk"] in AT_RISK
         row["investment"] += work["total_investment"]
     columns = [
@@ -529,7 +528,9 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
     for index, cell in enumerate(result.row(scope["id"]), 1):
         if not cell.applies:
             continue
-        titles = "; ".join(f.title for f in cell.filings if f.title and f.status != "draft")  # drafts stay private
+        titles = "; ".join(
+            f.title for f in cell.filings if f.title and f.status != ReviewStatus.DRAFT
+        )  # drafts stay private
         rows.append([index, cell.requirement.short_label, cell.requirement.deadline, _state_value(cell), titles])
     table = Table(
         "nhiem-vu",

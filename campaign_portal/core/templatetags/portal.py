@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from ..audit import action_label, audit_rows
 from ..formatting import format_date, format_number, format_vnd
+from ..models import ReviewStatus
 
 register = template.Library()
 
@@ -31,12 +32,15 @@ def percent(value):
     return f"{format_number(value, 1)} %"
 
 
+# Keys are the review statuses (the core's own) and the values of the apps' status enums, which the core may
+# not import: DirectiveStatus (published), obligations.CellState (not_started, sent, late, not_applicable),
+# reports.compliance.State (missing, overdue, not_applicable).
 STATUS_STYLES = {
-    "draft": "secondary",
-    "submitted": "info",
-    "returned": "warning",
-    "accepted": "success",
-    "withdrawn": "dark",
+    ReviewStatus.DRAFT: "secondary",
+    ReviewStatus.SUBMITTED: "info",
+    ReviewStatus.RETURNED: "warning",
+    ReviewStatus.ACCEPTED: "success",
+    ReviewStatus.WITHDRAWN: "dark",
     "published": "success",
     "missing": "danger",
     "overdue": "danger",
