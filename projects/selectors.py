@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
+from campaign_portal.core.text import nfc
 from directives import obligations
 from directives.models import Milestone, RequirementKind
 
@@ -183,6 +184,22 @@ def progress_timeline(*, work):
         .prefetch_related(Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id")))
         .order_by("-reported_on", "-id")
     )
+
+
+def progress_update_same_as(*, work: KeyWork, reported_on, physical_progress, capital_disbursed, note, photo_names=()):
+    """An update already saved with exactly these values (a double submit, a re-uploaded file), or None."""
+    candidates = ProgressUpdate.objects.filter(
+        key_work=work,
+        reported_on=reported_on,
+        physical_progress=physical_progress,
+        capital_disbursed=capital_disbursed or 0,
+        note=nfc(note or "").strip(),
+    ).prefetch_related("photos")
+    wanted = sorted(photo_names)
+    for update in candidates:
+        if sorted(photo.filename for photo in update.photos.all()) == wanted:
+            return update
+    return None
 
 
 def key_works_report_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date) -> list[dict]:

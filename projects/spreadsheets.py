@@ -22,7 +22,7 @@ from campaign_portal.core import access
 from campaign_portal.core.spreadsheets import workbook_bytes
 from campaign_portal.core.uploads import validate_upload
 
-from . import services
+from . import rules, selectors, services
 from .models import MONEY_MAX, KeyWork, Risk
 
 VND_FORMAT = "#,##0"
@@ -252,8 +252,8 @@ def _check_rows(user, raw, works, today) -> list[ImportRow]:
             continue
         note = str(cells["new_note"] or "").strip()
         try:
-            services.check_progress_allowed(user, work)
-            services.validate_progress(
+            rules.check_progress_allowed(user, work)
+            rules.validate_progress(
                 work,
                 reported_on=reported_on,
                 physical_progress=progress,
@@ -277,8 +277,8 @@ def _check_rows(user, raw, works, today) -> list[ImportRow]:
 
 def _already_imported(row: ImportRow) -> bool:
     return (
-        services.same_update(
-            row.work,
+        selectors.progress_update_same_as(
+            work=row.work,
             reported_on=row.reported_on,
             physical_progress=row.progress,
             capital_disbursed=row.disbursed,

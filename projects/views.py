@@ -17,7 +17,7 @@ from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
 from directives.models import DirectiveStatus, Requirement
 
-from . import forms, selectors, services, spreadsheets
+from . import forms, rules, selectors, services, spreadsheets
 from .models import Risk, ThumbnailStatus, WorkStatus
 
 PAGE_SIZE = 50
@@ -188,7 +188,7 @@ def key_work_detail(request, pk):
     work = selectors.get_key_work_for_user(user=request.user, pk=pk)
     user = request.user
     can_write = access.can_write_unit(user, work.unit)
-    moves = services.status_moves_for(work) if can_write else []
+    moves = rules.status_moves_for(work) if can_write else []
     context = {
         "work": work,
         "funding": list(work.funding_sources.all()),
@@ -235,7 +235,7 @@ def key_work_transition(request, pk):
 @require_POST
 def key_work_set_status(request, pk):
     work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
-    form = forms.WorkStatusForm(request.POST, moves=services.status_moves_for(work))
+    form = forms.WorkStatusForm(request.POST, moves=rules.status_moves_for(work))
     if not form.is_valid():
         messages.error(request, _("Tình trạng mới không hợp lệ."))
         return redirect("projects:detail", pk=work.pk)
@@ -253,7 +253,7 @@ def key_work_set_status(request, pk):
 def progress_create(request, pk):
     work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
     try:
-        services.check_progress_allowed(request.user, work)
+        rules.check_progress_allowed(request.user, work)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("projects:detail", pk=work.pk)
