@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..audit import action_label, audit_rows
+from ..errors import error_summary_items
 from ..formatting import format_date, format_number, format_vnd
 from ..models import ReviewStatus
 
@@ -72,6 +73,4 @@ def action_label_filter(code):
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)
 def error_summary(context):
     """The error summary of every bound form or formset the page renders (base.html calls it once)."""
-    from ..errors import error_summary_items
-
     return {"items": error_summary_items(context.flatten().values())}
