@@ -35,6 +35,7 @@ from .models import (
     ResponseMode,
 )
 from .parsing import parse_document
+from .tasks import notify_directive_recipients
 
 DIRECTIVE_FIELDS = [
     "doc_type", "number", "issuer", "issuer_name", "place", "issued_on", "subject", "body",
@@ -364,8 +365,6 @@ def directive_publish(*, user, directive: Directive) -> Directive:
         actor=user, action="directives.directive.published", obj=directive, unit=directive.issuer,
         changes={"status": [DirectiveStatus.DRAFT, DirectiveStatus.PUBLISHED]},
     )  # fmt: skip
-    from .tasks import notify_directive_recipients
-
     enqueue_on_commit(notify_directive_recipients, directive.pk)
     return directive
 
