@@ -7,6 +7,7 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Đăng ký, kế hoạch thi đua của đơn vị")
 
     def ready(self):
+        # local imports: ready() runs once every app's models are loaded; models cannot be imported earlier
         from campaign_portal.core.audit import register_change_labeler
         from directives.models import RequirementKind
         from directives.registry import SubmissionKind, register

@@ -6,12 +6,12 @@ from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from campaign_portal.core import access
-from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.text import fold
 from directives import obligations, registry
 from directives.models import Requirement, ResponseMode
 
-from .models import Commitment, EmulationPlan, Target, TargetProgress
+from .models import Attachment, Commitment, EmulationPlan, Target, TargetProgress
 
 
 def pledges_kinds() -> list[registry.SubmissionKind]:
@@ -70,8 +70,6 @@ def get_target_for_user(*, user, pk, write: bool = False) -> Target:
 
 
 def get_attachment_for_user(*, user, pk):
-    from .models import Attachment
-
     visible = Q(pk__in=[])
     related = []
     for model in pledges_models():
@@ -278,8 +276,6 @@ def review_queue_for(*, user, **filters) -> QuerySet:
 
 def filter_units_for(*, user) -> list:
     """Units a reader may filter the list by: everyone who files (not the province itself)."""
-    from campaign_portal.core.models import UnitKind
-
     qs = access.readable_units(user).exclude(kind=UnitKind.PROVINCE).only("pk", "name", "path", "kind")
     return list(qs.order_by("path"))
 

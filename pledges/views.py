@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,7 +33,7 @@ from .forms import (
     TransitionForm,
     target_formset,
 )
-from .models import Commitment, Dissemination, EmulationPlan, ResultReport
+from .models import Commitment, Dissemination, EmulationPlan, ResultReport, TargetProgress
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -209,8 +210,6 @@ def _formset_for_add_row(request):
 
 def _silence(form):
     """A bound form shown again without error messages (the user only asked for one more row)."""
-    from django.forms.utils import ErrorDict, ErrorList
-
     form.is_valid()
     form._errors = ErrorDict()
     if hasattr(form, "forms"):
@@ -647,8 +646,6 @@ def progress_add(request, pk):
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    from .models import TargetProgress
-
     progress = TargetProgress.objects.select_related("target").filter(pk=pk).first()
     if progress is None or not progress.evidence:
         raise Http404
