@@ -7,6 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Công trình trọng điểm")
 
     def ready(self):
+        # local imports: ready() runs once every app's models are loaded; models cannot be imported earlier
         from directives import registry
         from directives.models import RequirementKind
 

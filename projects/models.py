@@ -6,6 +6,7 @@ the service then moves `work_status` from "registered" to "approved" (see servic
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -166,8 +167,6 @@ class KeyWork(ReviewableSubmission):
 
     def validate_for_submit(self):
         """Called by the shared workflow before a submit: the ceremony date must be known."""
-        from django.core.exceptions import ValidationError
-
         if self.planned_date is None:
             raise ValidationError(_("Cần nhập ngày dự kiến tổ chức lễ trước khi gửi."))
 

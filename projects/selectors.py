@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
-from campaign_portal.core.text import nfc
+from campaign_portal.core.text import fold, nfc
 from directives import obligations
 from directives.models import Milestone, RequirementKind
 
@@ -102,8 +102,6 @@ def key_work_table(*, user, filters: TableFilters | None = None, today=None):
     if filters.risk:
         qs = qs.filter(risk=filters.risk)
     if filters.q:
-        from campaign_portal.core.text import fold
-
         qs = qs.filter(search_text__contains=fold(filters.q))
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 

@@ -24,6 +24,7 @@ from campaign_portal.core.uploads import validate_upload
 
 from . import rules, selectors, services
 from .models import MONEY_MAX, KeyWork, Risk
+from .selectors import key_works_visible_to
 
 VND_FORMAT = "#,##0"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -202,8 +203,6 @@ def read_progress_rows(*, user, uploaded, today=None) -> list[ImportRow]:
     book.close()
     ids = [_row_id(cells) for _number, cells in raw]
     # One query for every row's work, in the user's read scope; writability is checked per row.
-    from .selectors import key_works_visible_to
-
     works = {work.pk: work for work in key_works_visible_to(user=user).filter(pk__in=ids)}
     return _check_rows(user, raw, works, today)
 

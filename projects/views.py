@@ -15,10 +15,11 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
+from directives import obligations
 from directives.models import DirectiveStatus, Requirement
 
 from . import forms, rules, selectors, services, spreadsheets
-from .models import Risk, ThumbnailStatus, WorkStatus
+from .models import KeyWork, Risk, ThumbnailStatus, WorkStatus
 
 PAGE_SIZE = 50
 
@@ -99,10 +100,6 @@ def _refusal_page(request, requirement_pk):
     scope = access.scope_for(request.user)
     if requirement is None or not scope.is_officer:
         return None
-    from directives import obligations
-
-    from .models import KeyWork
-
     reason = obligations.refusal(requirement, scope.unit, model=KeyWork) or obligations.Refusal.NOT_APPLICABLE
     context = {"requirement": requirement, "reason": reason, "unit": scope.unit, "right_url": ""}
     return render(request, "pledges/cannot_file.html", context, status=403)
