@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit
@@ -82,8 +84,6 @@ def scorecard_for_unit(*, cluster: Cluster, unit: Unit) -> Scorecard | None:
 
 def get_scorecard_for_user(*, user, pk) -> Scorecard:
     """404 unless the user may read this unit's scoring in its cluster (see access.can_read_group_scores)."""
-    from django.http import Http404
-
     card = Scorecard.objects.select_related("cluster", "unit").filter(pk=pk).first()
     if card is None or not access.can_read_group_scores(user, peer_group(cluster=card.cluster), card.unit_id):
         raise Http404
@@ -174,8 +174,6 @@ def council_list(*, year: int) -> list[tuple[Cluster, list[scoring.Total]]]:
 
 def timeline(*, cluster: Cluster) -> list[tuple[object, str]]:
     """The year's events: covenant filed and confirmed, scorings sent and reviewed, final (sorted by time)."""
-    from django.utils.translation import gettext as _
-
     events = []
     covenant = getattr(cluster, "covenant", None)
     if covenant is not None:
