@@ -25,6 +25,7 @@ from campaign_portal.core.models import Unit
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import fold
+from directives import obligations
 from directives.models import Campaign, Directive, DirectiveStatus, Requirement
 
 from . import compliance, documents, emulation_memo, snapshot
@@ -45,7 +46,7 @@ class ReportError(Exception):
 
 
 def _enqueue(report_id: int) -> None:
-    from .tasks import build_report
+    from .tasks import build_report  # local import: tasks imports services (its time limits)
 
     # A dead broker must not turn the request into a 500: the row stays queued for requeue_waiting_reports.
     enqueue_on_commit(build_report, report_id)
@@ -306,7 +307,7 @@ REQUEUE_AFTER = datetime.timedelta(minutes=2)
 
 def requeue_waiting_reports(*, now: datetime.datetime | None = None) -> int:
     """Send again the reports still queued a few minutes after their request (the broker was down)."""
-    from .tasks import build_report
+    from .tasks import build_report  # local import: tasks imports services (its time limits)
 
     now = now or timezone.now()
     waiting = Report.objects.filter(
@@ -325,7 +326,7 @@ def requeue_stalled_reports(*, now: datetime.datetime | None = None) -> int:
     filesystem transport of `make run`; this does not depend on the message at all. Each row is taken
     with a conditional UPDATE (same attempt, still silent), so two runs re-queue it once.
     """
-    from .tasks import build_report
+    from .tasks import build_report  # local import: tasks imports services (its time limits)
 
     now = now or timezone.now()
     stalled = Report.objects.filter(status=ReportStatus.RUNNING).filter(
@@ -474,8 +475,6 @@ def _period_reminder_message(cell, kind: str, label: str, period_label: str) -> 
 def _scheduled_reminders_send(*, today: datetime.date) -> int:
     """Reminders of recurring and relative asks: 7 days, 1 day before each period's deadline, and
     once overdue, claimed in ReminderLog per (requirement, unit, period, kind) like the others."""
-    from directives import obligations
-
     requirements = list(
         Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
         .filter(_SCHEDULED)
@@ -508,8 +507,6 @@ def _scheduled_reminders_send(*, today: datetime.date) -> int:
 
 
 def _cell_periods(cell):
-    from directives import obligations
-
     return obligations.periods_for(cell.requirement, cell.unit_id) if cell.key.period else []
 
 

@@ -17,6 +17,7 @@ from directives import registry
 from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
 
 from . import compliance
+from .models import ReportKind
 
 SNAPSHOT_VERSION = 1
 
@@ -120,10 +121,8 @@ def themes_data(*, unit_ids=None, requirement_ids=None) -> list[dict]:
 
 def build(*, kind: str, parameters: dict, scope_unit: Unit, cutoff: datetime.date) -> dict:
     """Compute the report's data once; the result is plain JSON (no floats, dates as ISO strings)."""
-    from .models import ReportKind
-
     if kind == ReportKind.EMULATION_MEMO:
-        from .emulation_memo import build_snapshot
+        from .emulation_memo import build_snapshot  # local import: emulation_memo imports this module
 
         return build_snapshot(parameters=parameters, cutoff=cutoff)
     campaign, directive = resolve_source(parameters)

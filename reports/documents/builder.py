@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -340,8 +341,6 @@ def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
 def _signature(authority: list[str], parameters: dict, *, province: bool) -> tuple[list[str], str]:
     """The signer's title and name from the report form, else (for the province's own reports) from settings;
     "CHỦ TỊCH" signs without "KT."."""
-    from django.conf import settings
-
     default_title = settings.PORTAL_REPORT_SIGNER_TITLE if province else ""
     default_name = settings.PORTAL_REPORT_SIGNER_NAME if province else ""
     title = (parameters.get("signer_title") or default_title or "").strip().upper()
@@ -650,7 +649,7 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
 
 
 def _emulation_memo(data: dict, **kwargs) -> Document:
-    from ..emulation_memo import memo_document
+    from ..emulation_memo import memo_document  # local import: emulation_memo imports this module
 
     return memo_document(data, **kwargs)
 
