@@ -169,34 +169,38 @@ def historical_rows_to_audit(apps, app_label: str, model_names) -> int:
     count = 0
     with keeping_times(AuditEntry):
         for name in model_names:
-            Historical = apps.get_model(app_label, f"Historical{name}")
-            ct = content_type(apps, app_label, name.lower())
-            fields = [
-                f for f in Historical._meta.concrete_fields if not f.name.startswith("history_") and f.name != "id"
-            ]
-            previous: dict[int, dict] = {}
             new = []
-            for row in Historical.objects.order_by("history_date", "history_id").iterator():
-                state = jsonable({f.name: getattr(row, f.attname) for f in fields})
-                before = previous.get(row.id, {})
-                if row.history_type == "-":
-                    changes = {k: [v, None] for k, v in state.items() if v not in (None, "", [])}
-                else:
-                    changes = {k: [before.get(k), v] for k, v in state.items() if before.get(k) != v}
-                previous[row.id] = state
-                new.append(
-                    AuditEntry(
-                        at=row.history_date,
-                        actor_id=row.history_user_id,
-                        action=f"{app_label}.{name.lower()}.{HISTORY_VERBS.get(row.history_type, 'history_changed')}",
-                        unit_id=row.unit_id if getattr(row, "unit_id", None) in units else None,
-                        content_type_id=ct.pk,
-                        object_id=str(row.id),
-                        object_repr=object_text(row),
-                        changes=changes,
-                        comment=row.history_change_reason or "",
-                    )
-                )
-            AuditEntry.objects.bulk_create(new, batch_size=BATCH)
-            count += len(new)
+            for entry in _history_entries(apps, AuditEntry, app_label, name, units):
+                new.append(entry)
+                if len(new) >= BATCH:
+                    count += len(AuditEntry.objects.bulk_create(new))
+                    new = []
+            count += len(AuditEntry.objects.bulk_create(new))
     return count
+
+
+def _history_entries(apps, AuditEntry, app_label: str, name: str, units: set):
+    """One unsaved entry per historical row of one model, oldest first."""
+    Historical = apps.get_model(app_label, f"Historical{name}")
+    ct = content_type(apps, app_label, name.lower())
+    fields = [f for f in Historical._meta.concrete_fields if not f.name.startswith("history_") and f.name != "id"]
+    previous: dict[int, dict] = {}
+    for row in Historical.objects.order_by("history_date", "history_id").iterator():
+        state = jsonable({f.name: getattr(row, f.attname) for f in fields})
+        before = previous.get(row.id, {})
+        if row.history_type == "-":
+            changes = {k: [v, None] for k, v in state.items() if v not in (None, "", [])}
+        else:
+            changes = {k: [before.get(k), v] for k, v in state.items() if before.get(k) != v}
+        previous[row.id] = state
+        yield AuditEntry(
+            at=row.history_date,
+            actor_id=row.history_user_id,
+            action=f"{app_label}.{name.lower()}.{HISTORY_VERBS.get(row.history_type, 'history_changed')}",
+            unit_id=row.unit_id if getattr(row, "unit_id", None) in units else None,
+            content_type_id=ct.pk,
+            object_id=str(row.id),
+            object_repr=object_text(row),
+            changes=changes,
+            comment=row.history_change_reason or "",
+        )
