@@ -22,7 +22,7 @@ from projects.tests.factories import KeyWorkFactory
 BEFORE_FOLD = [
     ("core", "0003_user_preferences"),
     ("directives", "0005_import_records"),
-    ("pledges", "0004_result_report"),
+    ("pledges", "0005_filing_period"),
     ("projects", "0003_alter_keywork_created_by"),
 ]
 T0 = timezone.make_aware(datetime.datetime(2019, 9, 10, 9, 0))

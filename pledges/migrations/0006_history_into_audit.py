@@ -14,7 +14,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pledges", "0004_result_report"),
+        ("pledges", "0005_filing_period"),
         ("core", "0004_review_events_into_audit"),
     ]
 
