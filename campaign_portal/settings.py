@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "simple_history",
     "axes",
     "django_celery_beat",
     "campaign_portal.core",
@@ -64,7 +63,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campaign_portal.core.middleware.ContentSecurityPolicyMiddleware",
     "campaign_portal.core.middleware.BadInputMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DirectivesConfig(AppConfig):
     name = "directives"
     verbose_name = _("Văn bản chỉ đạo")
+
+    def ready(self):
+        from campaign_portal.core.audit import register_change_labeler
+
+        from .audit import change_rows
+
+        register_change_labeler("directives", change_rows)

@@ -404,28 +404,6 @@ class DirectiveAttachment(models.Model):
         return self.filename
 
 
-class DirectiveRevision(models.Model):
-    """A published directive's edit history: the fields before and after each change."""
-
-    directive = models.ForeignKey(
-        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="revisions"
-    )
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changes = models.JSONField(_("thay đổi"), default=dict)
-    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("lần sửa đổi")
-        verbose_name_plural = _("lần sửa đổi")
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.directive} · {self.at:%d/%m/%Y %H:%M}"
-
-
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Ngày nghỉ")
     WORKING = "working", _("Ngày làm việc bù")

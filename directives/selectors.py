@@ -9,22 +9,23 @@ Who receives a directive and who owes each requirement is not decided here: it i
 engine's rule (`directives.obligations`), which these selectors call.
 """
 
-from django.core.exceptions import FieldDoesNotExist
+import dataclasses
+
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from campaign_portal.core.access import get_object_for_user, scope_for
-from campaign_portal.core.models import Unit, UnitKind
+from campaign_portal.core.audit import audit_entries_for, audit_rows
+from campaign_portal.core.models import AuditEntry, Unit, UnitKind
 from campaign_portal.core.text import fold
 
 from . import obligations, schedule
+from .audit import REVISION_ACTION
 from .models import (
     CalendarDay,
     CalendarDayKind,
     Campaign,
     Directive,
-    DirectiveRevision,
     DirectiveStatus,
     Receipt,
     Requirement,
@@ -206,72 +207,23 @@ def requirement_compliance(*, requirements: list[Requirement]) -> dict[int, dict
     return {r.pk: ledger.counts(r.pk) for r in requirements}
 
 
+@dataclasses.dataclass(frozen=True)
+class DirectiveRevision:
+    """One edit of a published directive: a thin view over the AuditEntry that recorded it."""
+
+    entry: AuditEntry
+
+    at = property(lambda self: self.entry.at)
+    by = property(lambda self: self.entry.actor)
+    note = property(lambda self: self.entry.comment)
+    changes = property(lambda self: self.entry.changes)
+    rows = property(lambda self: audit_rows(self.entry))
+
+
 def directive_revisions(*, directive: Directive) -> list[DirectiveRevision]:
-    """Revisions, newest first, each with `rows`: (what changed, before, after) in words."""
-    revisions = list(DirectiveRevision.objects.filter(directive=directive).select_related("by"))
-    for revision in revisions:
-        revision.rows = _revision_rows(revision.changes or {})
-    return revisions
-
-
-def _field_label(model, name: str) -> str:
-    try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
-    except FieldDoesNotExist:  # a key that is not a model field keeps its name
-        return name
-
-
-def _revision_rows(changes: dict) -> list[tuple[str, object, object]]:
-    rows = []
-    for name, (before, after) in changes.items():
-        if name == "requirements":
-            rows.extend(_requirement_rows(before or [], after or []))
-        elif name == "references":
-            rows.append((str(Directive._meta.get_field("references").related_model._meta.verbose_name_plural),
-                         ", ".join(r.get("number", "") for r in before or []),
-                         ", ".join(r.get("number", "") for r in after or [])))  # fmt: skip
-        else:
-            rows.append(
-                (_field_label(Directive, name), _readable(Directive, name, before), _readable(Directive, name, after))
-            )
-    return rows
-
-
-def _readable(model, name: str, value):
-    """A stored value in words: unit kinds and choices by their labels, ISO dates as dd/mm/yyyy."""
-    if name in ("addressee_kinds", "applies_to") and isinstance(value, list):
-        labels = dict(UnitKind.choices)
-        return "; ".join(str(labels.get(kind, kind)) for kind in value) or None
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return value
-    choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or [])}
-    if value is not None and str(value) in choices:
-        return str(choices[str(value)])
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
-    return value
-
-
-def _requirement_rows(before: list[dict], after: list[dict]) -> list[tuple[str, object, object]]:
-    """One row per changed field of each requirement, matched by id (new and removed rows too)."""
-    old = {row.get("id"): row for row in before}
-    new = {row.get("id"): row for row in after}
-    rows = []
-    for key in list(old) + [k for k in new if k not in old]:
-        a, b = old.get(key), new.get(key)
-        label = (b or a).get("ordinal", "")
-        if a is None or b is None:
-            rows.append(
-                (f"{_field_label(Requirement, 'ordinal')} {label}", (a or {}).get("text"), (b or {}).get("text"))
-            )
-            continue
-        for field, value in b.items():
-            if field != "id" and a.get(field) != value:
-                name = f"{_field_label(Requirement, 'ordinal')} {label} · {_field_label(Requirement, field)}"
-                rows.append((name, _readable(Requirement, field, a.get(field)), _readable(Requirement, field, value)))
-    return rows
+    """Edits made after publishing, newest first (one query): what changed, before and after, in words."""
+    entries = audit_entries_for(directive).filter(action=REVISION_ACTION).order_by("-at", "-id")
+    return [DirectiveRevision(entry) for entry in entries]
 
 
 # --- campaigns ------------------------------------------------------------------------------

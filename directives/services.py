@@ -21,12 +21,12 @@ from campaign_portal.core.text import fold, nfc
 from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
 
 from . import importing, obligations, selectors
+from .audit import REVISION_ACTION
 from .models import (
     Campaign,
     Directive,
     DirectiveAttachment,
     DirectiveReference,
-    DirectiveRevision,
     DirectiveStatus,
     DocType,
     Milestone,
@@ -299,7 +299,7 @@ def directive_update(
     note: str = "",
     requirement_scope=None,
 ) -> Directive:
-    """Edit a directive; once published, each edit writes a DirectiveRevision with the changed values."""
+    """Edit a directive; once published, each edit is a revision: an audit entry with every changed value."""
     _require_staff(user)
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
     if directive.status == DirectiveStatus.WITHDRAWN:
@@ -321,9 +321,13 @@ def directive_update(
         _save_references(directive, list(references))
     changes = diff(before, _state(directive))
     if changes and directive.status == DirectiveStatus.PUBLISHED:
-        DirectiveRevision.objects.create(directive=directive, by=user, changes=changes, note=nfc(note)[:300])
+        # The revision: the whole diff, requirements and body included (`selectors.directive_revisions`).
+        audit_record(
+            actor=user, action=REVISION_ACTION, obj=directive, unit=directive.issuer, changes=changes,
+            comment=nfc(note),
+        )  # fmt: skip
         _notify_new_recipients(directive, recipients_before)
-    if changes:
+    elif changes:
         audit_record(
             actor=user, action="directives.directive.updated", obj=directive, unit=directive.issuer,
             changes={k: v for k, v in changes.items() if k not in ("requirements", "body")}, comment=note,

@@ -514,10 +514,11 @@ def attachment_download(request, pk, attachment_pk):
 @require_GET
 def directive_revisions(request, pk):
     directive = selectors.get_directive_for_user(user=request.user, pk=pk)
+    revisions = selectors.directive_revisions(directive=directive)
     return render(
         request,
         "directives/directive_revisions.html",
-        {"directive": directive, "revisions": selectors.directive_revisions(directive=directive)},
+        {"directive": directive, "revisions": revisions, "entries": [revision.entry for revision in revisions]},
     )
 
 

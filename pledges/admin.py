@@ -1,7 +1,6 @@
 """Read-only admin for pledges records: every change goes through the services (quota, audit, review)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Commitment, Dissemination, EmulationPlan, Target
 
@@ -24,7 +23,7 @@ class TargetInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Dissemination)
-class DisseminationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class DisseminationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "held_on", "status", "on_time", "attendees_total"]
     list_filter = ["status", "form"]
     search_fields = ["title"]
@@ -32,7 +31,7 @@ class DisseminationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EmulationPlan)
-class EmulationPlanAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class EmulationPlanAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "document_number", "status", "on_time"]
     list_filter = ["status"]
     search_fields = ["title", "document_number"]
@@ -41,7 +40,7 @@ class EmulationPlanAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "category", "field", "status", "on_time"]
     list_filter = ["category", "field", "status"]
     search_fields = ["title"]

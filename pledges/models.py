@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from campaign_portal.core.models import ReviewableSubmission
 from campaign_portal.core.uploads import private_upload_to
@@ -78,8 +77,6 @@ class Dissemination(PeriodFiling, ReviewableSubmission):
     attendees_total = models.PositiveIntegerField(_("tổng số người tham dự"), default=0)
     notes = models.TextField(_("ghi chú"), blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("kết quả quán triệt")
         verbose_name_plural = _("kết quả quán triệt")
@@ -115,8 +112,6 @@ class EmulationPlan(PeriodFiling, ReviewableSubmission):
     title = models.CharField(_("tên kế hoạch"), max_length=300)
     search_text = models.CharField(_("tên không dấu, để tìm"), max_length=300, editable=False, default="")
     content = models.TextField(_("nội dung chính"), blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kế hoạch phát động thi đua")
@@ -164,8 +159,6 @@ class Commitment(PeriodFiling, ReviewableSubmission):
     description = models.TextField(_("mô tả, thực trạng"), blank=True)
     expected_result = models.TextField(_("kết quả dự kiến đạt được"), blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("đăng ký chủ điểm, lĩnh vực")
         verbose_name_plural = _("đăng ký chủ điểm, lĩnh vực")
@@ -209,8 +202,6 @@ class Target(models.Model):
     target_value = models.DecimalField(_("chỉ tiêu"), max_digits=18, decimal_places=2)
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -284,8 +275,6 @@ class ResultReport(PeriodFiling, ReviewableSubmission):
     document_date = models.DateField(_("ngày báo cáo"), null=True, blank=True)
     narrative = models.TextField(_("nội dung báo cáo"), blank=True)
     figures = models.JSONField(_("số liệu chính"), default=list, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("báo cáo kết quả")

@@ -1,7 +1,6 @@
 """Read-mostly admin for key works: changes go through the portal's services (quota, audit, review)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import FundingSource, KeyWork, ProgressPhoto, ProgressUpdate
 
@@ -14,7 +13,7 @@ class FundingSourceInline(admin.TabularInline):
 
 
 @admin.register(KeyWork)
-class KeyWorkAdmin(SimpleHistoryAdmin):
+class KeyWorkAdmin(admin.ModelAdmin):
     list_display = ["name", "unit", "kind", "status", "work_status", "planned_date", "latest_progress"]
     list_filter = ["status", "work_status", "kind", "sector"]
     search_fields = ["name", "search_text"]

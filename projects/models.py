@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from campaign_portal.core.models import ReviewableSubmission, Unit
 from campaign_portal.core.uploads import private_upload_to
@@ -130,8 +129,6 @@ class KeyWork(ReviewableSubmission):
     latest_progress_on = models.DateField(_("ngày cập nhật tiến độ"), null=True, blank=True)
     search_text = models.CharField(max_length=600, editable=False, default="", db_index=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("công trình trọng điểm")
         verbose_name_plural = _("công trình trọng điểm")
@@ -216,8 +213,6 @@ class ProgressUpdate(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")

@@ -47,10 +47,19 @@ def audit_record(*, actor, action: str, obj=None, unit=None, changes=None, comme
     )
 
 
+# Verbs of the rows carried over from django-simple-history (`legacy_history`): field-level copies of
+# saves that the services' own entries already tell, so a record's page leaves them out (staff read them
+# in the activity log, where the admin's history button used to show them).
+LEGACY_VERB_PREFIX = "history_"
+
+
 def audit_entries_for(obj):
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    ).select_related("actor", "unit")
+    """The entries of one record, newest first: its history of changes (reviews and revisions included)."""
+    return (
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        .exclude(action__contains=f".{LEGACY_VERB_PREFIX}")
+        .select_related("actor", "unit")
+    )
 
 
 ChangeRows = list[tuple[str, str, str]]
@@ -132,6 +141,10 @@ VERB_LABELS = {
     "delayed": _("chậm tiến độ"),
     "cancelled": _("hủy"),
     "registered": _("đăng ký"),
+    "revised": _("sửa đổi sau khi ban hành"),
+    "history_created": _("tạo mới (lịch sử cũ)"),
+    "history_changed": _("cập nhật (lịch sử cũ)"),
+    "history_deleted": _("xóa (lịch sử cũ)"),
 }
 
 

@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -265,35 +264,6 @@ class ReviewableSubmission(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
-
-
-class ReviewEvent(models.Model):
-    """One transition of a submission: who moved it, from which status to which, and why."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    submission = GenericForeignKey("content_type", "object_id")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
-    from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=ReviewStatus.choices)
-    to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=ReviewStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    comment = models.TextField(_("ý kiến"), blank=True)
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lượt duyệt")
-        verbose_name_plural = _("lượt duyệt")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class PeriodicJobRun(models.Model):

@@ -4,17 +4,17 @@ Used by every filing app (pledges, projects) so that there is one workflow, one 
 for who may move a record, one event log and one notification path.
 """
 
+import dataclasses
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access
-from .audit import audit_record
-from .models import ReviewEvent, ReviewStatus
+from .audit import audit_entries_for, audit_record
+from .models import AuditEntry, ReviewStatus
 from .notifications import notify_unit, notify_user
 
 S = ReviewStatus
@@ -91,17 +91,8 @@ def submission_transition(*, submission, user, target: str, comment: str = "", u
         fields.update(reviewed_at=now, reviewed_by=user, review_comment=comment)
     for name, value in fields.items():
         setattr(locked, name, value)
-    # save(), not update(): the row is locked, and simple-history then records the new state too.
     locked.save(update_fields=[*fields, "updated_at"])
-    ReviewEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(locked),
-        object_id=locked.pk,
-        unit=locked.unit,
-        from_status=source,
-        to_status=target,
-        actor=user,
-        comment=comment,
-    )
+    # The one record of the move: the review timeline (events_for) reads this entry back.
     audit_record(
         actor=user,
         action=_action_code(locked, target),
@@ -136,12 +127,37 @@ def _notify_reviewers(submission, *, url: str) -> None:
         notify_user(user=membership.user, message=message, url=url)
 
 
-def events_for(submission):
-    return (
-        ReviewEvent.objects.filter(content_type=ContentType.objects.get_for_model(submission), object_id=submission.pk)
-        .select_related("actor")
-        .order_by("at", "id")
-    )
+TIMELINE_TARGETS = sorted({target for _source, target in TRANSITIONS})
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewStep:
+    """One move of a submission in its review timeline: a thin view over the AuditEntry that recorded it."""
+
+    at: datetime.datetime
+    actor: object  # the user, or None when the account is gone
+    unit_id: int | None
+    from_status: str
+    to_status: str
+    comment: str
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> "ReviewStep":
+        source, target = entry.changes["status"]
+        return cls(entry.at, entry.actor, entry.unit_id, source, target, entry.comment)
+
+    def get_from_status_display(self) -> str:
+        return str(S(self.from_status).label) if self.from_status in S.values else self.from_status
+
+    def get_to_status_display(self) -> str:
+        return str(S(self.to_status).label) if self.to_status in S.values else self.to_status
+
+
+def events_for(submission) -> list[ReviewStep]:
+    """The review timeline, oldest first: the submission's audit entries that moved its review status (one query)."""
+    codes = [_action_code(submission, target) for target in TIMELINE_TARGETS]
+    entries = audit_entries_for(submission).filter(action__in=codes, changes__has_key="status").order_by("at", "id")
+    return [ReviewStep.of(entry) for entry in entries]
 
 
 def save_with_version(*, instance, expected_version: int, fields: list[str]) -> None:

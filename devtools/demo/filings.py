@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from campaign_portal.core.models import ReviewEvent, ReviewStatus, Unit
+from campaign_portal.core.models import AuditEntry, ReviewStatus, Unit
 from campaign_portal.core.text import fold
 from directives.models import Requirement, RequirementKind
 from pledges.models import Commitment, CommitmentField, Dissemination, DisseminationForm, EmulationPlan
@@ -163,12 +163,15 @@ def _backdate(model, records, *, opened: datetime.date) -> None:
                 )
             )
     _set_times(model, "created_at", created)
+    # Each move as the review workflow records it: one audit entry, which the record's timeline reads.
+    meta = model._meta
     rows = [
-        ReviewEvent(
-            content_type=content_type, object_id=r.pk, unit=r.unit, from_status=a, to_status=b, actor=who, comment=c
+        AuditEntry(
+            actor=who, action=f"{meta.app_label}.{meta.model_name}.{b}", unit_id=r.unit_id, content_type=content_type,
+            object_id=str(r.pk), object_repr=str(r)[:300], changes={"status": [a, b]}, comment=c,
         )
         for r, a, b, who, c, _at in events
-    ]
-    ReviewEvent.objects.bulk_create(rows)
+    ]  # fmt: skip
+    AuditEntry.objects.bulk_create(rows)
     event_times = {row.pk: event[5] for row, event in zip(rows, events, strict=True)}
-    _set_times(ReviewEvent, "at", event_times)
+    _set_times(AuditEntry, "at", event_times)

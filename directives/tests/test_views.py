@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from campaign_portal.core.models import UnitKind
+from directives import selectors
 from directives.models import Directive, DirectiveStatus, Milestone, Receipt, RequirementKind
 
 from .conftest import LETTER_7019, make_letter
@@ -642,8 +643,6 @@ def test_list_ignores_ids_too_large_for_the_database(client_for, staff, letter):
 
 def test_saving_from_the_browser_records_only_what_changed(client_for, staff, letter):
     """A textarea posts CRLF line ends and ticked boxes come back in the form's order: neither is a change."""
-    from directives.models import DirectiveRevision
-
     reqs = list(letter.requirements.order_by("position"))
     rows = [
         {"id": r.pk, "position": r.position, "ordinal": r.ordinal, "kind": r.kind, "text": r.text.replace("\n", "\r\n"),
@@ -670,7 +669,7 @@ def test_saving_from_the_browser_records_only_what_changed(client_for, staff, le
     letter.save()
     client = client_for(staff)
     assert client.post(url("edit", letter.pk), data).status_code == 302
-    revision = DirectiveRevision.objects.get(directive=letter)
+    (revision,) = selectors.directive_revisions(letter)
     assert set(revision.changes) == {"signer_name"}, revision.changes
     letter.refresh_from_db()
     assert "\r" not in letter.body
