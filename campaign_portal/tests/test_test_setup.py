@@ -1,4 +1,4 @@
-"""A parallel run's workers keep apart: each its own Redis database, var/ folder and ports (test_workers.py)."""
+"""The test setup itself: parallel workers keep apart (test_workers.py); test passwords hash quickly (testing.py)."""
 
 import socket
 
@@ -41,3 +41,18 @@ def test_a_workers_free_port_is_in_its_own_range_and_free(monkeypatch):
     assert start <= port < start + test_workers.PORT_SPAN
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))  # really free
+
+
+def test_test_passwords_are_pbkdf2_that_the_portals_own_hasher_verifies():
+    """Tests hash with fewer rounds (testing.py); processes they start verify with production's hasher."""
+    from django.conf import global_settings
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password, make_password
+
+    from campaign_portal import settings as portal_settings
+
+    encoded = make_password("demo-Password-1")
+    assert encoded.startswith("pbkdf2_sha256$1000$")
+    assert PBKDF2PasswordHasher().verify("demo-Password-1", encoded) and check_password("demo-Password-1", encoded)
+    assert not PBKDF2PasswordHasher().verify("demo-Password-2", encoded)
+    assert not hasattr(portal_settings, "PASSWORD_HASHERS")  # production: Django's own, full strength
+    assert global_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
