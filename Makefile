@@ -76,4 +76,4 @@ bench: dev-venv
 	$(BENCH_ENV) $(BIN)/python manage.py bench_load
 
 clean:
-	rm -rf $(VENV) var/portal.sqlite3* var/celery-* staticfiles
+	rm -rf $(VENV) var/portal.sqlite3* var/celery-* var/test-workers staticfiles
