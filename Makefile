@@ -39,8 +39,14 @@ seed: migrate
 run: venv .env check-system seed
 	$(BIN)/python manage.py run_portal --host $(HOST) --port $(PORT)
 
+# CI runs the suite on every core (pytest-xdist, one worker per core): each worker has its own test database,
+# Redis database, var/ folder and port range (campaign_portal/test_workers.py); the slowest tests are handed out
+# first, one at a time (conftest.py). PYTEST_WORKERS=0 runs it in one process; PYTEST_WORKERS=2 anywhere.
+PYTEST_WORKERS ?= $(if $(filter true 1 yes,$(CI)),$(shell nproc 2>/dev/null || echo 2),0)
+PYTEST_PARALLEL = $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup --maxschedchunk 1)
+
 test: dev-venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: dev-venv
 	$(BIN)/ruff check .
@@ -72,4 +78,4 @@ bench: dev-venv
 	$(BENCH_ENV) $(BIN)/python manage.py bench_load $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var/portal.sqlite3* var/celery-* staticfiles
+	rm -rf $(VENV) var/portal.sqlite3* var/celery-* var/test-workers staticfiles

@@ -1,5 +1,6 @@
 """Settings for campaign_portal: one module, every deployment difference comes from the environment."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,10 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
+if os.environ.get("PYTEST_XDIST_WORKER"):  # a parallel test run: this worker's own Redis db and var/ folder
+    from campaign_portal.test_workers import isolate_worker
+
+    isolate_worker(os.environ, VAR_DIR)
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env.bool("DEBUG", default=False)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test import override_settings
 
 from campaign_portal.core.models import Role, Unit, UnitKind
 from campaign_portal.core.tests.factories import UnitFactory, make_user
@@ -147,6 +149,27 @@ def client_for(client):
         return client
 
     return login
+
+
+class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Production's PBKDF2-SHA256 with 1,000 rounds instead of Django's 1,000,000 (0.7 s of CPU per password).
+
+    The round count is written into each hash, so the portal processes that tests start (gunicorn, workers: with
+    production's hashers) still verify these passwords, and upgrade them to the full count on a login.
+    """
+
+    iterations = 1_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    """Every test user gets a password (the factories, seed_demo): hashing them at full strength was a large
+    part of the suite's time. Only the tests' own settings change; settings.py keeps Django's hashers."""
+    from django.conf import settings
+
+    hashers = ["campaign_portal.testing.QuickPBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from campaign_portal.test_workers import free_port  # noqa: F401 - in a parallel run, a port of this worker's range
 from campaign_portal.testing import IN_CI
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -40,12 +40,6 @@ def subprocess_env(**extra) -> dict:
     env.setdefault("SECRET_KEY", "test-" + secrets.token_hex(16))  # processes run as production does (DEBUG off)
     env.update(extra)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate, *, timeout: float, what: str, step=0.3):

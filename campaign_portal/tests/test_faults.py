@@ -1,7 +1,7 @@
 """Faults: a Celery worker killed mid-report, Redis down, the database connection dropped under the portal.
 
-These need real services (PostgreSQL for a database other processes can share, Redis db 6): they skip
-locally without them and fail in CI. Marked slow.
+These need real services (PostgreSQL for a database other processes can share, the run's Redis database,
+REDIS_URL): they skip locally without them and fail in CI. Marked slow.
 """
 
 import datetime
@@ -18,69 +18,17 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from campaign_portal.testing import IN_CI, require_service, require_tool
+from campaign_portal.testing import require_service, require_tool
+
+from .live import BASE_DIR, children, free_port, point_app_at, require_postgres, stop, subprocess_env, wait_for
 
 pytestmark = [pytest.mark.slow]
 
-REDIS_DB6 = "redis://127.0.0.1:6379/6"
 DEAD_REDIS = "redis://127.0.0.1:1/6"  # nothing listens on port 1
-BASE_DIR = Path(settings.BASE_DIR)
-
-
-def require_postgres():
-    if connection.vendor != "postgresql":
-        message = "PostgreSQL is needed: worker and server processes share the test database"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def database_url() -> str:
-    """The test database (pytest-django's test_<name>), for subprocesses."""
-    d = connection.settings_dict
-    auth = d.get("USER") or "postgres"
-    if d.get("PASSWORD"):
-        auth += f":{d['PASSWORD']}"
-    return f"postgres://{auth}@{d.get('HOST') or '127.0.0.1'}:{d.get('PORT') or 5432}/{d['NAME']}"
-
-
-def subprocess_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "CELERY_"))}
-    env.update(DJANGO_SETTINGS_MODULE="campaign_portal.settings", DATABASE_URL=database_url(), LOG_LEVEL="INFO")
-    env.update(extra)
-    return env
-
-
-def wait_for(predicate, *, timeout: float, what: str, step=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def reset_broker(app, url, *, eager):
-    """Point the Celery app at another broker: drop the pools that hold connections to the old one."""
-    app._pool = None  # kombu keeps one pool per broker URL; a new URL gets its own
-    app.amqp._producer_pool = None
-    app.conf.update(broker_url=url, task_always_eager=eager, broker_connection_timeout=1)
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # --- A small Letter 7019 world through the real services ----------------------------------------
@@ -104,16 +52,15 @@ def redis_down(settings):
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}}
     old = app.conf.broker_url
-    reset_broker(app, DEAD_REDIS, eager=False)
+    point_app_at(app, DEAD_REDIS, eager=False)
     yield app
-    reset_broker(app, old, eager=True)
+    point_app_at(app, old, eager=True)
 
 
 @pytest.fixture
 def own_redis(settings, tmp_path):
     """A redis-server of this test's own on a free port, backing the cache and the broker; `.kill()` stops it."""
     from campaign_portal.celery import app
-    from campaign_portal.tests.live import free_port
 
     binary = require_tool("redis-server")
     port = free_port()
@@ -139,12 +86,12 @@ def own_redis(settings, tmp_path):
     wait_for(lambda: _redis(port, "PING") == "PONG", timeout=20, what=f"redis-server on port {port}")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
     old = app.conf.broker_url
-    reset_broker(app, url, eager=False)
+    point_app_at(app, url, eager=False)
     server.port = port
     try:
         yield server
     finally:
-        reset_broker(app, old, eager=True)
+        point_app_at(app, old, eager=True)
         if server.poll() is None:
             server.kill()
         server.wait()
@@ -293,8 +240,6 @@ def test_portal_recovers_when_database_connections_are_dropped(letter, tmp_path)
     """Like a PostgreSQL restart: every server connection to the database is terminated; the next
     request reconnects by itself (CONN_HEALTH_CHECKS) instead of failing until gunicorn restarts."""
     require_postgres()
-    from devtools.management.commands.bench_load import free_port
-
     port = free_port()
     # DEBUG=1 only to skip collectstatic (static files come from the finders); the database settings are the same.
     env = subprocess_env(DEBUG="1", ALLOWED_HOSTS="127.0.0.1", CONN_MAX_AGE="600")
@@ -379,17 +324,12 @@ def _start_worker(env, delay: float, log: Path):
     )
 
 
-def _children(pid: int) -> list[int]:
-    result = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
-    return [int(p) for p in result.stdout.split()]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, settings):
     """The pool process building a report is killed (as by the OOM killer): with acks_late and
     reject_on_worker_lost the job is delivered again and the report completes, once, with one file."""
     require_postgres()
-    redis_url = require_service("Redis", os.environ.get("REDIS_URL") and REDIS_DB6)
+    redis_url = require_service("Redis", os.environ.get("REDIS_URL"))  # the run's (this worker's) own database
     from campaign_portal.celery import app
     from reports.models import Report, ReportStatus
     from reports.services import report_request
@@ -404,7 +344,7 @@ def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, sett
     before = {f for f in reports_dir.rglob("*") if f.is_file()}  # the fixture's own reports
     worker = _start_worker(env, delay=4, log=log)
     try:
-        reset_broker(app, redis_url, eager=False)
+        point_app_at(app, redis_url, eager=False)
         report = report_request(
             user=letter.leader,
             kind="province_compliance",
@@ -418,8 +358,8 @@ def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, sett
             what="the worker to start the build",
         )
         time.sleep(1)
-        children = wait_for(lambda: _children(worker.pid), timeout=10, what="the pool process")
-        for pid in children:
+        pool = wait_for(lambda: children(worker.pid), timeout=10, what="the pool process")
+        for pid in pool:
             os.kill(pid, signal.SIGKILL)  # the build dies mid-way
         report_done = wait_for(
             lambda: Report.objects.filter(
@@ -434,6 +374,6 @@ def test_report_completes_once_after_its_worker_is_killed(letter, tmp_path, sett
         assert new_files == {media / report_done.file.name}, new_files  # built once: one file, the row's
         assert report_done.sha256
     finally:
-        reset_broker(app, settings.CELERY_BROKER_URL, eager=True)
+        point_app_at(app, settings.CELERY_BROKER_URL, eager=True)
         stop(worker)
         print(log.read_text(errors="replace")[-4000:])

@@ -271,6 +271,7 @@ def url_for(name, rule, world):
     return reverse(name, kwargs=kwargs)
 
 
+@pytest.mark.slow  # a few hundred pages as five roles: handed out first in a parallel run
 @pytest.mark.django_db
 def test_permission_matrix(world):
     """GET every URL as every role; collect all differences, then fail once with the whole list."""
