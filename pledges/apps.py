@@ -7,7 +7,9 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Đăng ký, kế hoạch thi đua của đơn vị")
 
     def ready(self):
+        # local imports: ready() runs once every app's models are loaded; models cannot be imported earlier
         from campaign_portal.core.audit import register_change_labeler
+        from directives.models import RequirementKind
         from directives.registry import SubmissionKind, register
 
         from .audit import change_rows
@@ -16,7 +18,7 @@ class PledgesConfig(AppConfig):
 
         register(
             SubmissionKind(
-                kind="dissemination",
+                kind=RequirementKind.DISSEMINATION,
                 model_label="pledges.Dissemination",
                 create_url="pledges:dissemination_create",
                 detail_url="pledges:dissemination_detail",
@@ -37,7 +39,7 @@ class PledgesConfig(AppConfig):
         )
         register(
             SubmissionKind(
-                kind="emulation_plan",
+                kind=RequirementKind.EMULATION_PLAN,
                 model_label="pledges.EmulationPlan",
                 create_url="pledges:emulation_plan_create",
                 detail_url="pledges:emulation_plan_detail",
@@ -74,13 +76,13 @@ class PledgesConfig(AppConfig):
                 period_field="period",
                 attachment_field="result_report",
                 extra_form_fields=("figures",),
-                answers=("report", "other"),
+                answers=(RequirementKind.REPORT, RequirementKind.OTHER),
                 fallback=True,
             )
         )
         for kind, label in (
-            ("breakthrough_theme", _("Chủ điểm thi đua cần đột phá")),
-            ("difficult_field", _("Lĩnh vực khó khăn, phức tạp")),
+            (RequirementKind.BREAKTHROUGH_THEME, _("Chủ điểm thi đua cần đột phá")),
+            (RequirementKind.DIFFICULT_FIELD, _("Lĩnh vực khó khăn, phức tạp")),
         ):
             register(
                 SubmissionKind(

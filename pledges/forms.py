@@ -155,7 +155,7 @@ class DisseminationForm(VersionedForm):
         qs = Directive.objects.filter(status=DirectiveStatus.PUBLISHED)
         if unit is not None:
             # Only what was sent to this unit (and the requirement's own directive), not every letter in the province.
-            addressed = directives_addressed_to(unit).values("pk")
+            addressed = directives_addressed_to(unit=unit).values("pk")
             own = [requirement.directive_id] if requirement is not None else []
             qs = qs.filter(Q(pk__in=addressed) | Q(pk__in=own))
         qs = qs.order_by("-issued_on", "-id")

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -441,8 +442,6 @@ MAX_FIGURES = 50
 
 def sanitise_narrative(html: str) -> str:
     """Rich text with scripts, styles, links and every attribute removed (nh3), NFC."""
-    import nh3
-
     return nh3.clean(nfc(html or ""), tags=NARRATIVE_TAGS, attributes={}, link_rel=None).strip()
 
 

@@ -77,17 +77,17 @@ def dashboard(request):
     context = {"source": source, "choices": choices}
     if source:
         today = source.as_of or timezone.localdate()
-        result = selectors.compliance_for_source(source)
+        result = selectors.compliance_for_source(source=source)
         district = _district(request, result)
         context.update(districts=result.districts(), district=district)
         unit_ids = [u.id for u in result.filter_units(district_id=district)] if district else None
         if district:
-            result = selectors.compliance_for_source(source, unit_ids=unit_ids)
+            result = selectors.compliance_for_source(source=source, unit_ids=unit_ids)
         week_ago = selectors.Source(
             campaign=source.campaign, directive=source.directive, as_of=today - datetime.timedelta(days=7)
         )
-        last_week = selectors.compliance_for_source(week_ago, unit_ids=unit_ids)
-        context["focus"] = selectors.leader_focus(result, today=today, last_week=last_week)
+        last_week = selectors.compliance_for_source(source=week_ago, unit_ids=unit_ids)
+        context["focus"] = selectors.leader_focus(result=result, today=today, last_week=last_week)
         total = result.total()
         by_requirement = result.by_requirement()
         by_district = result.by_district()
@@ -102,11 +102,11 @@ def dashboard(request):
             today=today,
             by_kind=result.by_kind(),
             by_district=by_district,
-            plans=selectors.plans_accepted(result),
+            plans=selectors.plans_accepted(result=result),
             key_works=selectors.key_work_figures(
-                request.user, requirement_ids=[r.id for r in result.requirements], today=today
+                user=request.user, requirement_ids=[r.id for r in result.requirements], today=today
             ),
-            milestones=selectors.milestones_for(source, today=today),
+            milestones=selectors.milestones_for(source=source, today=today),
             overdue=[
                 (result.unit(c.unit_id), c, (today - c.requirement.deadline).days) for c in overdue[:OVERDUE_SHOWN]
             ],
@@ -149,7 +149,7 @@ def matrix(request):
     source = _source(request, choices)
     context = {"source": source, "choices": choices, "kinds": UnitKind.choices, "states": STATE_ORDER}
     if source:
-        result = selectors.compliance_for_source(source)
+        result = selectors.compliance_for_source(source=source)
         kind = request.GET.get("kind", "")
         kind = kind if kind in UnitKind.values else ""
         district = _district(request, result)
@@ -198,10 +198,10 @@ def unit_detail(request, pk):
         "unit": unit,
         "source": source,
         "choices": choices,
-        "can_request": selectors.can_request_report(request.user, kind=ReportKind.UNIT_REPORT, scope_unit=unit),
+        "can_request": selectors.can_request_report(user=request.user, kind=ReportKind.UNIT_REPORT, scope_unit=unit),
     }
     if source:
-        result = selectors.compliance_for_source(source, unit_ids=[unit.pk])
+        result = selectors.compliance_for_source(source=source, unit_ids=[unit.pk])
         rows = []
         own = access.can_write_unit(request.user, unit)
         for cell in result.row(unit.pk):
@@ -224,7 +224,7 @@ def review_queue(request):
     scope = access.scope_for(request.user)
     if scope.role is None:
         raise PermissionDenied
-    items = selectors.review_queue_for(request.user)
+    items = selectors.review_queue_for(user=request.user)
     return render(request, "reports/review_queue.html", {"items": items})
 
 
@@ -243,7 +243,7 @@ def report_list(request):
     # The unit page's link also names the kind and the unit.
     initial = {
         "source": request.GET.get("source", ""),
-        "cutoff": selectors.parse_day(request.GET.get("cutoff")),
+        "cutoff": selectors.parse_day(value=request.GET.get("cutoff")),
         "kind": request.GET.get("kind", ""),
         "unit": request.GET.get("unit", ""),
     }
@@ -254,7 +254,7 @@ def report_list(request):
         if report is not None:
             messages.success(request, _("Đã ghi nhận yêu cầu; báo cáo đang được lập."))
             return redirect("reports:detail", pk=report.pk)
-    page = Paginator(selectors.report_list_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.report_list_visible_to(user=request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/report_list.html",
@@ -290,8 +290,8 @@ def _request_report(user, form):
 @login_required
 @require_GET
 def report_detail(request, pk):
-    report = selectors.get_report_for_user(request.user, pk)
-    can_rerun = selectors.can_rerun_report(request.user, report)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
+    can_rerun = selectors.can_rerun_report(user=request.user, report=report)
     return render(request, "reports/report_detail.html", {"report": report, "can_rerun": can_rerun})
 
 
@@ -299,15 +299,15 @@ def report_detail(request, pk):
 @require_GET
 def report_status(request, pk):
     """The status block, polled by HTMX every 2 s until the report is done."""
-    report = selectors.get_report_for_user(request.user, pk)
-    can_rerun = selectors.can_rerun_report(request.user, report)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
+    can_rerun = selectors.can_rerun_report(user=request.user, report=report)
     return render(request, "reports/_report_status.html", {"report": report, "can_rerun": can_rerun})
 
 
 @login_required
 @require_POST
 def report_rerun(request, pk):
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     try:
         services.report_rerun(user=request.user, report=report)
     except ValidationError as exc:
@@ -320,7 +320,7 @@ def report_rerun(request, pk):
 @login_required
 @require_GET
 def report_download(request, pk):
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     if report.status != ReportStatus.SUCCEEDED or not report.file:
         raise Http404
     return serve_private_file(report.file, filename=report.filename or f"bao-cao-{report.pk}.{report.format}")

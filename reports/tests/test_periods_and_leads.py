@@ -93,7 +93,7 @@ def test_a_lead_unit_ask_in_the_matrix_is_a_cell_for_that_unit_only(client_for, 
     from reports import selectors
 
     source = selectors.resolve_source(campaign_id=None, directive_id=str(lead_letter.pk), as_of="2019-10-01")
-    result = selectors.compliance_for_source(source)
+    result = selectors.compliance_for_source(source=source)
     lead = lead_letter.requirements.get(ordinal="3")
     applicable = {
         c.unit_id for c in result.cells.values() if c.requirement.id == lead.pk and c.state != "not_applicable"
@@ -133,7 +133,7 @@ def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader
 
     def states(as_of):
         source = selectors.resolve_source(directive_id=str(directive.pk), as_of=as_of)
-        return {c.unit_id: c.state for c in selectors.compliance_for_source(source).cells.values()}
+        return {c.unit_id: c.state for c in selectors.compliance_for_source(source=source).cells.values()}
 
     finance, home_affairs = province.dept_finance.pk, province.dept_home_affairs.pk
     assert states("15/10/2026") == {finance: "accepted_on_time", home_affairs: "missing"}
@@ -190,7 +190,7 @@ def test_the_matrix_shows_a_past_period_chosen_with_todays_filings(client_for, l
 
     def states(period):
         source = selectors.resolve_source(directive_id=str(directive.pk), period=period)
-        return {c.unit_id: c.state for c in selectors.compliance_for_source(source).cells.values()}
+        return {c.unit_id: c.state for c in selectors.compliance_for_source(source=source).cells.values()}
 
     assert states(last) == {finance: "submitted", home_affairs: "overdue"}  # "Đã gửi, chờ duyệt"
     assert states("")[finance] != "submitted"  # this month: nothing sent yet
