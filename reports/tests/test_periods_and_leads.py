@@ -16,6 +16,7 @@ from directives.tests.factories import CampaignFactory, DirectiveFactory, Requir
 from reports import services
 from reports.models import ReminderLog, ReportFormat, ReportStatus
 
+from .conftest import aware
 from .test_documents import pdftotext, read, request
 
 D = datetime.date
@@ -200,3 +201,31 @@ def test_the_matrix_shows_a_past_period_chosen_with_todays_filings(client_for, l
     assert f"Báo cáo tháng ({words})" in page and f'<option value="{last}" selected>{words}</option>' in page
     unit_page = client.get(reverse("reports:unit", kwargs={"pk": finance}), {"directive": directive.pk, "period": last})
     assert "Báo cáo tháng trước" in unit_page.text and f"kỳ {words}" in unit_page.text
+
+
+def test_a_seven_month_campaign_reminds_each_month_once_each_and_not_a_period_already_sent(
+    province, monthly, django_capture_on_commit_callbacks
+):
+    """Seven months (12/2026–06/2027), due on the 20th: per department 7 days and 1 day before, and
+    once overdue, in each month; a run repeated the same day sends nothing. Sở Tài chính sends
+    February's report (naming February) on 15/02: February's later reminders are not sent to it."""
+    from pledges.tests.factories import ResultReportFactory
+
+    monthly.kind = RequirementKind.REPORT
+    monthly.save(update_fields=["kind"])
+    ResultReportFactory(requirement=monthly, unit=province.dept_finance, period="2027-02",
+                        status=ReviewStatus.SUBMITTED, submitted_at=aware(D(2027, 2, 15)))  # fmt: skip
+    months = [(2026, 12), (2027, 1), (2027, 2), (2027, 3), (2027, 4), (2027, 5), (2027, 6)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for year, month in months:
+            for day in (13, 19, 21, 22):  # 7 days before the 20th, 1 day before, overdue, the day after
+                services.deadline_reminders_send(today=D(year, month, day))
+                assert services.deadline_reminders_send(today=D(year, month, day)) == 0  # the same day again
+    logged = _log()
+    keys = [f"{y}-{m:02d}" for y, m in months]
+    assert [row for row in logged if row[0] == "DLK-SNV"] == [
+        ("DLK-SNV", key, kind) for key in keys for kind in ("1d", "7d", "overdue")
+    ]  # 21: three per month, once each
+    finance = [(period, kind) for code, period, kind in logged if code == "DLK-STC"]
+    assert ("2027-02", "7d") in finance and ("2027-02", "1d") not in finance and ("2027-02", "overdue") not in finance
+    assert len(finance) == 19

@@ -3,16 +3,21 @@
 Staff paste it; the form proposes a monthly ask with its due day, a deadline of 15 working days from
 receipt, a task given to Sở Tài chính with Sở Nội vụ co-operating, the closing follow-up as its own
 ask, and the signer; staff confirm and publish. Sở Tài chính's officer finds the lead task on its
-page; another department's officer does not, but finds the relative ask.
+page; another department's officer does not, but finds the relative ask. The letter belongs to a
+campaign begun three months ago, so a commune owes last month's report too: Ea Kly's officer files
+it from the link for that month, and the matrix shown for last month turns Ea Kly's cell to sent.
 """
 
+import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from campaign_portal.core.models import Role, Unit
 from campaign_portal.core.tests.factories import make_user
+from directives.models import Campaign
 from directives.schedule import WorkCalendar
 
 from .conftest import DEMO_PASSWORD, login, logout
@@ -56,13 +61,28 @@ Nơi nhận:                                  KT. CHỦ TỊCH
 """
 
 
+def month_start(shift: int) -> datetime.date:
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 + shift
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def selected(page, name):
     return page.locator(f"select[name={name}] option:checked").all_inner_texts()
 
 
 def test_a_letter_of_today_with_the_four_ways_of_asking(people, page, live_server, shoot, console):
     console.watch(page)
+    # Publishing lists ~120 recipients and the matrix has ~120 rows: on a loaded 2-core machine a
+    # step can take longer than the usual 10 s (the test checks behaviour, not speed).
+    page.set_default_timeout(45_000)
     base = live_server.url
+    campaign = Campaign.objects.create(
+        name="Phong trào thi đua “Chính quyền hai cấp phục vụ Nhân dân”",
+        organiser=Unit.objects.get(code="DLK"),
+        starts_on=month_start(-3),
+        ends_on=month_start(4) - datetime.timedelta(days=1),
+    )
     health = Unit.objects.get(code="DLK-SYT")
     make_user(unit=health, role=Role.OFFICER, username="soyte").set_password(DEMO_PASSWORD)
     officer = type(health)._meta.apps.get_model("core", "User").objects.get(username="soyte")
@@ -92,6 +112,7 @@ def test_a_letter_of_today_with_the_four_ways_of_asking(people, page, live_serve
     assert selected(page, "req-3-lead_unit") == ["Sở Nội vụ"]
     page.locator(".requirement-row").nth(2).scroll_into_view_if_needed()
     shoot(page, "staff-sees-the-proposed-asks")
+    page.locator("select[name=campaign]").select_option(label=campaign.name)  # the monthly ask spans it
 
     # A wrong correction is refused beside its field and nothing typed is lost.
     page.locator("[name=req-0-due_days]").fill("32")
@@ -138,3 +159,47 @@ def test_a_letter_of_today_with_the_four_ways_of_asking(people, page, live_serve
     assert f"hạn {due:%d/%m/%Y}" in owed
     assert "15 ngày làm việc kể từ ngày đơn vị nhận được văn bản" in owed
     shoot(page, "health-does-not-owe-the-lead-task")
+
+    logout(page)
+
+    # Ea Kly owes every month of the campaign begun so far; it files last month's report from its link.
+    last = month_start(-1)
+    key, words = f"{last.year}-{last.month:02d}", f"Tháng {last.month}/{last.year}"
+    ea_kly = Unit.objects.get(code="24496")
+    login(page, base, "xa.eakly")
+    page.goto(f"{base}/don-vi-nop/")
+    owed = page.locator("main").inner_text()
+    assert f"{words} · hạn 20/{last.month:02d}/{last.year}" in owed
+    page.get_by_role("link", name=f"Nộp cho {words}").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert selected(page, "period")[0].startswith(words)  # the month of the link, already chosen
+    assert "(quá hạn)" in selected(page, "period")[0]
+    shoot(page, "ea-kly-files-last-months-report")
+    page.locator("input[name=title]").fill(f"Báo cáo kết quả phong trào {words.lower()}")
+    for name, value in (("held_on", f"{last + datetime.timedelta(days=9):%d/%m/%Y}"), ("attendees_total", "")):
+        field = page.locator(f"input[name={name}]")
+        if field.count():
+            field.fill(value)
+    narrative = page.locator("textarea[name=narrative]")
+    if narrative.count():
+        narrative.fill("Đã tổ chức phát động phong trào tại 12 buôn.")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator("[data-period]").inner_text() == words  # the record names its month
+    page.get_by_role("button", name="Gửi duyệt").click()
+    page.wait_for_load_state("domcontentloaded")
+    detail = page.locator("main").inner_text()
+    assert "Đã gửi, chờ duyệt" in detail and "Gửi trễ hạn" in detail  # late against last month's 20th
+    shoot(page, "ea-kly-sent-last-months-report")
+    logout(page)
+
+    login(page, base, "canbo.tinh")
+    matrix = reverse("reports:matrix")
+    page.goto(f"{base}{matrix}?directive={directive_id}&period={key}&all=1")
+    cell = page.locator(f'a[title="{ea_kly.name} · Đã gửi, chờ duyệt"]')
+    assert cell.count() == 1  # last month's cell of Ea Kly: sent, awaiting review
+    assert f"({words})" in page.locator("thead").first.inner_text()
+    cell.scroll_into_view_if_needed()
+    shoot(page, "matrix-of-last-month-shows-ea-kly-sent")
+    page.goto(f"{base}{matrix}?directive={directive_id}&all=1")  # this month: Ea Kly has sent nothing
+    assert page.locator(f'a[title="{ea_kly.name} · Đã gửi, chờ duyệt"]').count() == 0
