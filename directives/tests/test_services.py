@@ -207,7 +207,7 @@ def test_edit_after_publish_writes_a_revision_and_keeps_requirement_ids(staff, l
         user=staff, directive=letter, fields={"subject": "V/v sửa trích yếu"}, requirements=rows, note="Sửa lỗi"
     )
 
-    (revision,) = selectors.directive_revisions(letter)
+    (revision,) = selectors.directive_revisions(directive=letter)
     assert revision.by == staff and revision.note == "Sửa lỗi"
     assert revision.changes["subject"][1] == "V/v sửa trích yếu"
     assert "requirements" in revision.changes
@@ -216,7 +216,7 @@ def test_edit_after_publish_writes_a_revision_and_keeps_requirement_ids(staff, l
 
 def test_edit_of_a_draft_writes_no_revision(staff, draft_letter):
     services.directive_update(user=staff, directive=draft_letter, fields={"subject": "Khác"})
-    assert not selectors.directive_revisions(draft_letter)
+    assert not selectors.directive_revisions(directive=draft_letter)
 
 
 def test_withdraw_needs_a_reason(staff, letter):

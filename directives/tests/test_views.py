@@ -669,7 +669,7 @@ def test_saving_from_the_browser_records_only_what_changed(client_for, staff, le
     letter.save()
     client = client_for(staff)
     assert client.post(url("edit", letter.pk), data).status_code == 302
-    (revision,) = selectors.directive_revisions(letter)
+    (revision,) = selectors.directive_revisions(directive=letter)
     assert set(revision.changes) == {"signer_name"}, revision.changes
     letter.refresh_from_db()
     assert "\r" not in letter.body
