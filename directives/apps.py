@@ -7,6 +7,7 @@ class DirectivesConfig(AppConfig):
     verbose_name = _("Văn bản chỉ đạo")
 
     def ready(self):
+        # local imports: ready() runs once every app's models are loaded; models cannot be imported earlier
         from campaign_portal.core.audit import register_change_labeler
 
         from .audit import change_rows

@@ -116,7 +116,7 @@ def test_old_history_rows_are_carried_into_audit_entries(province, staff, office
     assert AuditEntry.objects.filter(action="pledges.commitment.submitted").count() == 1
 
     # The directive's revisions: the twin entry now holds the whole diff; the other one is new.
-    revisions = directive_selectors.directive_revisions(directive)
+    revisions = directive_selectors.directive_revisions(directive=directive)
     assert [(r.note, r.by, r.at) for r in revisions] == [
         ("Bổ sung thời hạn", staff, _at(40)),
         ("Sửa", staff, _at(30, 0.3)),
