@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewableSubmission, Unit
-from campaign_portal.core.uploads import private_upload_to
+from campaign_portal.core.uploads import Upload, private_upload_to
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -303,25 +303,11 @@ class ScoreLine(models.Model):
         return self.head_points if self.head_points is not None else self.self_points
 
 
-class ScoreEvidence(models.Model):
-    line = models.ForeignKey(ScoreLine, verbose_name=_("điểm tiêu chí"), on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("tệp"), upload_to=private_upload_to("emulation/evidence"))
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    kind = models.CharField(_("loại tệp"), max_length=10)
-    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+class ScoreEvidence(Upload):
+    upload_prefix = "emulation/evidence"
 
-    class Meta:
+    line = models.ForeignKey(ScoreLine, verbose_name=_("điểm tiêu chí"), on_delete=models.CASCADE, related_name="files")
+
+    class Meta(Upload.Meta):
         verbose_name = _("minh chứng")
         verbose_name_plural = _("minh chứng")
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.filename

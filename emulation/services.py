@@ -16,7 +16,7 @@ from campaign_portal.core.formatting import format_number
 from campaign_portal.core.models import ReviewStatus, Unit
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.review import submission_transition
-from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, upload_store, validate_upload
 
 from . import evidence, selectors
 from .models import (
@@ -351,15 +351,7 @@ def evidence_add(*, user, line: ScoreLine, uploaded) -> ScoreEvidence:
         raise PermissionDenied
     if not card.is_editable:
         raise ValidationError(_("Bảng điểm đã gửi; không thể thêm minh chứng."))
-    kind = validate_upload(uploaded, kinds=DOCUMENT_KINDS)
-    item = ScoreEvidence.objects.create(
-        line=line,
-        file=uploaded,
-        filename=sanitise_filename(uploaded.name),
-        kind=kind,
-        size=uploaded.size,
-        uploaded_by=user,
-    )
+    item = upload_store(model=ScoreEvidence, uploaded=uploaded, user=user, line=line)
     audit_record(
         actor=user,
         action="emulation.scorecard.attached",

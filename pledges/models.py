@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign_portal.core.models import ReviewableSubmission
-from campaign_portal.core.uploads import private_upload_to
+from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, Upload, private_upload_to
 
 
 class DisseminationForm(models.TextChoices):
@@ -273,8 +273,11 @@ class ResultReport(ReviewableSubmission):
             raise ValidationError(_("Báo cáo cần có nội dung, số liệu hoặc tệp báo cáo đã ký trước khi gửi."))
 
 
-class Attachment(models.Model):
+class Attachment(Upload):
     """Minutes, photos or the signed plan attached to one submission of this app."""
+
+    upload_prefix = "pledges"
+    upload_kinds = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
 
     dissemination = models.ForeignKey(
         Dissemination, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
@@ -286,23 +289,10 @@ class Attachment(models.Model):
     result_report = models.ForeignKey(
         ResultReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("tệp"), upload_to=private_upload_to("pledges"))
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    kind = models.CharField(_("loại tệp"), max_length=10)
-    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Upload.Meta):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
-        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -314,9 +304,6 @@ class Attachment(models.Model):
                 name="pledges_attachment_one_of_four_owners",
             ),
         ]
-
-    def __str__(self):
-        return self.filename
 
     @property
     def owner(self):

@@ -18,7 +18,7 @@ from campaign_portal.core import access, numbers, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import fold, nfc
-from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, upload_store, validate_upload
 from directives import obligations, registry
 from directives.models import Requirement
 
@@ -50,7 +50,7 @@ PLAN_FIELDS = ["document_number", "document_date", "title", "content"]
 COMMITMENT_FIELDS = ["field", "title", "description", "expected_result"]
 TARGET_FIELDS = ["name", "unit_of_measure", "baseline", "target_value", "due_date", "position"]
 
-ATTACHMENT_KINDS = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
+ATTACHMENT_KINDS = Attachment.upload_kinds  # minutes, plans and photos
 
 
 class QuotaExceeded(ValidationError):
@@ -474,16 +474,7 @@ def _attachment_owner_kwargs(owner) -> dict:
 @transaction.atomic
 def attachment_add(*, user, owner, uploaded) -> Attachment:
     _check_owner_writable(user=user, owner=owner)
-    kind = validate_upload(uploaded, kinds=ATTACHMENT_KINDS)
-    attachment = Attachment(
-        **_attachment_owner_kwargs(owner),
-        file=uploaded,
-        filename=sanitise_filename(uploaded.name),
-        kind=kind,
-        size=uploaded.size,
-        uploaded_by=user,
-    )
-    attachment.save()
+    attachment = upload_store(model=Attachment, uploaded=uploaded, user=user, **_attachment_owner_kwargs(owner))
     audit_record(
         actor=user,
         action=_action(owner, "attached"),
