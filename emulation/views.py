@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.review import allowed_transitions, events_for
-from campaign_portal.core.uploads import serve_private_file
+from campaign_portal.core.uploads import serve_upload
 
 from . import evidence, scoring, selectors, services, spreadsheets
 from .forms import AdjustForm, ClusterForm, CovenantForm, DocumentForm, ImportForm, ReviewForm, TableSettingsForm
@@ -171,7 +171,7 @@ def document_download(request, pk):
     if document is None:
         raise Http404
     selectors.get_cluster_for_user(request.user, document.cluster_id)
-    return serve_private_file(document.file, filename=document.filename)
+    return serve_upload(document)
 
 
 @login_required
@@ -226,7 +226,7 @@ def covenant_scan(request, pk):
     covenant = getattr(cluster, "covenant", None)
     if covenant is None:
         raise Http404
-    return serve_private_file(covenant.scan, filename=covenant.scan_name)
+    return serve_upload(covenant.scan)
 
 
 # --- criteria table ------------------------------------------------------------------------------
@@ -471,7 +471,7 @@ def evidence_download(request, pk):
     if item is None:
         raise Http404
     selectors.get_scorecard_for_user(request.user, item.line.scorecard_id)
-    return serve_private_file(item.file, filename=item.filename)
+    return serve_upload(item)
 
 
 @login_required

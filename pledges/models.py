@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign_portal.core.models import ReviewableSubmission
-from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, Upload, private_upload_to
+from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, Upload
 
 
 class DisseminationForm(models.TextChoices):
@@ -216,8 +216,6 @@ class TargetProgress(models.Model):
     reported_on = models.DateField(_("số liệu đến ngày"))
     actual_value = models.DecimalField(_("giá trị đạt được"), max_digits=18, decimal_places=2)
     note = models.TextField(_("ghi chú"), blank=True)
-    evidence = models.FileField(_("minh chứng"), upload_to=private_upload_to("pledges/evidence"), blank=True)
-    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=200, blank=True)
     is_late = models.BooleanField(_("cập nhật trễ"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -235,6 +233,20 @@ class TargetProgress(models.Model):
 
     def __str__(self):
         return f"{self.target} · {self.reported_on:%d/%m/%Y}"
+
+
+class TargetEvidence(Upload):
+    """The evidence file of one target progress update (optional, at most one)."""
+
+    upload_prefix = "pledges/evidence"
+
+    progress = models.OneToOneField(
+        TargetProgress, verbose_name=_("tiến độ chỉ tiêu"), on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta(Upload.Meta):
+        verbose_name = _("minh chứng tiến độ")
+        verbose_name_plural = _("minh chứng tiến độ")
 
 
 class ResultReport(ReviewableSubmission):

@@ -18,7 +18,7 @@ from campaign_portal.core import access, numbers, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import fold, nfc
-from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, upload_store, validate_upload
+from campaign_portal.core.uploads import upload_check, upload_store
 from directives import obligations, registry
 from directives.models import Requirement
 
@@ -29,6 +29,7 @@ from .models import (
     EmulationPlan,
     ResultReport,
     Target,
+    TargetEvidence,
     TargetProgress,
 )
 
@@ -397,12 +398,11 @@ def progress_add(
         created_by=user,
         is_late=progress_is_late(reported_on=reported_on, entered_on=today, due_date=target.due_date),
     )
-    if evidence is not None:
-        validate_upload(evidence, kinds=DOCUMENT_KINDS)
-        progress.evidence_name = sanitise_filename(evidence.name)
-        progress.evidence = evidence
+    checked = upload_check(evidence, kinds=TargetEvidence.upload_kinds) if evidence is not None else None
     progress.full_clean()
     progress.save()
+    if checked is not None:
+        upload_store(model=TargetEvidence, uploaded=checked, user=user, progress=progress)
     audit_record(
         actor=user,
         action=_action(owner, "progress"),

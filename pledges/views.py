@@ -19,7 +19,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
-from campaign_portal.core.uploads import serve_private_file
+from campaign_portal.core.uploads import serve_upload
 from directives import obligations, registry
 from directives.models import Requirement
 
@@ -544,7 +544,7 @@ def attachment_upload(request, slug, pk):
 @require_GET
 def attachment_download(request, pk):
     attachment = selectors.get_attachment_for_user(request.user, pk)
-    return serve_private_file(attachment.file, filename=attachment.filename)
+    return serve_upload(attachment)
 
 
 @login_required
@@ -644,10 +644,10 @@ def progress_add(request, pk):
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    from .models import TargetProgress
+    from .models import TargetEvidence
 
-    progress = TargetProgress.objects.select_related("target").filter(pk=pk).first()
-    if progress is None or not progress.evidence:
+    evidence = TargetEvidence.objects.select_related("progress").filter(progress_id=pk).first()
+    if evidence is None:
         raise Http404
-    selectors.get_target_for_user(request.user, progress.target_id)
-    return serve_private_file(progress.evidence, filename=progress.evidence_name or "minh-chung")
+    selectors.get_target_for_user(request.user, evidence.progress.target_id)
+    return serve_upload(evidence)

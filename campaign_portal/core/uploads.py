@@ -219,6 +219,12 @@ def serve_private_file(field_file, *, filename: str, inline: bool = False) -> Fi
     return response
 
 
+def kind_for_name(name: str) -> str:
+    """The kind a stored name's extension stands for ("" when none): for rows stored before `kind` was kept."""
+    ext = os.path.splitext(name or "")[1].lower()
+    return next((kind for kind, (exts, _mime) in KINDS.items() if ext in exts), "")
+
+
 def upload_path(instance, filename: str) -> str:
     """Where an `Upload` row's file is stored: private/<the model's upload_prefix>/<year>/<random name>."""
     return PrivateUploadTo(instance.upload_prefix)(instance, filename)
