@@ -19,7 +19,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
-from campaign_portal.core.uploads import serve_upload
+from campaign_portal.core.uploads import serve_upload, serve_upload_of
 from directives import obligations, registry
 from directives.models import Requirement
 
@@ -646,8 +646,7 @@ def progress_add(request, pk):
 def evidence_download(request, pk):
     from .models import TargetEvidence
 
-    evidence = TargetEvidence.objects.select_related("progress").filter(progress_id=pk).first()
-    if evidence is None:
-        raise Http404
-    selectors.get_target_for_user(request.user, evidence.progress.target_id)
-    return serve_upload(evidence)
+    def check(evidence):
+        selectors.get_target_for_user(request.user, evidence.progress.target_id)
+
+    return serve_upload_of(TargetEvidence.objects.select_related("progress"), progress_id=pk, check=check)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -314,6 +314,18 @@ def serve_upload(upload: Upload, *, inline: bool = False) -> FileResponse:
     return serve_private_file(upload.file, filename=upload.download_name, inline=inline)
 
 
+def serve_upload_of(queryset, *, check, **lookup) -> FileResponse:
+    """Stream the upload `lookup` finds once `check(upload)` (its owner's access rule) lets it through.
+
+    For uploads reached through their owner: missing answers 404, as an owner the user cannot see does.
+    """
+    upload = queryset.filter(**lookup).first()
+    if upload is None:
+        raise Http404
+    check(upload)
+    return serve_upload(upload)
+
+
 def bytes_upload(name: str, data: bytes):
     """An in-memory UploadedFile, for services and tests that build files themselves."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -328,6 +340,7 @@ __all__ = [
     "upload_store",
     "upload_path",
     "serve_upload",
+    "serve_upload_of",
     "DOCUMENT_KINDS",
     "PHOTO_KINDS",
     "sanitise_filename",
