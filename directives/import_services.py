@@ -21,7 +21,7 @@ from campaign_portal.core.audit import audit_record
 from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import nfc
-from campaign_portal.core.uploads import sanitise_filename, validate_upload
+from campaign_portal.core.uploads import CheckedUpload, upload_check, upload_store
 
 from . import importing, ocr, ocr_repair, provenance, services
 from .models import (
@@ -75,27 +75,17 @@ def directive_import_start(*, user, text: str = "", uploaded=None) -> DirectiveI
     _require_staff(user)
     if uploaded is None:
         return _draft_from_text(user=user, text=nfc(text), source=ImportSource.TEXT)
-    kind = validate_upload(uploaded, kinds=importing.IMPORT_KINDS, max_bytes=importing.IMPORT_MAX_BYTES)
-    if kind in SCAN_KINDS:
-        typed = importing.pdf_text_layer(uploaded) if kind == "pdf" else ""
+    checked = upload_check(uploaded, kinds=importing.IMPORT_KINDS, max_bytes=importing.IMPORT_MAX_BYTES)
+    if checked.kind in SCAN_KINDS:
+        typed = importing.pdf_text_layer(uploaded) if checked.kind == "pdf" else ""
         if not typed.strip():
-            return _draft_from_scan(user=user, uploaded=uploaded, kind=kind)
+            return _draft_from_scan(user=user, checked=checked)
         text = typed
     else:
         text = importing.read_uploaded_text(uploaded)
     record = _draft_from_text(user=user, text=text, source=ImportSource.FILE)
-    _attach(user=user, directive=record.directive, uploaded=uploaded, kind=kind)
+    upload_store(model=DirectiveAttachment, uploaded=checked, user=user, directive=record.directive)
     return record
-
-
-def _attach(*, user, directive: Directive, uploaded, kind: str) -> DirectiveAttachment:
-    uploaded.seek(0)
-    attachment = DirectiveAttachment(
-        directive=directive, filename=sanitise_filename(uploaded.name), kind=kind, size=uploaded.size, uploaded_by=user
-    )
-    attachment.file.save(attachment.filename, uploaded, save=False)
-    attachment.save()
-    return attachment
 
 
 def _parsed(text: str, user) -> dict:
@@ -155,14 +145,13 @@ def _draft_from_text(*, user, text: str, source: str) -> DirectiveImport:
     return record
 
 
-def _draft_from_scan(*, user, uploaded, kind: str) -> DirectiveImport:
-    uploaded.seek(0)
+def _draft_from_scan(*, user, checked: CheckedUpload) -> DirectiveImport:
+    checked.content.seek(0)
     try:
-        pages = ocr.page_count(kind, uploaded.read())
+        pages = ocr.page_count(checked.kind, checked.content.read())
     except ocr.NotReadable as exc:
         raise ValidationError(
-            _("Không mở được tệp “%(name)s” (tệp hỏng hoặc không phải ảnh, PDF).")
-            % {"name": sanitise_filename(uploaded.name)}
+            _("Không mở được tệp “%(name)s” (tệp hỏng hoặc không phải ảnh, PDF).") % {"name": checked.filename}
         ) from exc
     if pages > ocr.MAX_PAGES:
         raise ValidationError(
@@ -177,7 +166,7 @@ def _draft_from_scan(*, user, uploaded, kind: str) -> DirectiveImport:
         subject="",
     )
     directive.save()
-    attachment = _attach(user=user, directive=directive, uploaded=uploaded, kind=kind)
+    attachment = upload_store(model=DirectiveAttachment, uploaded=checked, user=user, directive=directive)
     record = DirectiveImport.objects.create(
         directive=directive,
         source=ImportSource.SCAN,

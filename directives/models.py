@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import Unit, UnitKind
-from campaign_portal.core.uploads import private_upload_to
+from campaign_portal.core.uploads import Upload, private_upload_to
 
 
 class OrganisingLevel(models.TextChoices):
@@ -378,30 +378,16 @@ class Receipt(models.Model):
         return f"{self.unit} · {self.directive}"
 
 
-class DirectiveAttachment(models.Model):
+class DirectiveAttachment(Upload):
+    upload_prefix = "directives"
+
     directive = models.ForeignKey(
         Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("tệp"), upload_to=private_upload_to("directives"))
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    kind = models.CharField(_("loại tệp"), max_length=10)
-    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Upload.Meta):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.filename
 
 
 class CalendarDayKind(models.TextChoices):

@@ -18,7 +18,7 @@ from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
-from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import upload_store
 
 from . import importing, obligations, selectors
 from .audit import REVISION_ACTION
@@ -443,12 +443,9 @@ def attachment_add(*, user, directive: Directive, uploaded) -> DirectiveAttachme
     _require_staff(user)
     if directive.status == DirectiveStatus.WITHDRAWN:
         raise ValidationError(_("Văn bản đã thu hồi, không đính kèm thêm được."))
-    kind = validate_upload(uploaded, kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
-    attachment = DirectiveAttachment(
-        directive=directive, filename=sanitise_filename(uploaded.name), kind=kind, size=uploaded.size, uploaded_by=user
+    attachment = upload_store(
+        model=DirectiveAttachment, uploaded=uploaded, user=user, max_bytes=ATTACHMENT_MAX_BYTES, directive=directive
     )
-    attachment.file.save(attachment.filename, uploaded, save=False)
-    attachment.save()
     audit_record(
         actor=user, action="directives.attachment.added", obj=directive, unit=directive.issuer,
         changes={"attachment": [None, attachment.filename]},

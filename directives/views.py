@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.errors import apply_validation_error
-from campaign_portal.core.uploads import serve_private_file
+from campaign_portal.core.uploads import serve_private_file, serve_upload
 
 from . import import_services, selectors, services
 from .forms import (
@@ -507,7 +507,7 @@ def attachment_add(request, pk):
 def attachment_download(request, pk, attachment_pk):
     directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(DirectiveAttachment, pk=attachment_pk, directive=directive)
-    return serve_private_file(attachment.file, filename=attachment.filename)
+    return serve_upload(attachment)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewableSubmission, Unit
-from campaign_portal.core.uploads import private_upload_to
+from campaign_portal.core.uploads import Upload
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -93,25 +93,17 @@ class ClusterMember(models.Model):
         return f"{self.unit} · {self.get_role_display()}"
 
 
-class ClusterDocument(models.Model):
+class ClusterDocument(Upload):
     """A cluster's own document (regulation, minutes, the head's plan)."""
+
+    upload_prefix = "emulation/documents"
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cụm, khối"), on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("tên văn bản"), max_length=300)
-    file = models.FileField(_("tệp"), upload_to=private_upload_to("emulation/documents"))
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Upload.Meta):
         verbose_name = _("văn bản của cụm, khối")
         verbose_name_plural = _("văn bản của cụm, khối")
         ordering = ["-uploaded_at", "-id"]
@@ -128,8 +120,6 @@ class Covenant(models.Model):
     )
     signed_on = models.DateField(_("ngày ký"))
     text = models.TextField(_("nội dung giao ước"))
-    scan = models.FileField(_("bản ký (scan)"), upload_to=private_upload_to("emulation/covenants"))
-    scan_name = models.CharField(_("tên tệp scan"), max_length=200)
     signing_units = models.ManyToManyField(Unit, verbose_name=_("các đơn vị ký"), related_name="+")
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -142,6 +132,23 @@ class Covenant(models.Model):
 
     def __str__(self):
         return str(_("Giao ước thi đua %(cluster)s") % {"cluster": self.cluster})
+
+    @property
+    def scan_name(self) -> str:
+        return self.scan.display_name
+
+
+class CovenantScan(Upload):
+    """The signed covenant, scanned (PDF or photo): one per covenant."""
+
+    upload_prefix = "emulation/covenants"
+    upload_kinds = ("pdf", "jpeg", "png")
+
+    covenant = models.OneToOneField(Covenant, verbose_name=_("giao ước"), on_delete=models.CASCADE, related_name="scan")
+
+    class Meta(Upload.Meta):
+        verbose_name = _("bản ký giao ước (scan)")
+        verbose_name_plural = _("bản ký giao ước (scan)")
 
 
 class CovenantConfirmation(models.Model):
@@ -303,25 +310,11 @@ class ScoreLine(models.Model):
         return self.head_points if self.head_points is not None else self.self_points
 
 
-class ScoreEvidence(models.Model):
-    line = models.ForeignKey(ScoreLine, verbose_name=_("điểm tiêu chí"), on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("tệp"), upload_to=private_upload_to("emulation/evidence"))
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    kind = models.CharField(_("loại tệp"), max_length=10)
-    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+class ScoreEvidence(Upload):
+    upload_prefix = "emulation/evidence"
 
-    class Meta:
+    line = models.ForeignKey(ScoreLine, verbose_name=_("điểm tiêu chí"), on_delete=models.CASCADE, related_name="files")
+
+    class Meta(Upload.Meta):
         verbose_name = _("minh chứng")
         verbose_name_plural = _("minh chứng")
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.filename

@@ -16,7 +16,7 @@ from campaign_portal.core.formatting import format_number
 from campaign_portal.core.models import ReviewStatus, Unit
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.review import submission_transition
-from campaign_portal.core.uploads import DOCUMENT_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import upload_check, upload_store
 
 from . import evidence, selectors
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     ClusterMember,
     Covenant,
     CovenantConfirmation,
+    CovenantScan,
     CriteriaTable,
     Criterion,
     MemberRole,
@@ -126,10 +127,7 @@ def _head_or_staff(user, cluster: Cluster) -> None:
 @transaction.atomic
 def cluster_document_add(*, user, cluster: Cluster, title: str, uploaded) -> ClusterDocument:
     _head_or_staff(user, cluster)
-    validate_upload(uploaded, kinds=DOCUMENT_KINDS)
-    document = ClusterDocument.objects.create(
-        cluster=cluster, title=title.strip(), file=uploaded, filename=sanitise_filename(uploaded.name), uploaded_by=user
-    )
+    document = upload_store(model=ClusterDocument, uploaded=uploaded, user=user, cluster=cluster, title=title.strip())
     audit_record(
         actor=user, action="emulation.cluster.document", obj=cluster, changes={"document": [None, document.title]}
     )
@@ -151,15 +149,9 @@ def covenant_file(*, user, cluster: Cluster, text: str, signed_on: datetime.date
         raise ValidationError({"signing_units": _("Chỉ các thành viên của cụm ký giao ước.")})
     if not signing_units:
         raise ValidationError({"signing_units": _("Chọn các đơn vị đã ký giao ước.")})
-    validate_upload(scan, kinds=("pdf", "jpeg", "png"))
-    covenant = Covenant.objects.create(
-        cluster=cluster,
-        text=text.strip(),
-        signed_on=signed_on,
-        scan=scan,
-        scan_name=sanitise_filename(scan.name),
-        filed_by=user,
-    )
+    checked = upload_check(scan, kinds=CovenantScan.upload_kinds)
+    covenant = Covenant.objects.create(cluster=cluster, text=text.strip(), signed_on=signed_on, filed_by=user)
+    upload_store(model=CovenantScan, uploaded=checked, user=user, covenant=covenant)
     covenant.signing_units.set(signing_units)
     scope = access.scope_for(user)
     if scope.is_officer and scope.unit.pk in group.member_ids:  # the head signed what it files
@@ -351,15 +343,7 @@ def evidence_add(*, user, line: ScoreLine, uploaded) -> ScoreEvidence:
         raise PermissionDenied
     if not card.is_editable:
         raise ValidationError(_("Bảng điểm đã gửi; không thể thêm minh chứng."))
-    kind = validate_upload(uploaded, kinds=DOCUMENT_KINDS)
-    item = ScoreEvidence.objects.create(
-        line=line,
-        file=uploaded,
-        filename=sanitise_filename(uploaded.name),
-        kind=kind,
-        size=uploaded.size,
-        uploaded_by=user,
-    )
+    item = upload_store(model=ScoreEvidence, uploaded=uploaded, user=user, line=line)
     audit_record(
         actor=user,
         action="emulation.scorecard.attached",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.review import allowed_transitions, events_for
-from campaign_portal.core.uploads import serve_private_file
+from campaign_portal.core.uploads import serve_upload, serve_upload_of
 
 from . import evidence, scoring, selectors, services, spreadsheets
 from .forms import AdjustForm, ClusterForm, CovenantForm, DocumentForm, ImportForm, ReviewForm, TableSettingsForm
@@ -167,11 +167,10 @@ def document_add(request, pk):
 @login_required
 @require_GET
 def document_download(request, pk):
-    document = ClusterDocument.objects.select_related("cluster").filter(pk=pk).first()
-    if document is None:
-        raise Http404
-    selectors.get_cluster_for_user(user=request.user, pk=document.cluster_id)
-    return serve_private_file(document.file, filename=document.filename)
+    def check(document):
+        selectors.get_cluster_for_user(user=request.user, pk=document.cluster_id)
+
+    return serve_upload_of(ClusterDocument.objects.all(), pk=pk, check=check)
 
 
 @login_required
@@ -226,7 +225,7 @@ def covenant_scan(request, pk):
     covenant = getattr(cluster, "covenant", None)
     if covenant is None:
         raise Http404
-    return serve_private_file(covenant.scan, filename=covenant.scan_name)
+    return serve_upload(covenant.scan)
 
 
 # --- criteria table ------------------------------------------------------------------------------
@@ -467,11 +466,10 @@ def evidence_add(request, pk):
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    item = ScoreEvidence.objects.select_related("line__scorecard").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    selectors.get_scorecard_for_user(user=request.user, pk=item.line.scorecard_id)
-    return serve_private_file(item.file, filename=item.filename)
+    def check(item):
+        selectors.get_scorecard_for_user(user=request.user, pk=item.line.scorecard_id)
+
+    return serve_upload_of(ScoreEvidence.objects.select_related("line"), pk=pk, check=check)
 
 
 @login_required

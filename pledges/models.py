@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewableSubmission
-from campaign_portal.core.uploads import private_upload_to
+from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, Upload
 from directives import obligations, schedule
 
 
@@ -234,8 +234,6 @@ class TargetProgress(models.Model):
     reported_on = models.DateField(_("số liệu đến ngày"))
     actual_value = models.DecimalField(_("giá trị đạt được"), max_digits=18, decimal_places=2)
     note = models.TextField(_("ghi chú"), blank=True)
-    evidence = models.FileField(_("minh chứng"), upload_to=private_upload_to("pledges/evidence"), blank=True)
-    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=200, blank=True)
     is_late = models.BooleanField(_("cập nhật trễ"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -253,6 +251,20 @@ class TargetProgress(models.Model):
 
     def __str__(self):
         return f"{self.target} · {self.reported_on:%d/%m/%Y}"
+
+
+class TargetEvidence(Upload):
+    """The evidence file of one target progress update (optional, at most one)."""
+
+    upload_prefix = "pledges/evidence"
+
+    progress = models.OneToOneField(
+        TargetProgress, verbose_name=_("tiến độ chỉ tiêu"), on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta(Upload.Meta):
+        verbose_name = _("minh chứng tiến độ")
+        verbose_name_plural = _("minh chứng tiến độ")
 
 
 class ResultReport(PeriodFiling, ReviewableSubmission):
@@ -289,8 +301,11 @@ class ResultReport(PeriodFiling, ReviewableSubmission):
             raise ValidationError(_("Báo cáo cần có nội dung, số liệu hoặc tệp báo cáo đã ký trước khi gửi."))
 
 
-class Attachment(models.Model):
+class Attachment(Upload):
     """Minutes, photos or the signed plan attached to one submission of this app."""
+
+    upload_prefix = "pledges"
+    upload_kinds = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
 
     dissemination = models.ForeignKey(
         Dissemination, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
@@ -302,23 +317,10 @@ class Attachment(models.Model):
     result_report = models.ForeignKey(
         ResultReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("tệp"), upload_to=private_upload_to("pledges"))
-    filename = models.CharField(_("tên tệp"), max_length=200)
-    kind = models.CharField(_("loại tệp"), max_length=10)
-    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Upload.Meta):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
-        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -330,9 +332,6 @@ class Attachment(models.Model):
                 name="pledges_attachment_one_of_four_owners",
             ),
         ]
-
-    def __str__(self):
-        return self.filename
 
     @property
     def owner(self):

@@ -308,7 +308,8 @@ def targets_with_progress(*, owner) -> list[Target]:
     targets = list(
         Target.objects.filter(**kwargs).prefetch_related(
             Prefetch(
-                "progress", queryset=TargetProgress.objects.select_related("created_by").order_by("reported_on", "id")
+                "progress",
+                queryset=TargetProgress.objects.select_related("created_by", "evidence").order_by("reported_on", "id"),
             )
         )
     )

@@ -19,7 +19,7 @@ from campaign_portal.core import access, numbers, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.text import fold, nfc
-from campaign_portal.core.uploads import DOCUMENT_KINDS, PHOTO_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import upload_check, upload_store
 from directives import obligations, registry
 from directives.models import Requirement
 
@@ -30,6 +30,7 @@ from .models import (
     EmulationPlan,
     ResultReport,
     Target,
+    TargetEvidence,
     TargetProgress,
 )
 
@@ -52,7 +53,7 @@ PLAN_FIELDS = ["period", "document_number", "document_date", "title", "content"]
 COMMITMENT_FIELDS = ["period", "field", "title", "description", "expected_result"]
 TARGET_FIELDS = ["name", "unit_of_measure", "baseline", "target_value", "due_date", "position"]
 
-ATTACHMENT_KINDS = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
+ATTACHMENT_KINDS = Attachment.upload_kinds  # minutes, plans and photos
 
 
 class QuotaExceeded(ValidationError):
@@ -414,12 +415,11 @@ def progress_add(
         created_by=user,
         is_late=progress_is_late(reported_on=reported_on, entered_on=today, due_date=target.due_date),
     )
-    if evidence is not None:
-        validate_upload(evidence, kinds=DOCUMENT_KINDS)
-        progress.evidence_name = sanitise_filename(evidence.name)
-        progress.evidence = evidence
+    checked = upload_check(evidence, kinds=TargetEvidence.upload_kinds) if evidence is not None else None
     progress.full_clean()
     progress.save()
+    if checked is not None:
+        upload_store(model=TargetEvidence, uploaded=checked, user=user, progress=progress)
     audit_record(
         actor=user,
         action=_action(owner, "progress"),
@@ -489,16 +489,7 @@ def _attachment_owner_kwargs(owner) -> dict:
 @transaction.atomic
 def attachment_add(*, user, owner, uploaded) -> Attachment:
     _check_owner_writable(user=user, owner=owner)
-    kind = validate_upload(uploaded, kinds=ATTACHMENT_KINDS)
-    attachment = Attachment(
-        **_attachment_owner_kwargs(owner),
-        file=uploaded,
-        filename=sanitise_filename(uploaded.name),
-        kind=kind,
-        size=uploaded.size,
-        uploaded_by=user,
-    )
-    attachment.save()
+    attachment = upload_store(model=Attachment, uploaded=uploaded, user=user, **_attachment_owner_kwargs(owner))
     audit_record(
         actor=user,
         action=_action(owner, "attached"),

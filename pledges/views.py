@@ -20,7 +20,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
-from campaign_portal.core.uploads import serve_private_file
+from campaign_portal.core.uploads import serve_upload, serve_upload_of
 from directives import obligations, registry
 from directives.models import DirectiveStatus, Requirement, RequirementKind
 
@@ -33,7 +33,7 @@ from .forms import (
     TransitionForm,
     target_formset,
 )
-from .models import Commitment, Dissemination, EmulationPlan, ResultReport, TargetProgress
+from .models import Commitment, Dissemination, EmulationPlan, ResultReport, TargetEvidence
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -551,7 +551,7 @@ def attachment_upload(request, slug, pk):
 @require_GET
 def attachment_download(request, pk):
     attachment = selectors.get_attachment_for_user(user=request.user, pk=pk)
-    return serve_private_file(attachment.file, filename=attachment.filename)
+    return serve_upload(attachment)
 
 
 @login_required
@@ -651,8 +651,7 @@ def progress_add(request, pk):
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    progress = TargetProgress.objects.select_related("target").filter(pk=pk).first()
-    if progress is None or not progress.evidence:
-        raise Http404
-    selectors.get_target_for_user(user=request.user, pk=progress.target_id)
-    return serve_private_file(progress.evidence, filename=progress.evidence_name or "minh-chung")
+    def check(evidence):
+        selectors.get_target_for_user(user=request.user, pk=evidence.progress.target_id)
+
+    return serve_upload_of(TargetEvidence.objects.select_related("progress"), progress_id=pk, check=check)

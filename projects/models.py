@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaign_portal.core.models import ReviewableSubmission, Unit
-from campaign_portal.core.uploads import private_upload_to
+from campaign_portal.core.uploads import PHOTO_KINDS, Upload, private_upload_to
 
 # Money above 10^15 đồng (a million billion) is a typing mistake, not an investment.
 MONEY_MAX = 10**15
@@ -239,28 +239,23 @@ class ThumbnailStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi tạo ảnh thu nhỏ")
 
 
-class ProgressPhoto(models.Model):
-    """A site photo, stored re-encoded without EXIF; the thumbnail is made by a Celery task."""
+class ProgressPhoto(Upload):
+    """A site photo, stored re-encoded without EXIF (projects.photos); the thumbnail is made by a Celery task."""
+
+    upload_prefix = "projects/photos"
+    upload_kinds = PHOTO_KINDS
 
     update = models.ForeignKey(
         ProgressUpdate, verbose_name=_("báo cáo tiến độ"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.FileField(_("ảnh gốc"), upload_to=private_upload_to("projects/photos"))
     thumbnail = models.FileField(_("ảnh thu nhỏ"), upload_to=private_upload_to("projects/thumbs"), blank=True)
-    filename = models.CharField(_("tên tệp"), max_length=200)
     width = models.PositiveIntegerField(_("chiều rộng (px)"), default=0)
     height = models.PositiveIntegerField(_("chiều cao (px)"), default=0)
-    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
     thumbnail_status = models.CharField(
         _("tình trạng ảnh thu nhỏ"), max_length=10, choices=ThumbnailStatus.choices, default=ThumbnailStatus.PENDING
     )
     thumbnail_error = models.CharField(pgettext_lazy("key works", "lỗi"), max_length=300, blank=True)
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Upload.Meta):
         verbose_name = _("ảnh tiến độ")
         verbose_name_plural = _("ảnh tiến độ")
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.filename

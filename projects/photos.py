@@ -14,23 +14,20 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from campaign_portal.core.uploads import PHOTO_KINDS, sanitise_filename, validate_upload
+from campaign_portal.core.uploads import PHOTO_KINDS, CheckedUpload, sanitise_filename, validate_upload
 
 THUMBNAIL_SIZE = (480, 360)
 FORMATS = {"jpeg": ("JPEG", ".jpg"), "png": ("PNG", ".png"), "webp": ("WEBP", ".webp")}
 
 
-class CleanPhoto:
-    """A checked photo ready to store: re-encoded bytes, its display name and dimensions."""
+class CleanPhoto(CheckedUpload):
+    """A checked photo ready for `upload_store`: re-encoded bytes, its display name, kind and dimensions."""
 
-    def __init__(self, *, data: bytes, filename: str, width: int, height: int):
+    def __init__(self, *, data: bytes, filename: str, kind: str, width: int, height: int):
+        super().__init__(content=ContentFile(data, name=filename), filename=filename, kind=kind, size=len(data))
         self.data = data
-        self.filename = filename
         self.width = width
         self.height = height
-
-    def as_file(self) -> ContentFile:
-        return ContentFile(self.data, name=self.filename)
 
 
 def _open(stream, name: str) -> Image.Image:
@@ -77,7 +74,7 @@ def clean_photo(uploaded) -> CleanPhoto:
     buffer = io.BytesIO()
     options = {"JPEG": {"quality": 88, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 85}}[fmt]
     fresh.save(buffer, format=fmt, **options)
-    return CleanPhoto(data=buffer.getvalue(), filename=name, width=fresh.width, height=fresh.height)
+    return CleanPhoto(data=buffer.getvalue(), filename=name, kind=kind, width=fresh.width, height=fresh.height)
 
 
 def make_thumbnail_bytes(field_file) -> bytes:

@@ -18,6 +18,7 @@ from campaign_portal.core.audit import audit_record, diff, snapshot
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
+from campaign_portal.core.uploads import upload_store
 from directives import obligations
 from directives.models import RequirementKind
 
@@ -304,7 +305,7 @@ def progress_update_create(
         created_by=user,
     )
     for photo in cleaned:
-        _store_photo(update, photo)
+        _store_photo(update, photo, user=user)
     _refresh_progress_cache(work)
     audit_record(
         actor=user,
@@ -317,14 +318,12 @@ def progress_update_create(
     return update
 
 
-def _store_photo(update: ProgressUpdate, photo) -> ProgressPhoto:
+def _store_photo(update: ProgressUpdate, photo: photo_rules.CleanPhoto, *, user) -> ProgressPhoto:
     from .tasks import make_thumbnail
 
-    record = ProgressPhoto(
-        update=update, filename=photo.filename, width=photo.width, height=photo.height, size=len(photo.data)
+    record = upload_store(
+        model=ProgressPhoto, uploaded=photo, user=user, update=update, width=photo.width, height=photo.height
     )
-    record.file.save(photo.filename, photo.as_file(), save=False)
-    record.save()
     enqueue_on_commit(make_thumbnail, record.pk)
     return record
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.models import ReviewStatus
-from campaign_portal.core.uploads import serve_private_file
+from campaign_portal.core.uploads import serve_private_file, serve_upload
 from directives import obligations
 from directives.models import DirectiveStatus, Requirement
 
@@ -287,7 +287,7 @@ def progress_create(request, pk):
 @require_GET
 def photo_original(request, pk):
     photo = selectors.get_photo_for_user(user=request.user, pk=pk)
-    return serve_private_file(photo.file, filename=photo.filename)
+    return serve_upload(photo)
 
 
 @login_required

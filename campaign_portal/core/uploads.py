@@ -1,7 +1,8 @@
 """Checking and storing uploaded files: type sniffed from content, size bounded, names sanitised.
 
-Files are stored under MEDIA_ROOT with random names and are never served from a public URL:
-views check access first, then stream them with `serve_private_file`.
+Every uploaded file is a row of a model that inherits `Upload` (its owner key is the app's own) and is
+written by `upload_store`. Files are stored with random names (MEDIA_ROOT or the S3 bucket) and are
+never served from a public URL: views check access first, then stream them with `serve_upload`.
 """
 
 import os
@@ -9,12 +10,17 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.db import models
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # kind → (extensions accepted in the name, MIME type served)
 KINDS = {
@@ -213,6 +219,113 @@ def serve_private_file(field_file, *, filename: str, inline: bool = False) -> Fi
     return response
 
 
+def kind_for_name(name: str) -> str:
+    """The kind a stored name's extension stands for ("" when none): for rows stored before `kind` was kept."""
+    ext = os.path.splitext(name or "")[1].lower()
+    return next((kind for kind, (exts, _mime) in KINDS.items() if ext in exts), "")
+
+
+def upload_path(instance, filename: str) -> str:
+    """Where an `Upload` row's file is stored: private/<the model's upload_prefix>/<year>/<random name>."""
+    return PrivateUploadTo(instance.upload_prefix)(instance, filename)
+
+
+class Upload(models.Model):
+    """An uploaded file as every app keeps it; a concrete model adds its owner key and what is its own.
+
+    Class attributes say what the model accepts: `upload_prefix` (storage folder), `upload_kinds`
+    (sniffed kinds) and `upload_max_bytes` (None: settings.PORTAL_UPLOAD_MAX_BYTES).
+    """
+
+    upload_prefix = "uploads"
+    upload_kinds = DOCUMENT_KINDS
+    upload_max_bytes: int | None = None
+
+    file = models.FileField(gettext_lazy("tệp"), upload_to=upload_path)
+    filename = models.CharField(gettext_lazy("tên tệp"), max_length=200)
+    kind = models.CharField(gettext_lazy("loại tệp"), max_length=10)
+    size = models.PositiveBigIntegerField(gettext_lazy("dung lượng (byte)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("người tải lên"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(gettext_lazy("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name the user gave the file (its stored name is random)."""
+        return self.filename or os.path.basename(self.file.name or "") or gettext_lazy("tệp")
+
+    @property
+    def size_display(self) -> str:
+        return filesizeformat(self.size)
+
+    @property
+    def download_name(self) -> str:
+        """A name safe in a Content-Disposition header and on any file system."""
+        return sanitise_filename(str(self.display_name))
+
+
+@dataclass
+class CheckedUpload:
+    """A file that passed `upload_check`: what will be stored, its display name, kind and size."""
+
+    content: object
+    filename: str
+    kind: str
+    size: int
+
+
+def upload_check(uploaded, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> CheckedUpload:
+    """Validate an UploadedFile (type by content, size, name) before anything is written."""
+    kind = validate_upload(uploaded, kinds=kinds, max_bytes=max_bytes)
+    return CheckedUpload(content=uploaded, filename=sanitise_filename(uploaded.name), kind=kind, size=uploaded.size)
+
+
+def upload_store(*, model: type[Upload], uploaded, user=None, kinds=None, max_bytes: int | None = None, **fields):
+    """Validate `uploaded` (unless it is already a CheckedUpload), store it and save a new `model` row.
+
+    `fields` are the model's own (its owner key, a title, a photo's dimensions). The caller's
+    `transaction.atomic` covers the row; the stored file is written first.
+    """
+    if not isinstance(uploaded, CheckedUpload):
+        uploaded = upload_check(
+            uploaded, kinds=kinds or model.upload_kinds, max_bytes=max_bytes or model.upload_max_bytes
+        )
+    instance = model(**fields, filename=uploaded.filename, kind=uploaded.kind, size=uploaded.size, uploaded_by=user)
+    uploaded.content.seek(0)
+    instance.file.save(uploaded.filename, uploaded.content, save=False)
+    instance.save()
+    return instance
+
+
+def serve_upload(upload: Upload, *, inline: bool = False) -> FileResponse:
+    """Stream an `Upload` row's file under its safe download name (after the view checked access)."""
+    return serve_private_file(upload.file, filename=upload.download_name, inline=inline)
+
+
+def serve_upload_of(queryset, *, check, **lookup) -> FileResponse:
+    """Stream the upload `lookup` finds once `check(upload)` (its owner's access rule) lets it through.
+
+    For uploads reached through their owner: missing answers 404, as an owner the user cannot see does.
+    """
+    upload = queryset.filter(**lookup).first()
+    if upload is None:
+        raise Http404
+    check(upload)
+    return serve_upload(upload)
+
+
 def bytes_upload(name: str, data: bytes):
     """An in-memory UploadedFile, for services and tests that build files themselves."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -221,6 +334,13 @@ def bytes_upload(name: str, data: bytes):
 
 
 __all__ = [
+    "Upload",
+    "CheckedUpload",
+    "upload_check",
+    "upload_store",
+    "upload_path",
+    "serve_upload",
+    "serve_upload_of",
     "DOCUMENT_KINDS",
     "PHOTO_KINDS",
     "sanitise_filename",

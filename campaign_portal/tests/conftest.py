@@ -91,16 +91,17 @@ def _emulation(world):
     """Krông Pắc heads a cluster with the Department of Finance: covenant, document, its scorecard, evidence."""
     from django.core.files.base import ContentFile
 
-    from emulation.models import ClusterDocument, Covenant, ScoreEvidence
+    from emulation.models import ClusterDocument, Covenant, CovenantScan, ScoreEvidence
     from emulation.services import scorecard_open
     from emulation.tests.factories import CriterionFactory, SectionFactory, cluster_with
 
     p = world.province
     cluster = cluster_with([p.krong_pac, p.dept_finance], head=p.krong_pac, name="Cụm thử", year=2019)
     CriterionFactory(section=SectionFactory(table=cluster.criteria_table))
-    covenant = Covenant(cluster=cluster, signed_on=datetime.date(2019, 1, 15), text="Giao ước", scan_name="gu.pdf")
-    covenant.scan.save("gu.pdf", ContentFile(PDF), save=False)
-    covenant.save()
+    covenant = Covenant.objects.create(cluster=cluster, signed_on=datetime.date(2019, 1, 15), text="Giao ước")
+    scan = CovenantScan(covenant=covenant, filename="gu.pdf", kind="pdf")
+    scan.file.save("gu.pdf", ContentFile(PDF), save=False)
+    scan.save()
     document = ClusterDocument(cluster=cluster, title="Quy chế", filename="qc.pdf")
     document.file.save("qc.pdf", ContentFile(PDF), save=False)
     document.save()
@@ -206,7 +207,7 @@ def _file_records(world):
         )
         from django.core.files.base import ContentFile
 
-        from pledges.models import Attachment
+        from pledges.models import Attachment, TargetEvidence
 
         attachment = Attachment(
             dissemination=world.objects["dissemination"],
@@ -218,7 +219,8 @@ def _file_records(world):
         attachment.file.save("bien-ban.pdf", ContentFile(PDF), save=True)
         world.objects["pledges_attachment"] = attachment
         progress = pf.TargetProgressFactory(target=world.objects["target"])
-        progress.evidence.save("minh-chung.pdf", ContentFile(PDF), save=True)
+        evidence = TargetEvidence(progress=progress, filename="minh-chung.pdf", kind="pdf")
+        evidence.file.save("minh-chung.pdf", ContentFile(PDF), save=True)
         world.objects["target_progress"] = progress
     try:
         from projects.tests import factories as kf

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaign_portal.core.models import AuditEntry
 from pledges import services
-from pledges.models import Attachment, Commitment, Dissemination, EmulationPlan, Target, TargetProgress
+from pledges.models import Attachment, Commitment, Dissemination, EmulationPlan, Target, TargetEvidence, TargetProgress
 from pledges.tests.factories import (
     CommitmentFactory,
     DisseminationFactory,
@@ -551,10 +551,9 @@ def test_evidence_download(letter, province, officer_kp, officer_bmt, leader, cl
 
     settings.MEDIA_ROOT = tmp_path
     plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
-    progress = TargetProgress.objects.create(
-        target=TargetFactory(plan=plan), reported_on="2020-06-30", actual_value=1, evidence_name="bang-chung.pdf"
-    )
-    progress.evidence.save("x.pdf", ContentFile(PDF))
+    progress = TargetProgress.objects.create(target=TargetFactory(plan=plan), reported_on="2020-06-30", actual_value=1)
+    evidence = TargetEvidence(progress=progress, filename="bang-chung.pdf", kind="pdf")
+    evidence.file.save("x.pdf", ContentFile(PDF))
     url = reverse("pledges:evidence_download", kwargs={"pk": progress.pk})
     assert client.get(url).status_code == 302
     response = client_for(officer_kp).get(url)
