@@ -316,9 +316,11 @@ class Command(BaseCommand):
         try:
             database = BenchDatabase(settings.DATABASES["default"], workdir, suffix=NATIONAL_DB_SUFFIX)
             env = self._server_env(database.create(keep=not options["reseed"]), workdir)
+            env["STATIC_ROOT"] = str(Path(settings.VAR_DIR) / "bench-static")  # pages need the manifest
             self.stdout.write(f"Database: {database.describe()} (kept between runs; --reseed to rebuild it)")
             manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
             run([*manage, "migrate", "--noinput", "-v", "0"], env)
+            run([*manage, "collectstatic", "--noinput", "-v", "0"], env)
             command = [
                 *manage,
                 "bench_load",
