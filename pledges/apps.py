@@ -30,6 +30,7 @@ class PledgesConfig(AppConfig):
                 detail_template="pledges/dissemination_detail.html",
                 default_quota_max=1,
                 update_argument="dissemination",
+                period_field="period",
                 attachment_field="dissemination",
                 extra_form_fields=("directives",),
             )
@@ -50,6 +51,7 @@ class PledgesConfig(AppConfig):
                 detail_template="pledges/plan_detail.html",
                 default_quota_max=1,
                 update_argument="plan",
+                period_field="period",
                 attachment_field="plan",
                 has_targets=True,
             )
@@ -69,6 +71,7 @@ class PledgesConfig(AppConfig):
                 form_template="pledges/result_report_form.html",
                 detail_template="pledges/result_report_detail.html",
                 update_argument="report",
+                period_field="period",
                 attachment_field="result_report",
                 extra_form_fields=("figures",),
                 answers=("report", "other"),
@@ -95,6 +98,7 @@ class PledgesConfig(AppConfig):
                     form_template="pledges/commitment_form.html",
                     detail_template="pledges/commitment_detail.html",
                     update_argument="commitment",
+                    period_field="period",
                     attachment_field="commitment",
                     has_targets=True,
                 )

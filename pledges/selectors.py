@@ -8,7 +8,7 @@ from django.utils import timezone
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.text import fold
-from directives import obligations, registry
+from directives import obligations, registry, schedule
 from directives.models import Requirement, ResponseMode
 
 from .models import Commitment, EmulationPlan, Target, TargetProgress
@@ -204,6 +204,7 @@ _LIST_FIELDS = (
     "changed_at",
     "sent_at",
     "obj_on_time",
+    "obj_period",
     "slug",
 )
 
@@ -225,6 +226,7 @@ def _rows(model, qs: QuerySet) -> QuerySet:
             changed_at=F("updated_at"),
             sent_at=F("submitted_at"),
             obj_on_time=F("on_time"),
+            obj_period=F("period"),
             slug=Value(slug_for_model(model), output_field=CharField()),
         )
         .order_by()
@@ -294,6 +296,7 @@ def decorate_rows(rows) -> list[dict]:
                 **row,
                 "kind_label": labels.get(row["kind"], row["kind"]),
                 "status_label": ReviewStatus(row["obj_status"]).label,
+                "period_label": schedule.period_label(row.get("obj_period") or ""),
                 "url": registry.kind_for_slug(row["slug"]).detail_url_for(row["obj_id"]),
             }
         )

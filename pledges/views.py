@@ -263,8 +263,12 @@ def _edit_page(request, *, model, requirement=None, obj=None):
     unit = access.scope_for(request.user).unit
     quota = services.quota_for(unit=unit, requirement=requirement)
     maximum = quota.maximum
-    quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full else ""
+    # A recurring ask's quota is per period: the period field says when a period is already filed.
+    recurring = obligations.recurs(requirement)
+    quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full and not recurring else ""
     form_kwargs = {"instance": obj, "quota_error": quota_error, "requirement": requirement, "unit": unit}
+    if recurring:
+        form_kwargs["period"] = request.GET.get("period", "")[:10]  # from the owed page's link for a period
     form_class = entry.load("form")
     form_token = _form_token(request) if obj is None else ""
     if form_token and form_token in request.session.get(CREATED_KEY, {}):
@@ -500,6 +504,7 @@ def _review_row(obj, slug) -> dict:
         "directive_number": obj.requirement.directive.number,
         "sent_at": obj.submitted_at,
         "obj_on_time": obj.on_time,
+        "period_label": obj.period_label,
         "url": _detail_url(obj),
     }
 

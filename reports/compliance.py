@@ -206,6 +206,7 @@ class Compliance:
         self.units: list[UnitInfo] = units
         self.cells: dict[tuple[int, int], Cell] = cells
         self.as_of: datetime.date = as_of
+        self.periods: list[tuple[str, str]] = []  # recurring asks' periods begun (from_ledger fills it)
         self._units_by_id = {u.id: u for u in units}
         self._requirements_by_id = {r.id: r for r in requirements}
         # Applicable cells per unit and per requirement, and each unit's verdict: computed once.
@@ -322,7 +323,7 @@ class Compliance:
                     str(c.state),
                     c.counted,
                     c.accepted,
-                    [[f.kind, f.pk, f.status, f.on_time, f.title] for f in c.filings],
+                    [[f.kind, f.pk, f.status, f.on_time, f.title, f.period] for f in c.filings],
                 ]
                 for c in sorted(self.cells.values(), key=lambda c: (c.requirement.id, c.unit_id))
             ],
@@ -412,17 +413,23 @@ def _dated(data: dict, *, isoformat: bool) -> dict:
     return result
 
 
-def from_ledger(ledger: obligations.Ledger) -> Compliance:
+def from_ledger(ledger: obligations.Ledger, *, period: str = "") -> Compliance:
     """The engine's answer as the pages show it (one query for the units).
 
     A recurring ask shows the period holding the as-of day (the current one today, a past one for a
-    past day), named in its column: "Báo cáo tháng (Tháng 12/2026)".
+    past day), or the `period` asked for when it is one of its own, named in its column:
+    "Báo cáo tháng (Tháng 12/2026)". `Compliance.periods` lists the periods begun, to pick from.
     """
     cells = {}
     periods = {}
+    begun = {}
     pairs = dict.fromkeys((o.key.requirement_id, o.key.unit_id) for o in ledger.cells.values())
+    for o in ledger.cells.values():
+        if o.period is not None and (o.period.starts_on is None or o.period.starts_on <= ledger.as_of):
+            begun.setdefault(o.key.period, o.period.label)
     for rid, uid in pairs:
-        obligation = ledger.get(rid, uid)  # the period holding the as-of day
+        chosen = [o for o in ledger.periods(rid, uid) if period and o.key.period == period]
+        obligation = chosen[0] if chosen else ledger.get(rid, uid)  # else the period holding the as-of day
         if not obligation.applies:
             continue
         if obligation.period is not None:
@@ -442,12 +449,17 @@ def from_ledger(ledger: obligations.Ledger) -> Compliance:
             filings=obligation.filings,
         )
     unit_ids = {uid for (_rid, uid) in cells}
-    return Compliance(requirements=requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
+    result = Compliance(requirements=requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
+    result.periods = sorted(begun.items(), reverse=True)  # newest first: [("2026-12", "Tháng 12/2026"), ...]
+    return result
 
 
-def compute(*, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None) -> Compliance:
+def compute(
+    *, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None, period: str = ""
+) -> Compliance:
     """The matrix of a directive, a campaign or given requirements, as of a day (the engine decides)."""
     as_of = as_of or timezone.localdate()
     if requirements is None:
         requirements = published_requirements(directive=directive, campaign=campaign)
-    return from_ledger(obligations.obligations(requirements=requirements, as_of=as_of, unit_ids=unit_ids))
+    ledger = obligations.obligations(requirements=requirements, as_of=as_of, unit_ids=unit_ids)
+    return from_ledger(ledger, period=period)

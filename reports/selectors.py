@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import registry
+from directives import registry, schedule
 from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
 
 from . import compliance
@@ -70,6 +70,7 @@ class Source:
     campaign: Campaign | None = None
     directive: Directive | None = None
     as_of: datetime.date | None = None  # None: today
+    period: str = ""  # a recurring ask's period to show ("2026-11"); "": the one holding the as-of day
 
     @property
     def label(self) -> str:
@@ -93,6 +94,8 @@ class Source:
         items = [f"{k}={v}" for k, v in self.parameters.items()]
         if self.as_of:
             items.append(f"as_of={self.as_of:%d/%m/%Y}")
+        if self.period:
+            items.append(f"period={self.period}")
         return "&".join(items)
 
     def __bool__(self) -> bool:
@@ -128,10 +131,11 @@ def parse_day(value) -> datetime.date | None:
     return None
 
 
-def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None) -> Source:
+def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None, period=None) -> Source:
     """The requested source, else the current campaign (running today), else the latest one with directives."""
     source = _resolve_source(campaign_id=campaign_id, directive_id=directive_id, choices=choices)
     source.as_of = parse_day(as_of)
+    source.period = period if schedule.is_period_key(period) else ""
     return source
 
 
@@ -156,7 +160,11 @@ def _resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Sou
 
 def compliance_for_source(source: Source, *, unit_ids=None) -> compliance.Compliance:
     return compliance.compute(
-        directive=source.directive, campaign=source.campaign, as_of=source.as_of, unit_ids=unit_ids
+        directive=source.directive,
+        campaign=source.campaign,
+        as_of=source.as_of,
+        unit_ids=unit_ids,
+        period=source.period,
     )
 
 

@@ -18,7 +18,7 @@ from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
-from directives import registry
+from directives import registry, schedule
 
 from . import charts, selectors, services
 from .compliance import STATE_ORDER
@@ -55,6 +55,7 @@ def _source(request, choices=None):
         directive_id=chosen.get("directive"),
         choices=choices,
         as_of=request.GET.get("as_of"),
+        period=request.GET.get("period"),
     )
 
 
@@ -211,7 +212,7 @@ def unit_detail(request, pk):
                 entry = registry.get_kind(filing.kind)
                 visible = filing.status != ReviewStatus.DRAFT or own  # drafts belong to their unit
                 url = entry.detail_url_for(filing.pk) if entry and visible else ""
-                links.append((filing, ReviewStatus(filing.status).label, url))
+                links.append((filing, ReviewStatus(filing.status).label, url, schedule.period_label(filing.period)))
             rows.append((cell, links))
         context.update(result=result, rows=rows, compliant=result.unit_is_compliant(unit.pk))
     return render(request, "reports/unit_detail.html", context)
