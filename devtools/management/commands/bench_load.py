@@ -301,6 +301,9 @@ class Command(BaseCommand):
         median_ratio = app["total"]["median"] / floor["total"]["median"] if floor["total"]["median"] else 0
         lines.append(f"Floor/mixed throughput ratio: {ratio:.1f}x  (median latency {median_ratio:.1f}x the floor's)")
         lines.append(f"Logins through the form: {results['logins']['ok']} ok, {results['logins']['failed']} failed")
+        lines.append(
+            f"Load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (figures compare only on a quiet machine)"
+        )
         errors = app["total"]["errors"] + floor["total"]["errors"] + results["logins"]["failed"]
         for sample in (results.get("error_samples") or [])[:10]:
             lines.append(f"  error: {sample}")
