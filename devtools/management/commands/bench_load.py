@@ -235,7 +235,8 @@ class Command(BaseCommand):
             input=json.dumps(config),
             capture_output=True,
             text=True,
-            timeout=config["duration"] + config["floor_duration"] + 300,
+            # the single-user phase is sequential: on a loaded machine it can take many minutes
+            timeout=config["duration"] + config["floor_duration"] + 3600,
             check=False,
         )
         if result.returncode != 0:
