@@ -45,6 +45,7 @@ from django.core.management.base import BaseCommand, CommandError
 BENCH_DB_SUFFIX = "_load"  # the run's own database is "<configured name>_load", so parallel runs never collide
 NATIONAL_DB_SUFFIX = "_national"  # kept between runs: seeding ~10,000 units takes minutes
 NATIONAL_MEMORY_LIMIT_GB = 8
+GUNICORN_START_S = 120  # 30 s was not enough for two workers to import the portal at load average 25
 BENCH_PASSWORD = "bench-Password-1"  # noqa: S105 - throwaway users in the throwaway bench database
 TARGET_UNITS = 250
 
@@ -211,7 +212,7 @@ class Command(BaseCommand):
             start_new_session=True,
         )
         process.log_path = workdir / "gunicorn.log"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + GUNICORN_START_S
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise CommandError("gunicorn exited:\n" + process.log_path.read_text(errors="replace")[-3000:])
@@ -223,7 +224,7 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.3)
         stop(process)
-        raise CommandError("gunicorn did not answer /healthz/ within 30 s")
+        raise CommandError(f"gunicorn did not answer /healthz/ within {GUNICORN_START_S} s")
 
     def _drive(self, config: dict) -> dict:
         self.stdout.write(
