@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := campaign_portal.settings
 
-.PHONY: run test venv dev-venv migrate seed check-system lint format ci-checks bench clean
+.PHONY: run test venv dev-venv migrate seed check-system lint format ci-checks bench bench-national clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,12 +70,23 @@ BENCH_SECRET_KEY := $(or $(SECRET_KEY),bench-$(shell head -c 32 /dev/urandom | o
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=$(BENCH_SECRET_KEY) PORTAL_DEVTOOLS=1 \
 	STATIC_ROOT=$(CURDIR)/var/bench-static
 
+# SCALE=national (or `make bench-national`): ~10,000 units of 34 provinces in <BENCH_DB>_national, kept
+# between runs (seeded once, a few minutes); pages, engine and PDF timed in-process.
+SCALE ?= province
+
 bench: dev-venv
 	@createdb -h 127.0.0.1 -U postgres $(BENCH_DB) 2>/dev/null || true
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+ifeq ($(SCALE),national)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_load --scale national $(BENCH_ARGS)
+else
 	$(BENCH_ENV) $(BIN)/python manage.py bench_reports
 	$(BENCH_ENV) $(BIN)/python manage.py bench_load $(BENCH_ARGS)
+endif
+
+bench-national:
+	$(MAKE) bench SCALE=national
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3* var/celery-* var/test-workers staticfiles

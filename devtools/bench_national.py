@@ -16,6 +16,7 @@ deterministic (fixed seed), so two machines measure the same data.
 
 import datetime
 import json
+import logging
 import random
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -341,6 +342,9 @@ def timed_once(fn, budget_s: float):
     def alarm(signum, frame):
         raise OverBudget
 
+    request_log = logging.getLogger("django.request")  # a page stopped mid-way is not a server error to log
+    level = request_log.level
+    request_log.setLevel(logging.CRITICAL)
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, budget_s)
     try:
@@ -350,6 +354,7 @@ def timed_once(fn, budget_s: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        request_log.setLevel(level)
 
 
 def measure(label, fn, *, repeat: int, budget_s: float, target_ms: float, query_target=QUERY_TARGET, write=print):
