@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import obligations
+from directives import freshness, obligations
 from directives.models import DirectiveStatus, Requirement
 from directives.obligations import CellState, Filing, RequirementInfo
 
@@ -412,7 +412,7 @@ def _dated(data: dict, *, isoformat: bool) -> dict:
     return result
 
 
-def from_ledger(ledger: obligations.Ledger) -> Compliance:
+def from_ledger(ledger: obligations.Ledger, *, unit_infos=None) -> Compliance:
     """The engine's answer as the pages show it (one query for the units).
 
     A recurring ask shows the period holding the as-of day (the current one today, a past one for a
@@ -442,12 +442,51 @@ def from_ledger(ledger: obligations.Ledger) -> Compliance:
             filings=obligation.filings,
         )
     unit_ids = {uid for (_rid, uid) in cells}
-    return Compliance(requirements=requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
+    # The units as read for another day (the same units owe on every day), else one query.
+    units = _unit_infos(unit_ids) if unit_infos is None else [u for u in unit_infos if u.id in unit_ids]
+    return Compliance(requirements=requirements, units=units, cells=cells, as_of=ledger.as_of)
 
 
 def compute(*, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None) -> Compliance:
     """The matrix of a directive, a campaign or given requirements, as of a day (the engine decides)."""
     as_of = as_of or timezone.localdate()
+    return compute_at(
+        directive=directive, campaign=campaign, requirements=requirements, days=[as_of], unit_ids=unit_ids
+    )[0]
+
+
+def compute_at(*, directive=None, campaign=None, requirements=None, days, unit_ids=None) -> list[Compliance]:
+    """The matrix as of each of `days` in one pass of the engine (the dashboard's trend: today and a
+    week ago). Each answer is kept while nothing the engine reads changes (directives.freshness): a
+    burst of page loads computes the matrix once."""
     if requirements is None:
         requirements = published_requirements(directive=directive, campaign=campaign)
-    return from_ledger(obligations.obligations(requirements=requirements, as_of=as_of, unit_ids=unit_ids))
+    requirements = list(requirements)
+    days = list(days)
+    ids = tuple(getattr(r, "pk", r) for r in requirements)
+    computed = None
+
+    def compute_missing(missing):
+        ledgers = obligations.obligations_at(requirements=requirements, days=missing, unit_ids=unit_ids)
+        result, infos = {}, None
+        for day, ledger in zip(missing, ledgers, strict=True):
+            result[day] = from_ledger(ledger, unit_infos=infos)
+            infos = infos or result[day].units  # the same units owe on every day: read once
+        return result
+
+    if any(pk is None for pk in ids):
+        found = compute_missing(list(dict.fromkeys(days)))
+        return [found[d] for d in days]
+    units_key = None if unit_ids is None else tuple(sorted(set(unit_ids)))
+    found = {}
+    with freshness.pinned():
+        for day in dict.fromkeys(days):
+
+            def one(day=day):
+                nonlocal computed
+                if computed is None:
+                    computed = compute_missing([d for d in dict.fromkeys(days) if d not in found])
+                return computed[day]
+
+            found[day] = freshness.memo(("compliance", ids, day, units_key), one, size=lambda c: len(c.cells))
+    return [found[d] for d in days]

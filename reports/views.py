@@ -76,16 +76,14 @@ def dashboard(request):
     context = {"source": source, "choices": choices}
     if source:
         today = source.as_of or timezone.localdate()
-        result = selectors.compliance_for_source(source)
+        week_ago = today - datetime.timedelta(days=7)
+        # Today and a week ago (the trend) in one pass of the engine.
+        result, last_week = selectors.compliance_for_source_at(source, days=[today, week_ago])
         district = _district(request, result)
         context.update(districts=result.districts(), district=district)
-        unit_ids = [u.id for u in result.filter_units(district_id=district)] if district else None
         if district:
-            result = selectors.compliance_for_source(source, unit_ids=unit_ids)
-        week_ago = selectors.Source(
-            campaign=source.campaign, directive=source.directive, as_of=today - datetime.timedelta(days=7)
-        )
-        last_week = selectors.compliance_for_source(week_ago, unit_ids=unit_ids)
+            unit_ids = [u.id for u in result.filter_units(district_id=district)]
+            result, last_week = selectors.compliance_for_source_at(source, days=[today, week_ago], unit_ids=unit_ids)
         context["focus"] = selectors.leader_focus(result, today=today, last_week=last_week)
         total = result.total()
         by_requirement = result.by_requirement()
