@@ -45,6 +45,7 @@ service keeps `target_units` = {lead}; its co-operating units receive the letter
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -162,11 +163,11 @@ class RequirementInfo:
     signed_on: datetime.date | None = None
     published_on: datetime.date | None = None
 
-    @property
-    def ask(self) -> schedule.Ask:
+    @functools.cached_property
+    def ask(self) -> schedule.Ask:  # worked out once per requirement, not once per cell
         return schedule.ask_of(self)
 
-    @property
+    @functools.cached_property
     def scheduled(self) -> bool:
         """Recurring, or due a number of days after something: periods_for works it out."""
         return self.ask.recurring or self.ask.relative
@@ -420,7 +421,8 @@ def _load(requirements, directive_ids=()) -> _World:
     if key is None:
         return _load_now(requirements, directive_ids)
     directive_ids = tuple(sorted(set(directive_ids)))
-    return freshness.memo(("world", key, directive_ids), lambda: _load_now(requirements, directive_ids))
+    # In any order, the same world.
+    return freshness.memo(("world", tuple(sorted(key)), directive_ids), lambda: _load_now(requirements, directive_ids))
 
 
 def _load_now(requirements, directive_ids=()) -> _World:
@@ -444,14 +446,16 @@ def _load_now(requirements, directive_ids=()) -> _World:
     targets = defaultdict(set)
     named = defaultdict(set)
     # The target units of the requirements and the named addressees of the directives: one query.
-    addressees = Directive.addressee_units.through.objects.filter(directive_id__in=directive_ids).values_list(
-        Value(0, output_field=IntegerField()), "directive_id", "unit_id"
+    addressees = (
+        Directive.addressee_units.through.objects.filter(directive_id__in=directive_ids)
+        .order_by()
+        .values_list(Value(0, output_field=IntegerField()), "directive_id", "unit_id")
     )
     if requirement_ids:
         addressees = addressees.union(
-            Requirement.target_units.through.objects.filter(requirement_id__in=requirement_ids).values_list(
-                Value(1, output_field=IntegerField()), "requirement_id", "unit_id"
-            ),
+            Requirement.target_units.through.objects.filter(requirement_id__in=requirement_ids)
+            .order_by()
+            .values_list(Value(1, output_field=IntegerField()), "requirement_id", "unit_id"),
             all=True,
         )
     for is_target, owner, uid in addressees:
@@ -551,7 +555,15 @@ def owes(requirement: Requirement, unit) -> bool:
 
 def recipient_ids(directive: Directive) -> list[int]:
     """Every unit the directive is sent to (rules 1–3 of the module docstring), in tree order."""
-    world = _load(list(directive.requirements.all()), [directive.pk])
+    if directive.pk is None:
+        return _recipient_ids(directive)
+    return list(freshness.memo(("recipients", directive.pk), lambda: tuple(_recipient_ids(directive))))
+
+
+def _recipient_ids(directive: Directive) -> list[int]:
+    requirements = list(directive.requirements.all())
+    # The requirements name their directive: the same world (and kept answer) as the engine's.
+    world = _load(requirements, [] if requirements else [directive.pk])
     ids = _addressed(world, directive.pk)
     for unit_ids in _owers_map(world).values():
         ids |= set(unit_ids)

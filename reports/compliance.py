@@ -155,7 +155,7 @@ SHOWN_STATE = {
 def _shown(state: str, on_time: bool) -> str:
     if state == CellState.ACCEPTED:
         return State.ACCEPTED_ON_TIME if on_time else State.ACCEPTED_LATE
-    return SHOWN_STATE[CellState(state)]
+    return SHOWN_STATE[state]  # a CellState is its text: no lookup of the member per cell
 
 
 def shown_state(obligation: obligations.Obligation) -> str:

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,14 +19,16 @@ from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
-from directives import registry
+from directives import freshness, registry
 
 from . import charts, selectors, services
 from .compliance import STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
+from .templatetags.reports_tags import matrix_cell
 
-OVERDUE_SHOWN = 5  # the most overdue; the rest through the matrix filtered on "overdue"
+OVERDUE_SHOWN = 5
+REVIEW_PAGE_SIZE = 50  # the most overdue; the rest through the matrix filtered on "overdue"
 
 
 def _require_reader(user):
@@ -146,38 +149,48 @@ def matrix(request):
     source = _source(request, choices)
     context = {"source": source, "choices": choices, "kinds": UnitKind.choices, "states": STATE_ORDER}
     if source:
-        result = selectors.compliance_for_source(source)
-        kind = request.GET.get("kind", "")
-        kind = kind if kind in UnitKind.values else ""
-        district = _district(request, result)
-        state = request.GET.get("state", "")
-        state = state if state in STATE_ORDER else ""
-        units = result.filter_units(kind=kind, district_id=district, state=state)
-        base = f"?{source.querystring}" if source.querystring else ""
-        rows, makers = [], _detail_url_makers()
-        for unit, cells in result.rows(units):
-            unit_url = f"{_unit_url(unit.id)}{base}"
-            rows.append(
-                (
-                    unit,
-                    unit_url,
-                    [(c, _cell_link(c, unit_url, makers)) for c in cells],
-                    result.unit_is_compliant(unit.id),
-                )
-            )
-        context.update(
-            result=result,
-            rows=rows,
-            kind=kind,
-            district=district,
-            state=state,
-            districts=result.districts(),
-            # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
-            by_district=result.by_district() if not district else [],
-            phone_all=request.GET.get("all") == "1",
-            unit_kinds=[(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
-        )
+        with freshness.pinned():  # one read of the data's version for the matrix and its rows
+            context.update(_matrix_context(request, source))
     return render(request, "reports/matrix.html", context)
+
+
+def _matrix_context(request, source) -> dict:
+    result = selectors.compliance_for_source(source)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in UnitKind.values else ""
+    district = _district(request, result)
+    state = request.GET.get("state", "")
+    state = state if state in STATE_ORDER else ""
+    base = f"?{source.querystring}" if source.querystring else ""
+    # The rows with each row's cells as one piece of HTML (thousands of cells: one template tag
+    # per cell cost most of the page), kept with the matrix until the next write.
+    rows = freshness.memo(
+        ("matrix-rows", base, result.as_of, kind, district, state, translation.get_language()),
+        lambda: _matrix_rows(result, result.filter_units(kind=kind, district_id=district, state=state), base),
+    )
+    return {
+        "result": result,
+        "rows": rows,
+        "kind": kind,
+        "district": district,
+        "state": state,
+        "districts": result.districts(),
+        # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
+        "by_district": result.by_district() if not district else [],
+        "phone_all": request.GET.get("all") == "1",
+        "unit_kinds": [(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
+    }
+
+
+def _matrix_rows(result, units, base: str) -> list[tuple]:
+    """(unit, its page, its cells as HTML, compliant?) for each unit of the matrix."""
+    rows, makers = [], _detail_url_makers()
+    unit_pattern = _unit_url(_PLACEHOLDER)  # reversed once, not once per row
+    for unit, cells in result.rows(units):
+        unit_url = unit_pattern.replace(str(_PLACEHOLDER), str(unit.id)) + base
+        html = "".join(matrix_cell(c, _cell_link(c, unit_url, makers), unit.name) for c in cells)
+        rows.append((unit, unit_url, mark_safe(html), result.unit_is_compliant(unit.id)))
+    return rows
 
 
 def _unit_url(unit_id: int) -> str:
@@ -221,8 +234,9 @@ def review_queue(request):
     scope = access.scope_for(request.user)
     if scope.role is None:
         raise PermissionDenied
-    items = selectors.review_queue_for(request.user)
-    return render(request, "reports/review_queue.html", {"items": items})
+    # Oldest first, a page at a time: on deadline day hundreds wait, and a reviewer takes the oldest.
+    page = Paginator(selectors.review_queue_for(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/review_queue.html", {"items": page.object_list, "page": page})
 
 
 # --- reports ---------------------------------------------------------------------------------------
