@@ -56,7 +56,9 @@ ci-checks: dev-venv
 
 # Benchmarks run on PostgreSQL (127.0.0.1:5432, user postgres) in databases of their own, with production
 # settings (DEBUG off): a throw-away SECRET_KEY unless one is set, and static files collected first.
+# BENCH_ARGS go to bench_load, e.g. `make bench BENCH_ARGS="--profile --strict"` (see README, Performance).
 BENCH_DB ?= campaign_portal_bench
+BENCH_ARGS ?=
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
 BENCH_SECRET_KEY := $(or $(SECRET_KEY),bench-$(shell head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'))
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=$(BENCH_SECRET_KEY) PORTAL_DEVTOOLS=1 \
@@ -67,7 +69,7 @@ bench: dev-venv
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench_reports
-	$(BENCH_ENV) $(BIN)/python manage.py bench_load
+	$(BENCH_ENV) $(BIN)/python manage.py bench_load $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3* var/celery-* staticfiles

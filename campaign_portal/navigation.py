@@ -8,6 +8,10 @@ in the top bar; the rest collapse into a "Thêm" menu so the bar never overflows
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from directives import obligations
+from directives.models import RequirementKind
+from projects.models import KeyWork
+
 from .core import access
 from .core.models import Role
 
@@ -21,10 +25,6 @@ def reviews_units_below(user, scope) -> bool:
 
 def files_key_works(user, scope) -> bool:
     """A unit files key works when it filed some before (its history), or a published ask addresses it (the engine)."""
-    from directives import obligations
-    from directives.models import RequirementKind
-    from projects.models import KeyWork
-
     if scope.unit is None:
         return False
     return KeyWork.objects.filter(unit=scope.unit).exists() or obligations.owes_any(

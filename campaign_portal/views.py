@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from .core.access import scope_for
+from .core.health import readiness
 from .core.models import Role
 
 # Each role lands on the page that answers its first question of the day.
@@ -51,14 +53,10 @@ def healthz(request):
 @never_cache
 def readyz(request):
     """Readiness for load balancers: 200 when the database (migrated), broker and storage answer, else 503."""
-    from .core.health import readiness
-
     ready, checks = readiness()
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 def favicon(request):
     """Browsers and bookmarks ask for /favicon.ico whatever the page links: send them to the hashed static file."""
-    from django.templatetags.static import static
-
     return redirect(static("img/favicon.ico"))

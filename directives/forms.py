@@ -15,6 +15,7 @@ from .models import (
     Campaign,
     CountedFrom,
     Directive,
+    DirectiveStatus,
     DocType,
     Milestone,
     Recurrence,
@@ -92,7 +93,7 @@ class DirectiveForm(NFCFormMixin, forms.ModelForm):
         self.fields["addressee_units"].required = False
         self.fields["addressee_units"].help_text = _("Chỉ khi văn bản gửi đích danh một số đơn vị.")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on")
-        if not (self.instance.pk and self.instance.status != "draft"):
+        if not (self.instance.pk and self.instance.status != DirectiveStatus.DRAFT):
             del self.fields["note"]
 
 

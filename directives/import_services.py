@@ -35,6 +35,7 @@ from .models import (
     ImportStatus,
 )
 from .parsing import normalise_text
+from .tasks import read_directive_scan
 
 # A letter with more asks than this is refused (Letter 7019 has 5; the largest seen, 417).
 IMPORT_MAX_REQUIREMENTS = 999
@@ -191,8 +192,6 @@ def _draft_from_scan(*, user, uploaded, kind: str) -> DirectiveImport:
     if problems:
         _fail(record, _("Máy chủ chưa cài phần mềm đọc bản quét (OCR), nên chưa đọc được tệp này.") + " " + problems[0])
         return record
-    from .tasks import read_directive_scan
-
     enqueue_on_commit(read_directive_scan, record.pk)
     return record
 
@@ -306,8 +305,6 @@ def directive_import_resend_if_stuck(record: DirectiveImport) -> bool:
             return False
     elif not DirectiveImport.objects.filter(status_filter, pk=record.pk).update(heartbeat=now):
         return False
-    from .tasks import read_directive_scan
-
     return send_now(read_directive_scan, record.pk)
 
 

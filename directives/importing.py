@@ -8,9 +8,13 @@ import io
 import re
 from dataclasses import dataclass
 
+import docx
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
 
 from campaign_portal.core.models import Unit, UnitKind
 from campaign_portal.core.text import fold, nfc
@@ -291,10 +295,6 @@ def read_uploaded_text(uploaded) -> str:
 
 def _docx_text(data: bytes) -> str:
     """Paragraphs and table cells in document order (letter headers are often a two-column table)."""
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     document = docx.Document(io.BytesIO(data))
     lines = []
     for child in document.element.body.iterchildren():
@@ -324,8 +324,6 @@ def pdf_text_layer(uploaded) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join((page.extract_text() or "") for page in reader.pages[:50])
     if not text.strip():

@@ -165,7 +165,7 @@ class Directive(models.Model):
             # take a number yet (two imports of the same letter may coexist until one is published).
             models.UniqueConstraint(
                 fields=["issuer", "year", "number"],
-                condition=~Q(number="") & ~Q(status="draft"),
+                condition=~Q(number="") & ~Q(status=DirectiveStatus.DRAFT),
                 name="directive_number_unique_per_year",
             ),
         ]

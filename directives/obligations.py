@@ -94,6 +94,10 @@ __all__ = [
     "refusal",
     "check_can_file",
     "addressee_check",
+    "recurs",
+    "filing_periods",
+    "check_period",
+    "deadline_for",
 ]
 
 
@@ -223,6 +227,7 @@ class Filing:
     status: str
     on_time: bool | None
     title: str = ""
+    period: str = ""  # the period the filing names ("" when its kind does not say, or a one-time ask)
 
 
 @dataclass
@@ -767,7 +772,7 @@ def _ledgers(reqs, world, *, days, unit_ids) -> list[Ledger]:
     when = {}  # (kind, pk) → (period named by the filing, its local date): see _filings_of_period
     for row in rows:
         day = timezone.localdate(row.submitted_at) if row.submitted_at else None
-        when[(row.kind, row.pk)] = (getattr(row, "period", ""), day)
+        when[(row.kind, row.pk)] = (row.period, day)
     scheduled = [i for i in infos if i.scheduled]
     calendar = _work_calendar() if scheduled else None
     receipt_days = {}
@@ -805,7 +810,7 @@ def _ledger_on(infos, mapping, plans, rows, when, receipt_rows, *, as_of, all_un
         status = status_at(row, cutoff)
         if status != ReviewStatus.WITHDRAWN:
             filings[(row.requirement_id, row.unit_id)].append(
-                Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title)
+                Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title, period=row.period)
             )
     receipts = {(did, uid) for did, uid, at in receipt_rows if at <= cutoff}
     cells = {}
@@ -917,6 +922,90 @@ def check_can_file(requirement: Requirement, unit, *, model=None) -> None:
     reason = refusal(requirement, unit, model=model)
     if reason is not None:
         raise ObligationRefused(reason)
+
+
+# --- the period a filing answers -------------------------------------------------------------------
+#
+# A recurring requirement's filing names its period (registry.SubmissionKind.period_field), so a
+# November report filed on 5 December counts for November (and is late after November's deadline).
+# The form offers and the filing services check the period here, on the same ledger as every page.
+
+
+def recurs(requirement) -> bool:
+    """A filing under `requirement` names the period it answers."""
+    return schedule.ask_of(requirement).recurring
+
+
+def _period_cells(requirement: Requirement, unit_id: int, as_of) -> tuple[list[Obligation], datetime.date]:
+    as_of = as_of or timezone.localdate()
+    ledger = obligations(requirements=[requirement], as_of=as_of, unit_ids=[unit_id])
+    return ledger.periods(requirement.pk, unit_id), as_of
+
+
+def _room(cell: Obligation, exclude_pk) -> bool:
+    """A further filing fits the period: its maximum, else (a recurring ask) what one period needs."""
+    used = sum(1 for f in cell.filings if f.status in COUNTED_STATUSES and f.pk != exclude_pk)
+    return used < (cell.quota_max or cell.requirement.needed)
+
+
+def filing_periods(requirement: Requirement, unit_id: int, *, as_of=None, keep: str = "", exclude_pk=None):
+    """The periods `unit_id` may file for now, earliest first: begun, still owed, with room in the quota;
+    plus `keep` (the period a filing being edited already names)."""
+    cells, as_of = _period_cells(requirement, unit_id, as_of)
+    return [
+        cell
+        for cell in cells
+        if cell.period is not None
+        and (cell.key.period == keep or (cell.period.starts_on <= as_of and cell.is_owing and _room(cell, exclude_pk)))
+    ]
+
+
+def check_period(requirement: Requirement, unit_id: int, period: str, *, as_of=None, exclude_pk=None):
+    """The obligation a filing naming `period` answers; ValidationError (a message for the period
+    field) when the period is not one of the requirement's, has not begun, or is already filed."""
+    if not recurs(requirement):
+        if period:
+            raise ValidationError(
+                gettext("Yêu cầu này không định kỳ: không chọn kỳ báo cáo."), code="period_not_recurring"
+            )
+        return None
+    if not period:
+        raise ValidationError(gettext("Hãy chọn kỳ mà hồ sơ này báo cáo."), code="period_required")
+    cells, as_of = _period_cells(requirement, unit_id, as_of)
+    cell = next((c for c in cells if c.key.period == period), None)
+    label = schedule.period_label(period)
+    if cell is None:
+        span = f"{cells[0].period.label} – {cells[-1].period.label}" if cells else ""
+        raise ValidationError(
+            gettext("Kỳ “%(period)s” không thuộc yêu cầu này (các kỳ của yêu cầu: %(span)s).")
+            % {"period": label, "span": span},
+            code="period_unknown",
+        )
+    if cell.period.starts_on and cell.period.starts_on > as_of:
+        raise ValidationError(
+            gettext("Kỳ %(period)s chưa bắt đầu (từ ngày %(day)s): chưa nộp hồ sơ cho kỳ này được.")
+            % {"period": label, "day": f"{cell.period.starts_on:%d/%m/%Y}"},
+            code="period_future",
+        )
+    if not _room(cell, exclude_pk):
+        raise ValidationError(
+            gettext(
+                "Đơn vị đã nộp đủ hồ sơ cho kỳ %(period)s. Hãy sửa hoặc rút hồ sơ đã có của kỳ này, hoặc chọn kỳ khác."
+            )
+            % {"period": label},
+            code="period_filed",
+        )
+    return cell
+
+
+def deadline_for(requirement: Requirement, unit_id: int, period: str = "") -> datetime.date | None:
+    """The deadline a filing of `unit_id` answers: its period's (recurring), the unit's own (relative),
+    else the requirement's; what `on_time` is measured against when it is sent."""
+    if not (recurs(requirement) or schedule.ask_of(requirement).relative):
+        return requirement.deadline
+    cells, _as_of = _period_cells(requirement, unit_id, None)
+    cell = next((c for c in cells if c.key.period == period), None)
+    return cell.deadline if cell is not None else requirement.deadline
 
 
 @dataclass

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps
+from pypdf import PdfReader
 
 from campaign_portal.core.checks import OCR_LANGUAGE, ocr_problems
 
@@ -53,8 +54,6 @@ def ocr_available() -> bool:
 
 def page_count(kind: str, data: bytes) -> int:
     if kind == "pdf":
-        from pypdf import PdfReader
-
         try:
             return len(PdfReader(io.BytesIO(data)).pages)
         except Exception as exc:  # pypdf raises many kinds on a broken file
@@ -100,8 +99,6 @@ def _image_page(data: bytes, number: int) -> Image.Image:
 
 def _pdf_dpi(data: bytes, number: int) -> int:
     """300 dpi, less for a page bigger than A3 (an image PDF saved at 72 dpi says its page is 23 inches wide)."""
-    from pypdf import PdfReader
-
     try:
         box = PdfReader(io.BytesIO(data)).pages[number - 1].mediabox
         longest = max(float(box.width), float(box.height)) / 72  # inches

@@ -28,6 +28,7 @@ ONCE = "once"
 _MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _DUE_TOKEN_RE = re.compile(r"^(?P<day>\d{1,2})(?:/(?P<month>\d{1,2}))?$")
+_KEY_RE = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$")
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,26 @@ def _label(recurrence: str, year: int, month: int) -> str:
             return _("6 tháng đầu năm %(year)s") % {"year": year}
         return _("6 tháng cuối năm %(year)s") % {"year": year}
     return _("Năm %(year)s") % {"year": year}
+
+
+def is_period_key(key: str) -> bool:
+    """ "2026-11", "2026-Q4", "2026-H2", "2026": a key :func:`periods` makes."""
+    return bool(_KEY_RE.match(key or ""))
+
+
+def period_label(key: str) -> str:
+    """The words for a period key: "2026-11" → "Tháng 11/2026", "2026-Q4" → "Quý IV/2026" ("" stays "")."""
+    match = _KEY_RE.match(key or "")
+    if not match:
+        return key or ""
+    year = int(match["year"])
+    if match["month"]:
+        return _label("monthly", year, int(match["month"]))
+    if match["quarter"]:
+        return _label("quarterly", year, (int(match["quarter"]) - 1) * 3 + 1)
+    if match["half"]:
+        return _label("half_yearly", year, 1 if match["half"] == "1" else 7)
+    return _label("yearly", year, 1)
 
 
 def _key(recurrence: str, year: int, month: int) -> str:

@@ -43,8 +43,8 @@ def _visible_directives(user) -> QuerySet:
 
 
 def directive_list_visible_to(
-    user,
     *,
+    user,
     doc_type: str = "",
     year: int | None = None,
     status: str = "",
@@ -69,14 +69,14 @@ def directive_list_visible_to(
     return qs.annotate(requirement_count=Count("requirements", distinct=True)).order_by("-issued_on", "-id")
 
 
-def directive_years(user) -> list[int]:
+def directive_years(*, user) -> list[int]:
     return sorted(
         set(_visible_directives(user).exclude(year=None).values_list("year", flat=True)),
         reverse=True,
     )
 
 
-def directive_issuers(user) -> QuerySet:
+def directive_issuers(*, user) -> QuerySet:
     ids = _visible_directives(user).values("issuer_id")
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
@@ -95,13 +95,13 @@ def directive_number_taken(*, issuer_id, year, number, exclude_pk=None) -> Direc
     return qs.order_by("id").first()
 
 
-def get_directive_for_user(user, pk, write: bool = False) -> Directive:
+def get_directive_for_user(*, user, pk, write: bool = False) -> Directive:
     """404 when the user may not see it (drafts for non-staff), 403 when writing without staff rights."""
     qs = _visible_directives(user).select_related("issuer", "campaign", "created_by", "published_by", "withdrawn_by")
     return get_object_for_user(qs, pk, user=user, write=write, can_write=lambda u, _obj: scope_for(u).is_staff)
 
 
-def directive_detail_related(directive: Directive) -> dict:
+def directive_detail_related(*, directive: Directive) -> dict:
     """Requirements, references (with the cited directive when it is in the portal) and attachments."""
     requirements = list(
         directive.requirements.select_related("lead_unit")
@@ -128,19 +128,19 @@ def directive_detail_related(directive: Directive) -> dict:
 # --- who a directive is sent to: the obligations engine's answer -----------------------------
 
 
-def directives_addressed_to(unit: Unit) -> QuerySet:
+def directives_addressed_to(*, unit: Unit) -> QuerySet:
     """Published (and withdrawn) directives sent to `unit` (rule of `directives.obligations`)."""
     return Directive.objects.filter(pk__in=obligations.directives_received_by(unit), status__in=VISIBLE_TO_UNITS)
 
 
-def directive_inbox_for(user) -> QuerySet:
+def directive_inbox_for(*, user) -> QuerySet:
     """The officer's inbox: directives sent to their unit, with this unit's receipt (if any)."""
     scope = scope_for(user)
     if not scope.is_officer:
         return Directive.objects.none()
     mine = Receipt.objects.filter(directive=OuterRef("pk"), unit=scope.unit)
     return (
-        directives_addressed_to(scope.unit)
+        directives_addressed_to(unit=scope.unit)
         .select_related("issuer", "campaign")
         .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.filter(unit=scope.unit), to_attr="my_receipts"))
         .annotate(received=Exists(mine))
@@ -150,11 +150,11 @@ def directive_inbox_for(user) -> QuerySet:
     )
 
 
-def directive_is_addressed_to(directive: Directive, unit: Unit) -> bool:
+def directive_is_addressed_to(*, directive: Directive, unit: Unit) -> bool:
     return directive.status in VISIBLE_TO_UNITS and unit.pk in obligations.recipient_ids(directive)
 
 
-def directive_receipt_rows(directive: Directive) -> list[dict]:
+def directive_receipt_rows(*, directive: Directive) -> list[dict]:
     """Staff view: every recipient unit, with who confirmed receipt and when (None when not yet)."""
     units = obligations.recipients(directive)
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
@@ -162,24 +162,26 @@ def directive_receipt_rows(directive: Directive) -> list[dict]:
     order = {kind: rank for rank, kind in enumerate(RECEIPT_KIND_ORDER)}
 
     def key(unit):
-        parent = fold(unit.parent.short_name or unit.parent.name) if unit.kind == "commune" and unit.parent else ""
+        parent = (
+            fold(unit.parent.short_name or unit.parent.name) if unit.kind == UnitKind.COMMUNE and unit.parent else ""
+        )
         return (order.get(unit.kind, len(order)), parent, fold(unit.short_name or unit.name))
 
     rows = sorted(units, key=key)
     return [{"unit": unit, "receipt": receipts.get(unit.pk)} for unit in rows]
 
 
-RECEIPT_KIND_ORDER = ["department", "agency", "district", "commune"]
+RECEIPT_KIND_ORDER = [UnitKind.DEPARTMENT, UnitKind.AGENCY, UnitKind.DISTRICT, UnitKind.COMMUNE]
 
 
-def recipient_tree(directive: Directive) -> dict:
+def recipient_tree(*, directive: Directive) -> dict:
     """Who will receive the letter, as the engine resolves it on the issue date, for the preview and
     the publish confirmation: {"count", "groups": [{"kind", "label", "count", "areas": [{"name", "units"}]}]}.
 
     Units are grouped by kind, then by area (the parent unit, when it is not the province itself).
     Two queries (the engine's map, the units with their parents).
     """
-    rows = directive_receipt_rows(directive) if directive.pk else []
+    rows = directive_receipt_rows(directive=directive) if directive.pk else []
     groups = {}
     for row in rows:
         unit = row["unit"]
@@ -198,13 +200,13 @@ def recipient_tree(directive: Directive) -> dict:
     return {"count": len(rows), "groups": result}
 
 
-def requirement_compliance(requirements: list[Requirement]) -> dict[int, dict]:
+def requirement_compliance(*, requirements: list[Requirement]) -> dict[int, dict]:
     """{requirement_id: {"owed", "sent", "done", "states"}} for the directive page (the engine's counts)."""
     ledger = obligations.obligations(requirements=requirements)
     return {r.pk: ledger.counts(r.pk) for r in requirements}
 
 
-def directive_revisions(directive: Directive) -> list[DirectiveRevision]:
+def directive_revisions(*, directive: Directive) -> list[DirectiveRevision]:
     """Revisions, newest first, each with `rows`: (what changed, before, after) in words."""
     revisions = list(DirectiveRevision.objects.filter(directive=directive).select_related("by"))
     for revision in revisions:
@@ -275,20 +277,20 @@ def _requirement_rows(before: list[dict], after: list[dict]) -> list[tuple[str, 
 # --- campaigns ------------------------------------------------------------------------------
 
 
-def campaign_list_visible_to(user) -> QuerySet:
+def campaign_list_visible_to(*, user) -> QuerySet:
     """Campaigns are public to every signed-in user with a role."""
     if scope_for(user).role is None:
         return Campaign.objects.none()
     return Campaign.objects.select_related("organiser").annotate(directive_count=Count("directives", distinct=True))
 
 
-def get_campaign_for_user(user, pk, write: bool = False) -> Campaign:
-    qs = campaign_list_visible_to(user).prefetch_related("milestones")
+def get_campaign_for_user(*, user, pk, write: bool = False) -> Campaign:
+    qs = campaign_list_visible_to(user=user).prefetch_related("milestones")
     return get_object_for_user(qs, pk, user=user, write=write, can_write=lambda u, _obj: scope_for(u).is_staff)
 
 
-def campaign_directives(user, campaign: Campaign) -> QuerySet:
-    return directive_list_visible_to(user, campaign_id=campaign.pk)
+def campaign_directives(*, user, campaign: Campaign) -> QuerySet:
+    return directive_list_visible_to(user=user, campaign_id=campaign.pk)
 
 
 # --- schedule: periods and deadlines of an ask ------------------------------------------------
@@ -303,7 +305,7 @@ def work_calendar() -> schedule.WorkCalendar:
     )
 
 
-def requirement_periods(requirement, *, received_on=None, calendar=None) -> list[schedule.Period]:
+def requirement_periods(*, requirement, received_on=None, calendar=None) -> list[schedule.Period]:
     """The periods of `requirement` for one unit (`received_on`: its receipt date, for relative asks).
 
     Reads requirement.directive and its campaign: select_related("directive__campaign") in lists.

@@ -35,6 +35,7 @@ from .models import (
     ResponseMode,
 )
 from .parsing import parse_document
+from .tasks import notify_directive_recipients
 
 DIRECTIVE_FIELDS = [
     "doc_type", "number", "issuer", "issuer_name", "place", "issued_on", "subject", "body",
@@ -364,8 +365,6 @@ def directive_publish(*, user, directive: Directive) -> Directive:
         actor=user, action="directives.directive.published", obj=directive, unit=directive.issuer,
         changes={"status": [DirectiveStatus.DRAFT, DirectiveStatus.PUBLISHED]},
     )  # fmt: skip
-    from .tasks import notify_directive_recipients
-
     enqueue_on_commit(notify_directive_recipients, directive.pk)
     return directive
 
@@ -422,7 +421,7 @@ def directive_withdraw(*, user, directive: Directive, reason: str) -> Directive:
 def receipt_confirm(*, user, directive: Directive) -> Receipt:
     """The officer's unit confirms receipt; confirming twice keeps the first confirmation."""
     scope = scope_for(user)
-    if not scope.is_officer or not selectors.directive_is_addressed_to(directive, scope.unit):
+    if not scope.is_officer or not selectors.directive_is_addressed_to(directive=directive, unit=scope.unit):
         raise PermissionDenied
     if directive.status != DirectiveStatus.PUBLISHED:
         raise ValidationError(_("Văn bản đã thu hồi, không cần xác nhận."))

@@ -80,7 +80,7 @@ def directive_list(request):
         "campaign_id": _int(request.GET.get("campaign")),
         "query": request.GET.get("q", "").strip()[:200],
     }
-    qs = selectors.directive_list_visible_to(request.user, **filters)
+    qs = selectors.directive_list_visible_to(user=request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
@@ -93,9 +93,9 @@ def directive_list(request):
             "filtered": any(filters.values()),
             "doc_types": DocType.choices,
             "statuses": DirectiveStatus.choices,
-            "years": selectors.directive_years(request.user),
-            "issuers": selectors.directive_issuers(request.user),
-            "campaigns": selectors.campaign_list_visible_to(request.user),
+            "years": selectors.directive_years(user=request.user),
+            "issuers": selectors.directive_issuers(user=request.user),
+            "campaigns": selectors.campaign_list_visible_to(user=request.user),
             "can_write": can_publish(request.user),
         },
     )
@@ -227,7 +227,7 @@ def directive_import(request):
 
 
 def _import_record_for(request, pk) -> DirectiveImport:
-    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk, write=True)
     record = DirectiveImport.objects.select_related("scan").filter(directive=directive).first()
     if record is None:
         raise Http404
@@ -346,7 +346,7 @@ def _requirement_rows(requirements) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def directive_edit(request, pk):
     """The directive's fields and one page of its requirements (a letter may hold hundreds of them)."""
-    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk, write=True)
     if directive.status == DirectiveStatus.WITHDRAWN:
         messages.error(request, _("Văn bản đã thu hồi, không sửa được nữa."))
         return redirect("directives:detail", pk=directive.pk)
@@ -354,7 +354,7 @@ def directive_edit(request, pk):
         # What the reader writes when it finishes would replace what was typed meanwhile.
         messages.info(request, _("Bản quét đang được đọc; khi đọc xong bạn sẽ sửa được dự thảo."))
         return redirect("directives:import_progress", pk=directive.pk)
-    related = selectors.directive_detail_related(directive)
+    related = selectors.directive_detail_related(directive=directive)
     size = requirement_page_size()
     pages = Paginator(related["requirements"], size)
     number = _int(request.POST.get("req_page") if request.method == "POST" else request.GET.get("trang")) or 1
@@ -401,11 +401,11 @@ def requirement_row(request):
 @login_required
 @require_GET
 def directive_preview(request, pk):
-    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk, write=True)
     context = {
         "directive": directive,
-        **selectors.directive_detail_related(directive),
-        "recipients": selectors.recipient_tree(directive),
+        **selectors.directive_detail_related(directive=directive),
+        "recipients": selectors.recipient_tree(directive=directive),
     }
     if directive.status == DirectiveStatus.DRAFT:
         taken = selectors.directive_number_taken(
@@ -420,11 +420,11 @@ def directive_preview(request, pk):
 @require_http_methods(["GET", "POST"])
 def directive_publish(request, pk):
     """GET: the confirmation, listing exactly who will receive the letter; POST: publish."""
-    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk, write=True)
     if request.method == "GET":
         if directive.status != DirectiveStatus.DRAFT:
             return redirect("directives:detail", pk=directive.pk)
-        context = {"directive": directive, "recipients": selectors.recipient_tree(directive)}
+        context = {"directive": directive, "recipients": selectors.recipient_tree(directive=directive)}
         return render(request, "directives/directive_publish_confirm.html", context)
     try:
         services.directive_publish(user=request.user, directive=directive)
@@ -439,7 +439,7 @@ def directive_publish(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def directive_withdraw(request, pk):
-    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk, write=True)
     if directive.status != DirectiveStatus.PUBLISHED:  # e.g. the back button after withdrawing
         if directive.status == DirectiveStatus.WITHDRAWN:
             messages.info(request, _("Văn bản này đã được thu hồi."))
@@ -464,19 +464,19 @@ def directive_withdraw(request, pk):
 @login_required
 @require_GET
 def directive_detail(request, pk):
-    directive = selectors.get_directive_for_user(request.user, pk)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     scope = scope_for(request.user)
-    related = selectors.directive_detail_related(directive)
+    related = selectors.directive_detail_related(directive=directive)
     context = {"directive": directive, "can_write": scope.is_staff, **related}
     if scope.is_staff or scope.is_leader:
         with freshness.pinned():  # the recipients and the counts: one read of the engine's data version
-            context["receipt_rows"] = selectors.directive_receipt_rows(directive)
-            compliance = selectors.requirement_compliance(related["requirements"])
+            context["receipt_rows"] = selectors.directive_receipt_rows(directive=directive)
+            compliance = selectors.requirement_compliance(requirements=related["requirements"])
         context["received_count"] = sum(1 for row in context["receipt_rows"] if row["receipt"])
         for req in related["requirements"]:
             req.compliance = compliance.get(req.pk)
     if scope.is_officer and directive.status == DirectiveStatus.PUBLISHED:
-        context["addressed"] = selectors.directive_is_addressed_to(directive, scope.unit)
+        context["addressed"] = selectors.directive_is_addressed_to(directive=directive, unit=scope.unit)
         context["my_receipt"] = directive.receipts.filter(unit=scope.unit).select_related("confirmed_by").first()
     if scope.is_staff:
         context["attachment_form"] = AttachmentForm()
@@ -486,7 +486,7 @@ def directive_detail(request, pk):
 @login_required
 @require_POST
 def attachment_add(request, pk):
-    directive = selectors.get_directive_for_user(request.user, pk, write=True)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -506,7 +506,7 @@ def attachment_add(request, pk):
 @login_required
 @require_GET
 def attachment_download(request, pk, attachment_pk):
-    directive = selectors.get_directive_for_user(request.user, pk)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(DirectiveAttachment, pk=attachment_pk, directive=directive)
     return serve_private_file(attachment.file, filename=attachment.filename)
 
@@ -514,11 +514,11 @@ def attachment_download(request, pk, attachment_pk):
 @login_required
 @require_GET
 def directive_revisions(request, pk):
-    directive = selectors.get_directive_for_user(request.user, pk)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     return render(
         request,
         "directives/directive_revisions.html",
-        {"directive": directive, "revisions": selectors.directive_revisions(directive)},
+        {"directive": directive, "revisions": selectors.directive_revisions(directive=directive)},
     )
 
 
@@ -531,14 +531,14 @@ def inbox(request):
     scope = scope_for(request.user)
     if not scope.is_officer:
         raise PermissionDenied
-    page = Paginator(selectors.directive_inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.directive_inbox_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "directives/inbox.html", {"page": page, "unit": scope.unit})
 
 
 @login_required
 @require_POST
 def receipt_confirm(request, pk):
-    directive = selectors.get_directive_for_user(request.user, pk)
+    directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     error = ""
     receipt = None
     try:
@@ -564,7 +564,7 @@ def receipt_confirm(request, pk):
 @login_required
 @require_GET
 def campaign_list(request):
-    campaigns = selectors.campaign_list_visible_to(request.user).prefetch_related("milestones")
+    campaigns = selectors.campaign_list_visible_to(user=request.user).prefetch_related("milestones")
     return render(
         request, "directives/campaign_list.html", {"campaigns": campaigns, "can_write": can_publish(request.user)}
     )
@@ -589,7 +589,7 @@ def campaign_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, pk):
-    campaign = selectors.get_campaign_for_user(request.user, pk, write=True)
+    campaign = selectors.get_campaign_for_user(user=request.user, pk=pk, write=True)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -605,7 +605,7 @@ def campaign_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_detail(request, pk):
-    campaign = selectors.get_campaign_for_user(request.user, pk, write=request.method == "POST")
+    campaign = selectors.get_campaign_for_user(user=request.user, pk=pk, write=request.method == "POST")
     milestone_form = MilestoneForm(request.POST or None)
     if request.method == "POST" and milestone_form.is_valid():
         try:
@@ -615,7 +615,7 @@ def campaign_detail(request, pk):
         else:
             messages.success(request, _("Đã thêm mốc kỷ niệm."))
             return redirect("directives:campaign_detail", pk=campaign.pk)
-    directives = selectors.campaign_directives(request.user, campaign)
+    directives = selectors.campaign_directives(user=request.user, campaign=campaign)
     return render(
         request,
         "directives/campaign_detail.html",
@@ -631,7 +631,7 @@ def campaign_detail(request, pk):
 @login_required
 @require_POST
 def milestone_delete(request, pk, milestone_pk):
-    campaign = selectors.get_campaign_for_user(request.user, pk, write=True)
+    campaign = selectors.get_campaign_for_user(user=request.user, pk=pk, write=True)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, campaign=campaign)
     try:
         services.milestone_delete(user=request.user, milestone=milestone)

@@ -7,4 +7,5 @@ class EmulationConfig(AppConfig):
     verbose_name = _("Cụm, khối thi đua")
 
     def ready(self):
+        # local import: ready() runs once every app's models are loaded (evidence reads pledges and projects models)
         from . import evidence  # noqa: F401  (registers the linked-evidence kinds)

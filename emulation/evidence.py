@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from campaign_portal.core.models import ReviewStatus
 from directives import obligations
 from directives.obligations import CellState
+from pledges.models import Target, TargetProgress
+from projects.models import KeyWork, WorkStatus
 
 CENT = Decimal("0.01")
 
@@ -114,8 +116,6 @@ register(
 
 def _plan_targets(requirement_ids, unit_ids):
     """{(requirement id, unit id): [Target with .latest_value]} for accepted plans (2 queries)."""
-    from pledges.models import Target, TargetProgress
-
     targets = (
         Target.objects.filter(
             plan__requirement_id__in=requirement_ids, plan__unit_id__in=unit_ids, plan__status=ReviewStatus.ACCEPTED
@@ -175,8 +175,6 @@ register(
 
 
 def _propose_key_works(criteria, unit_ids, as_of, late_fraction):
-    from projects.models import KeyWork, WorkStatus
-
     requirement_ids = sorted({c.requirement_id for c in criteria})
     works = defaultdict(list)
     rows = (

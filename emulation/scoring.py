@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.text import fold
 
+from .models import CriterionKind
+
 ZERO = Decimal("0")
 
 
@@ -58,9 +60,9 @@ def total_for(*, unit_id: int, unit_name: str, lines, bonus_cap: Decimal, penalt
         points = max(ZERO, min(points, line.max_points))
         if line.points is not None:
             result.scored += 1
-        if line.kind == "bonus":
+        if line.kind == CriterionKind.BONUS:
             bonus += points
-        elif line.kind == "penalty":
+        elif line.kind == CriterionKind.PENALTY:
             penalty += points
         else:
             result.base += points

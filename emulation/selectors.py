@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit
@@ -23,7 +25,7 @@ from .models import (
 ACTIVE = Q(left_on__isnull=True)
 
 
-def active_members(cluster: Cluster) -> list[ClusterMember]:
+def active_members(*, cluster: Cluster) -> list[ClusterMember]:
     """Current members (one query, cached on the cluster object)."""
     cached = getattr(cluster, "_active_members", None)
     if cached is None:
@@ -32,8 +34,8 @@ def active_members(cluster: Cluster) -> list[ClusterMember]:
     return cached
 
 
-def peer_group(cluster: Cluster) -> access.PeerGroup:
-    members = active_members(cluster)
+def peer_group(*, cluster: Cluster) -> access.PeerGroup:
+    members = active_members(cluster=cluster)
     role = {m.role: m.unit_id for m in members if m.role != MemberRole.MEMBER}
     return access.PeerGroup(
         member_ids=frozenset(m.unit_id for m in members),
@@ -43,7 +45,7 @@ def peer_group(cluster: Cluster) -> access.PeerGroup:
     )
 
 
-def cluster_list_visible_to(user, *, year: int | None = None):
+def cluster_list_visible_to(*, user, year: int | None = None):
     """Clusters the user sees: all for readers of all, an officer's own clusters otherwise."""
     qs = Cluster.objects.annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
     condition = access.group_filter(user, field="unit")
@@ -54,71 +56,69 @@ def cluster_list_visible_to(user, *, year: int | None = None):
     return qs.order_by("-year", "kind", "name")
 
 
-def head_names(clusters) -> dict[int, str]:
+def head_names(*, clusters) -> dict[int, str]:
     """{cluster id: head unit name} for a page of clusters (one query)."""
     rows = ClusterMember.objects.filter(ACTIVE, role=MemberRole.HEAD, cluster__in=list(clusters)).select_related("unit")
     return {m.cluster_id: m.unit.name for m in rows}
 
 
-def get_cluster_for_user(user, pk) -> Cluster:
-    return access.get_object_for_user(cluster_list_visible_to(user), pk, user=user)
+def get_cluster_for_user(*, user, pk) -> Cluster:
+    return access.get_object_for_user(cluster_list_visible_to(user=user), pk, user=user)
 
 
 def cluster_years() -> list[int]:
     return sorted(set(Cluster.objects.values_list("year", flat=True)), reverse=True)
 
 
-def criteria_of(table: CriteriaTable) -> list[Criterion]:
+def criteria_of(*, table: CriteriaTable) -> list[Criterion]:
     return list(Criterion.objects.filter(section__table=table).select_related("section", "requirement__directive"))
 
 
-def table_for(cluster: Cluster) -> CriteriaTable | None:
+def table_for(*, cluster: Cluster) -> CriteriaTable | None:
     return CriteriaTable.objects.filter(cluster=cluster).prefetch_related("sections").first()
 
 
-def scorecard_for_unit(cluster: Cluster, unit: Unit) -> Scorecard | None:
+def scorecard_for_unit(*, cluster: Cluster, unit: Unit) -> Scorecard | None:
     return Scorecard.objects.filter(cluster=cluster, unit=unit).first()
 
 
-def get_scorecard_for_user(user, pk) -> Scorecard:
+def get_scorecard_for_user(*, user, pk) -> Scorecard:
     """404 unless the user may read this unit's scoring in its cluster (see access.can_read_group_scores)."""
-    from django.http import Http404
-
     card = Scorecard.objects.select_related("cluster", "unit").filter(pk=pk).first()
-    if card is None or not access.can_read_group_scores(user, peer_group(card.cluster), card.unit_id):
+    if card is None or not access.can_read_group_scores(user, peer_group(cluster=card.cluster), card.unit_id):
         raise Http404
     if card.status == ReviewStatus.DRAFT and not access.can_write_unit(user, card.unit):
         raise Http404  # a draft is read by its own unit only, as every submission of the portal
     return card
 
 
-def lines_of(scorecard: Scorecard) -> list[ScoreLine]:
+def lines_of(*, scorecard: Scorecard) -> list[ScoreLine]:
     return list(
         scorecard.lines.select_related("criterion__section", "criterion__requirement").prefetch_related("files")
     )
 
 
-def confirmations(cluster: Cluster) -> dict[int, CovenantConfirmation]:
+def confirmations(*, cluster: Cluster) -> dict[int, CovenantConfirmation]:
     covenant = getattr(cluster, "covenant", None)
     if covenant is None:
         return {}
     return {c.unit_id: c for c in covenant.confirmations.select_related("confirmed_by")}
 
 
-def cluster_scorecards(cluster: Cluster) -> dict[int, Scorecard]:
+def cluster_scorecards(*, cluster: Cluster) -> dict[int, Scorecard]:
     return {c.unit_id: c for c in Scorecard.objects.filter(cluster=cluster)}
 
 
 # --- ranking -------------------------------------------------------------------------------------
 
 
-def totals(cluster: Cluster, *, table: CriteriaTable | None = None) -> list[scoring.Total]:
+def totals(*, cluster: Cluster, table: CriteriaTable | None = None) -> list[scoring.Total]:
     """Every member's total (queries: members, table, scorecards with their lines and criteria: 4).
 
     A draft counts as not scored yet (0): nobody but its unit has seen it.
     """
     table = table or CriteriaTable.objects.filter(cluster=cluster).first()
-    members = active_members(cluster)
+    members = active_members(cluster=cluster)
     cards = {
         c.unit_id: c
         for c in Scorecard.objects.filter(cluster=cluster)
@@ -145,17 +145,17 @@ def totals(cluster: Cluster, *, table: CriteriaTable | None = None) -> list[scor
     return result
 
 
-def ranking(cluster: Cluster) -> tuple[CriteriaTable | None, list[scoring.Total]]:
+def ranking(*, cluster: Cluster) -> tuple[CriteriaTable | None, list[scoring.Total]]:
     table = CriteriaTable.objects.filter(cluster=cluster).first()
-    ranked = scoring.rank(totals(cluster, table=table), tie_break=table.tie_break if table else "")
+    ranked = scoring.rank(totals(cluster=cluster, table=table), tie_break=table.tie_break if table else "")
     if table is not None:
         scoring.nominate(ranked, flags=table.flags, certificates=table.certificates)
     return table, ranked
 
 
-def can_see_ranking(user, cluster: Cluster) -> bool:
+def can_see_ranking(*, user, cluster: Cluster) -> bool:
     """The whole ranking: readers of all and the head at any time; members once finalised."""
-    group = peer_group(cluster)
+    group = peer_group(cluster=cluster)
     return (
         access.scope_for(user).reads_all
         or access.is_group_head(user, group)
@@ -163,19 +163,17 @@ def can_see_ranking(user, cluster: Cluster) -> bool:
     )
 
 
-def council_list(year: int) -> list[tuple[Cluster, list[scoring.Total]]]:
+def council_list(*, year: int) -> list[tuple[Cluster, list[scoring.Total]]]:
     """Every cluster of the year with its proposed nominations (for staff)."""
     result = []
     for cluster in Cluster.objects.filter(year=year).order_by("kind", "name"):
-        _table, ranked = ranking(cluster)
+        _table, ranked = ranking(cluster=cluster)
         result.append((cluster, [t for t in ranked if t.nomination]))
     return result
 
 
-def timeline(cluster: Cluster) -> list[tuple[object, str]]:
+def timeline(*, cluster: Cluster) -> list[tuple[object, str]]:
     """The year's events: covenant filed and confirmed, scorings sent and reviewed, final (sorted by time)."""
-    from django.utils.translation import gettext as _
-
     events = []
     covenant = getattr(cluster, "covenant", None)
     if covenant is not None:
@@ -219,9 +217,9 @@ def memo_data(*, year: int | None = None, cluster_id: int | None = None) -> dict
     """The frozen data of a proposal memo and its ranking tables: plain JSON (points as strings)."""
     clusters = []
     for cluster in memo_clusters(year=year, cluster_id=cluster_id):
-        table, ranked = ranking(cluster)
+        table, ranked = ranking(cluster=cluster)
         rule = scoring.TIE_BREAKS.get(table.tie_break if table else "")
-        heads = {m.role: m.unit.name for m in active_members(cluster)}
+        heads = {m.role: m.unit.name for m in active_members(cluster=cluster)}
         clusters.append(
             {
                 "id": cluster.pk,

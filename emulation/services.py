@@ -118,7 +118,7 @@ def cluster_save(
 
 
 def _head_or_staff(user, cluster: Cluster) -> None:
-    group = selectors.peer_group(cluster)
+    group = selectors.peer_group(cluster=cluster)
     if not (access.can_manage_groups(user) or access.is_group_head(user, group)):
         raise PermissionDenied
 
@@ -143,7 +143,7 @@ def cluster_document_add(*, user, cluster: Cluster, title: str, uploaded) -> Clu
 def covenant_file(*, user, cluster: Cluster, text: str, signed_on: datetime.date, scan, signing_units) -> Covenant:
     """The head (or staff) files the covenant: text, signed scan, signing units (all members of the cluster)."""
     _head_or_staff(user, cluster)
-    group = selectors.peer_group(cluster)
+    group = selectors.peer_group(cluster=cluster)
     if hasattr(cluster, "covenant"):
         raise ValidationError(_("Cụm đã có giao ước thi đua."))
     outsiders = [u for u in signing_units if u.pk not in group.member_ids]
@@ -171,7 +171,7 @@ def covenant_file(*, user, cluster: Cluster, text: str, signed_on: datetime.date
         unit=access.scope_for(user).unit,
         changes={"signed_on": [None, signed_on.isoformat()], "signing_units": [None, [u.name for u in signing_units]]},
     )
-    for member in selectors.active_members(cluster):
+    for member in selectors.active_members(cluster=cluster):
         notify_unit(
             unit=member.unit,
             message=_("%(cluster)s: đã có giao ước thi đua, đề nghị đơn vị xác nhận.") % {"cluster": cluster},
@@ -182,7 +182,7 @@ def covenant_file(*, user, cluster: Cluster, text: str, signed_on: datetime.date
 @transaction.atomic
 def covenant_confirm(*, user, cluster: Cluster) -> CovenantConfirmation:
     scope = access.scope_for(user)
-    group = selectors.peer_group(cluster)
+    group = selectors.peer_group(cluster=cluster)
     covenant = getattr(cluster, "covenant", None)
     if covenant is None:
         raise ValidationError(_("Cụm chưa có giao ước để xác nhận."))
@@ -244,14 +244,14 @@ def criteria_replace(*, user, table: CriteriaTable, sections: list[dict]) -> int
 
 
 def _may_review(user, card: Scorecard) -> bool:
-    return access.can_review_in_group(user, selectors.peer_group(card.cluster), card.unit_id)
+    return access.can_review_in_group(user, selectors.peer_group(cluster=card.cluster), card.unit_id)
 
 
 @transaction.atomic
 def scorecard_open(*, user, cluster: Cluster, as_of: datetime.date | None = None) -> Scorecard:
     """The user's unit's scorecard for the cluster, created with one line per criterion, proposals filled."""
     scope = access.scope_for(user)
-    group = selectors.peer_group(cluster)
+    group = selectors.peer_group(cluster=cluster)
     if not scope.is_officer or scope.unit.pk not in group.member_ids:
         raise PermissionDenied
     if cluster.is_final:
@@ -268,7 +268,7 @@ def scorecard_refresh(*, scorecard: Scorecard, as_of: datetime.date | None = Non
     """Missing lines created; proposals recomputed from the portal's evidence; an unscored linked line
     takes the proposal as the unit's own score (the unit confirms it or changes it with an explanation)."""
     table = CriteriaTable.objects.get(cluster=scorecard.cluster)
-    criteria = selectors.criteria_of(table)
+    criteria = selectors.criteria_of(table=table)
     existing = {line.criterion_id: line for line in scorecard.lines.all()}
     new = [ScoreLine(scorecard=scorecard, criterion=c) for c in criteria if c.pk not in existing]
     ScoreLine.objects.bulk_create(new)
@@ -378,7 +378,7 @@ def scorecard_submit(*, user, scorecard: Scorecard, url: str = "") -> Scorecard:
     if scorecard.cluster.is_final:
         raise ValidationError(_("Kết quả đã chốt."))
     card = submission_transition(submission=scorecard, user=user, target=S.SUBMITTED, url=url, may_review=_may_review)
-    group = selectors.peer_group(card.cluster)
+    group = selectors.peer_group(cluster=card.cluster)
     if group.head_id and group.head_id != card.unit_id:
         notify_unit(
             unit=Unit.objects.get(pk=group.head_id),
@@ -434,8 +434,8 @@ def cluster_finalise(*, user, cluster: Cluster) -> Cluster:
     locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
     if locked.is_final:
         raise ValidationError(_("Kết quả đã được chốt."))
-    members = selectors.active_members(cluster)
-    cards = selectors.cluster_scorecards(cluster)
+    members = selectors.active_members(cluster=cluster)
+    cards = selectors.cluster_scorecards(cluster=cluster)
     waiting = [m.unit.name for m in members if getattr(cards.get(m.unit_id), "status", None) != S.ACCEPTED]
     if waiting:
         raise ValidationError(
@@ -445,7 +445,7 @@ def cluster_finalise(*, user, cluster: Cluster) -> Cluster:
     locked.save(update_fields=["finalised_at", "finalised_by"])
     cluster.finalised_at, cluster.finalised_by = locked.finalised_at, user
     cluster._active_members = members
-    _table, ranked = selectors.ranking(cluster)
+    _table, ranked = selectors.ranking(cluster=cluster)
     audit_record(
         actor=user,
         action="emulation.cluster.finalised",

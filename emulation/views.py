@@ -39,8 +39,8 @@ def cluster_list(request):
         raise PermissionDenied
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
-    clusters = list(selectors.cluster_list_visible_to(request.user, year=year))
-    heads = selectors.head_names(clusters)
+    clusters = list(selectors.cluster_list_visible_to(user=request.user, year=year))
+    heads = selectors.head_names(clusters=clusters)
     for cluster in clusters:
         cluster.head_name = heads.get(cluster.pk, "")
     return render(
@@ -56,7 +56,7 @@ def cluster_list(request):
 
 
 def _cluster_form_initial(cluster):
-    members = selectors.active_members(cluster)
+    members = selectors.active_members(cluster=cluster)
     role = {m.role: m.unit for m in members}
     return {
         "name": cluster.name,
@@ -73,7 +73,7 @@ def _cluster_form_initial(cluster):
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request, pk=None):
     _require_staff(request.user)
-    cluster = selectors.get_cluster_for_user(request.user, pk) if pk else None
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk) if pk else None
     initial = _cluster_form_initial(cluster) if cluster else {"year": timezone.localdate().year}
     form = ClusterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -105,12 +105,12 @@ def cluster_edit(request, pk=None):
 @login_required
 @require_GET
 def cluster_detail(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
-    group = selectors.peer_group(cluster)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
+    group = selectors.peer_group(cluster=cluster)
     scope = access.scope_for(request.user)
-    members = selectors.active_members(cluster)
-    confirmations = selectors.confirmations(cluster)
-    cards = selectors.cluster_scorecards(cluster)
+    members = selectors.active_members(cluster=cluster)
+    confirmations = selectors.confirmations(cluster=cluster)
+    cards = selectors.cluster_scorecards(cluster=cluster)
     own = scope.unit.pk if scope.is_officer else None
     rows = []
     for member in members:
@@ -137,8 +137,8 @@ def cluster_detail(request, pk):
         "can_manage": access.can_manage_groups(request.user),
         "needs_confirm": covenant is not None and own in group.member_ids and own not in confirmations,
         "own_card": cards.get(own),
-        "timeline": selectors.timeline(cluster),
-        "can_rank": selectors.can_see_ranking(request.user, cluster),
+        "timeline": selectors.timeline(cluster=cluster),
+        "can_rank": selectors.can_see_ranking(user=request.user, cluster=cluster),
         "all_accepted": bool(members)
         and all(getattr(cards.get(m.unit_id), "status", "") == S.ACCEPTED for m in members),
         "document_form": DocumentForm(),
@@ -149,7 +149,7 @@ def cluster_detail(request, pk):
 @login_required
 @require_POST
 def document_add(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -170,15 +170,15 @@ def document_download(request, pk):
     document = ClusterDocument.objects.select_related("cluster").filter(pk=pk).first()
     if document is None:
         raise Http404
-    selectors.get_cluster_for_user(request.user, document.cluster_id)
+    selectors.get_cluster_for_user(user=request.user, pk=document.cluster_id)
     return serve_private_file(document.file, filename=document.filename)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def covenant_create(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
-    group = selectors.peer_group(cluster)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
+    group = selectors.peer_group(cluster=cluster)
     if not (access.can_manage_groups(request.user) or access.is_group_head(request.user, group)):
         raise PermissionDenied
     if hasattr(cluster, "covenant"):
@@ -210,7 +210,7 @@ def covenant_create(request, pk):
 @login_required
 @require_POST
 def covenant_confirm(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     try:
         services.covenant_confirm(user=request.user, cluster=cluster)
         messages.success(request, _("Đơn vị đã xác nhận giao ước thi đua."))
@@ -222,7 +222,7 @@ def covenant_confirm(request, pk):
 @login_required
 @require_GET
 def covenant_scan(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     covenant = getattr(cluster, "covenant", None)
     if covenant is None:
         raise Http404
@@ -235,7 +235,7 @@ def covenant_scan(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criteria(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     table, _created = CriteriaTable.objects.get_or_create(cluster=cluster)
     can_manage = access.can_manage_groups(request.user)
     settings_form = TableSettingsForm(instance=table, prefix="t")
@@ -289,7 +289,7 @@ def criteria(request, pk):
 @login_required
 @require_GET
 def criteria_export(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     table, _created = CriteriaTable.objects.get_or_create(cluster=cluster)
     response = HttpResponse(
         spreadsheets.export_table(table),
@@ -305,7 +305,7 @@ def criteria_export(request, pk):
 @login_required
 @require_POST
 def scorecard_open(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     try:
         card = services.scorecard_open(user=request.user, cluster=cluster)
     except ValidationError as exc:
@@ -315,8 +315,8 @@ def scorecard_open(request, pk):
 
 
 def _card_context(request, card, errors=None, typed=None):
-    group = selectors.peer_group(card.cluster)
-    lines = selectors.lines_of(card)
+    group = selectors.peer_group(cluster=card.cluster)
+    lines = selectors.lines_of(scorecard=card)
     can_edit = access.can_write_unit(request.user, card.unit) and card.is_editable and not card.cluster.is_final
     can_review = access.can_review_in_group(request.user, group, card.unit_id) and card.status == S.SUBMITTED
     table = CriteriaTable.objects.get(cluster=card.cluster)
@@ -355,7 +355,7 @@ def _card_context(request, card, errors=None, typed=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def scorecard(request, pk):
-    card = selectors.get_scorecard_for_user(request.user, pk)
+    card = selectors.get_scorecard_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         values = {}
         for line in card.lines.all():
@@ -395,14 +395,14 @@ def _submit(request, card):
 @login_required
 @require_POST
 def scorecard_submit(request, pk):
-    card = selectors.get_scorecard_for_user(request.user, pk)
+    card = selectors.get_scorecard_for_user(user=request.user, pk=pk)
     return _submit(request, card)
 
 
 @login_required
 @require_POST
 def scorecard_review(request, pk):
-    card = selectors.get_scorecard_for_user(request.user, pk)
+    card = selectors.get_scorecard_for_user(user=request.user, pk=pk)
     target = request.POST.get("target", "")
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -423,7 +423,7 @@ def scorecard_review(request, pk):
 @login_required
 @require_POST
 def scorecard_adjust(request, pk, criterion_pk):
-    card = selectors.get_scorecard_for_user(request.user, pk)
+    card = selectors.get_scorecard_for_user(user=request.user, pk=pk)
     form = AdjustForm(request.POST)
     form.is_valid()
     try:
@@ -447,7 +447,7 @@ def scorecard_adjust(request, pk, criterion_pk):
 @login_required
 @require_POST
 def evidence_add(request, pk):
-    card = selectors.get_scorecard_for_user(request.user, pk)
+    card = selectors.get_scorecard_for_user(user=request.user, pk=pk)
     criterion = request.POST.get("criterion", "")
     line = card.lines.filter(criterion_id=int(criterion)).first() if criterion.isdigit() else None
     upload = request.FILES.get("file")
@@ -470,14 +470,14 @@ def evidence_download(request, pk):
     item = ScoreEvidence.objects.select_related("line__scorecard").filter(pk=pk).first()
     if item is None:
         raise Http404
-    selectors.get_scorecard_for_user(request.user, item.line.scorecard_id)
+    selectors.get_scorecard_for_user(user=request.user, pk=item.line.scorecard_id)
     return serve_private_file(item.file, filename=item.filename)
 
 
 @login_required
 @require_POST
 def cluster_finalise(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
     try:
         services.cluster_finalise(user=request.user, cluster=cluster)
         messages.success(request, _("Đã chốt kết quả chấm điểm của cụm."))
@@ -492,10 +492,10 @@ def cluster_finalise(request, pk):
 @login_required
 @require_GET
 def ranking(request, pk):
-    cluster = selectors.get_cluster_for_user(request.user, pk)
-    if not selectors.can_see_ranking(request.user, cluster):
+    cluster = selectors.get_cluster_for_user(user=request.user, pk=pk)
+    if not selectors.can_see_ranking(user=request.user, cluster=cluster):
         raise Http404
-    table, ranked = selectors.ranking(cluster)
+    table, ranked = selectors.ranking(cluster=cluster)
     return render(
         request,
         "emulation/ranking.html",
@@ -516,7 +516,7 @@ def ranking(request, pk):
 def council(request, year):
     if not access.scope_for(request.user).reads_all:
         raise PermissionDenied
-    items = selectors.council_list(year)
+    items = selectors.council_list(year=year)
     return render(
         request,
         "emulation/council.html",

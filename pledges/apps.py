@@ -7,7 +7,9 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Đăng ký, kế hoạch thi đua của đơn vị")
 
     def ready(self):
+        # local imports: ready() runs once every app's models are loaded; models cannot be imported earlier
         from campaign_portal.core.audit import register_change_labeler
+        from directives.models import RequirementKind
         from directives.registry import SubmissionKind, register
 
         from .audit import change_rows
@@ -16,7 +18,7 @@ class PledgesConfig(AppConfig):
 
         register(
             SubmissionKind(
-                kind="dissemination",
+                kind=RequirementKind.DISSEMINATION,
                 model_label="pledges.Dissemination",
                 create_url="pledges:dissemination_create",
                 detail_url="pledges:dissemination_detail",
@@ -30,13 +32,14 @@ class PledgesConfig(AppConfig):
                 detail_template="pledges/dissemination_detail.html",
                 default_quota_max=1,
                 update_argument="dissemination",
+                period_field="period",
                 attachment_field="dissemination",
                 extra_form_fields=("directives",),
             )
         )
         register(
             SubmissionKind(
-                kind="emulation_plan",
+                kind=RequirementKind.EMULATION_PLAN,
                 model_label="pledges.EmulationPlan",
                 create_url="pledges:emulation_plan_create",
                 detail_url="pledges:emulation_plan_detail",
@@ -50,6 +53,7 @@ class PledgesConfig(AppConfig):
                 detail_template="pledges/plan_detail.html",
                 default_quota_max=1,
                 update_argument="plan",
+                period_field="period",
                 attachment_field="plan",
                 has_targets=True,
             )
@@ -69,15 +73,16 @@ class PledgesConfig(AppConfig):
                 form_template="pledges/result_report_form.html",
                 detail_template="pledges/result_report_detail.html",
                 update_argument="report",
+                period_field="period",
                 attachment_field="result_report",
                 extra_form_fields=("figures",),
-                answers=("report", "other"),
+                answers=(RequirementKind.REPORT, RequirementKind.OTHER),
                 fallback=True,
             )
         )
         for kind, label in (
-            ("breakthrough_theme", _("Chủ điểm thi đua cần đột phá")),
-            ("difficult_field", _("Lĩnh vực khó khăn, phức tạp")),
+            (RequirementKind.BREAKTHROUGH_THEME, _("Chủ điểm thi đua cần đột phá")),
+            (RequirementKind.DIFFICULT_FIELD, _("Lĩnh vực khó khăn, phức tạp")),
         ):
             register(
                 SubmissionKind(
@@ -95,6 +100,7 @@ class PledgesConfig(AppConfig):
                     form_template="pledges/commitment_form.html",
                     detail_template="pledges/commitment_detail.html",
                     update_argument="commitment",
+                    period_field="period",
                     attachment_field="commitment",
                     has_targets=True,
                 )

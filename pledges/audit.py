@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from directives import schedule
+
 from .models import Target
 
 TARGET_FIELD_NAMES = ("name", "unit_of_measure", "baseline", "target_value", "due_date")
@@ -26,6 +28,9 @@ def change_rows(entry, readable: list[tuple[str, str, str]]) -> list[tuple[str, 
             label = _("Số chỉ tiêu")
         elif key == "attachment":
             label = _("Tệp đính kèm")
+        elif key == "period":  # "2026-11" as people say it: "Tháng 11/2026"
+            rows.append((label, schedule.period_label(old), schedule.period_label(new)))
+            continue
         elif "." in key and key.rsplit(".", 1)[-1] in TARGET_FIELD_NAMES:
             name, field = key.rsplit(".", 1)
             label = _("Chỉ tiêu “%(name)s”: %(field)s") % {

@@ -13,6 +13,7 @@ from campaign_portal.core import numbers
 from campaign_portal.core.forms import ConfirmFormMixin, DateInput, NFCFormMixin
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import DOCUMENT_KINDS, validate_upload
+from directives import obligations, schedule
 from directives.models import Directive, DirectiveStatus
 from directives.selectors import directives_addressed_to
 
@@ -59,12 +60,44 @@ class VersionedForm(NFCFormMixin, forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, quota_error: str = "", requirement=None, unit=None, **kwargs):
+    def __init__(self, *args, quota_error: str = "", requirement=None, unit=None, period: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.quota_error = quota_error
         self.requirement, self.unit = requirement, unit
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        if "period" in self.fields:
+            self._period_field(wanted=period)
+
+    def _period_field(self, *, wanted: str) -> None:
+        """A recurring ask: choose the period this filing answers, among those the unit still owes
+        (the engine's), the earliest by default, or the one the owed page's link names."""
+        if self.requirement is None or self.unit is None or not obligations.recurs(self.requirement):
+            del self.fields["period"]
+            return
+        keep = self.instance.period if self.instance.pk else ""
+        cells = obligations.filing_periods(self.requirement, self.unit.pk, keep=keep, exclude_pk=self.instance.pk)
+        choices = [(cell.key.period, _period_choice(cell)) for cell in cells]
+        posted = (self.data.get(self.add_prefix("period")) or "").strip() if self.is_bound else ""
+        if posted and posted not in dict(choices):  # refused below, but still shown as chosen
+            choices.append((posted, schedule.period_label(posted) or posted))
+        self.fields["period"] = forms.CharField(
+            label=_("Kỳ báo cáo"),
+            required=False,  # check_period says why a period is missing or refused
+            widget=forms.Select(choices=[("", _("— Chọn kỳ —")), *choices]),
+            help_text=_("Các kỳ đơn vị còn phải nộp; chọn đúng kỳ mà hồ sơ này báo cáo, kể cả kỳ đã qua.")
+            if cells
+            else _("Đơn vị đã nộp đủ hồ sơ cho mọi kỳ đã bắt đầu."),
+        )
+        if not self.is_bound:
+            offered = [key for key, _label in choices]
+            self.initial["period"] = wanted if wanted in offered else (keep or (offered[0] if offered else ""))
+        self.order_fields(["period"])
+
+    def clean_period(self):
+        period = (self.cleaned_data.get("period") or "").strip()
+        obligations.check_period(self.requirement, self.unit.pk, period, exclude_pk=self.instance.pk)
+        return period
 
     def clean(self):
         cleaned = super().clean()
@@ -72,6 +105,15 @@ class VersionedForm(NFCFormMixin, forms.ModelForm):
         if self.quota_error:
             raise ValidationError(self.quota_error, code="quota")
         return cleaned
+
+
+def _period_choice(cell) -> str:
+    if cell.deadline is None:
+        return cell.period.label
+    words = _("%(period)s · hạn %(day)s") % {"period": cell.period.label, "day": f"{cell.deadline:%d/%m/%Y}"}
+    if cell.state == obligations.CellState.LATE:
+        words = _("%(period)s (quá hạn)") % {"period": words}
+    return words
 
 
 ATTENDEE_FIELDS = ("leaders", "civil_servants", "party_members", "workers", "attendees_total")
@@ -89,6 +131,7 @@ class DisseminationForm(VersionedForm):
     class Meta:
         model = Dissemination
         fields = [
+            "period",
             "title",
             "held_on",
             "form",
@@ -112,7 +155,7 @@ class DisseminationForm(VersionedForm):
         qs = Directive.objects.filter(status=DirectiveStatus.PUBLISHED)
         if unit is not None:
             # Only what was sent to this unit (and the requirement's own directive), not every letter in the province.
-            addressed = directives_addressed_to(unit).values("pk")
+            addressed = directives_addressed_to(unit=unit).values("pk")
             own = [requirement.directive_id] if requirement is not None else []
             qs = qs.filter(Q(pk__in=addressed) | Q(pk__in=own))
         qs = qs.order_by("-issued_on", "-id")
@@ -157,7 +200,7 @@ class DisseminationForm(VersionedForm):
 class EmulationPlanForm(VersionedForm):
     class Meta:
         model = EmulationPlan
-        fields = ["title", "document_number", "document_date", "content"]
+        fields = ["period", "title", "document_number", "document_date", "content"]
         widgets = {"document_date": DateInput(), "content": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"document_number": _("Ví dụ: 125/KH-UBND")}
 
@@ -165,7 +208,7 @@ class EmulationPlanForm(VersionedForm):
 class CommitmentForm(VersionedForm):
     class Meta:
         model = Commitment
-        fields = ["field", "title", "description", "expected_result"]
+        fields = ["period", "field", "title", "description", "expected_result"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "expected_result": forms.Textarea(attrs={"rows": 3}),
@@ -313,7 +356,7 @@ class ResultReportForm(VersionedForm):
 
     class Meta:
         model = ResultReport
-        fields = ["title", "document_number", "document_date", "narrative"]
+        fields = ["period", "title", "document_number", "document_date", "narrative"]
         widgets = {"document_date": DateInput(), "narrative": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
             "document_number": _("Ví dụ: 25/BC-UBND"),

@@ -9,6 +9,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from campaign_portal.core.formatting import format_number
 from campaign_portal.core.spreadsheets import workbook_bytes
@@ -140,8 +142,6 @@ def parse_pasted(text: str) -> tuple[list[dict], list[str]]:
 
 def parse_xlsx(stream) -> tuple[list[dict], list[str]]:
     """The first sheet of a workbook; row numbers are the sheet's own (the header is row 1)."""
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
@@ -163,9 +163,6 @@ def template_xlsx() -> bytes:
 
     An example row on the first sheet would be imported as a real target by anyone who fills in below it.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Chi tieu"

@@ -17,6 +17,33 @@ from simple_history.models import HistoricalRecords
 
 from campaign_portal.core.models import ReviewableSubmission
 from campaign_portal.core.uploads import private_upload_to
+from directives import obligations, schedule
+
+
+class PeriodFiling(models.Model):
+    """A filing that can answer a recurring ask names the period it reports ("2026-11", "2026-Q4").
+
+    Registered as the kind's `period_field`, so the engine counts it for that period whatever the day
+    it was sent; blank under a one-time ask. Its deadline (for `on_time`) is that period's.
+    """
+
+    period = models.CharField(
+        _("kỳ báo cáo"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("Kỳ mà hồ sơ trả lời, khi yêu cầu định kỳ (tháng, quý, 6 tháng, năm)."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period_label(self) -> str:
+        return schedule.period_label(self.period)
+
+    def get_deadline(self):
+        return obligations.deadline_for(self.requirement, self.unit_id, self.period)
 
 
 class DisseminationForm(models.TextChoices):
@@ -25,7 +52,7 @@ class DisseminationForm(models.TextChoices):
     IN_WRITING = "in_writing", _("Bằng văn bản")
 
 
-class Dissemination(ReviewableSubmission):
+class Dissemination(PeriodFiling, ReviewableSubmission):
     """A briefing (quán triệt) of the unit's staff on one or more directives."""
 
     requirement = models.ForeignKey(
@@ -74,7 +101,7 @@ class Dissemination(ReviewableSubmission):
         return max(leaders + civil_servants + workers, party_members)
 
 
-class EmulationPlan(ReviewableSubmission):
+class EmulationPlan(PeriodFiling, ReviewableSubmission):
     """A unit's own plan launching the emulation campaign, with its targets."""
 
     requirement = models.ForeignKey(
@@ -119,7 +146,7 @@ class CommitmentField(models.TextChoices):
     OTHER = "other", _("Lĩnh vực khác")
 
 
-class Commitment(ReviewableSubmission):
+class Commitment(PeriodFiling, ReviewableSubmission):
     """A breakthrough theme or a difficult field the unit commits to, with its targets."""
 
     requirement = models.ForeignKey(
@@ -237,7 +264,7 @@ class TargetProgress(models.Model):
         return f"{self.target} · {self.reported_on:%d/%m/%Y}"
 
 
-class ResultReport(ReviewableSubmission):
+class ResultReport(PeriodFiling, ReviewableSubmission):
     """A unit's written answer to an ask (báo cáo kết quả): narrative, key figures, the signed scan.
 
     Answers "Báo cáo", "Khác" and any ask no specific kind claims (registered as the fallback kind).

@@ -6,12 +6,12 @@ from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from campaign_portal.core import access
-from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.text import fold
-from directives import obligations, registry
+from directives import obligations, registry, schedule
 from directives.models import Requirement, ResponseMode
 
-from .models import Commitment, EmulationPlan, Target, TargetProgress
+from .models import Attachment, Commitment, EmulationPlan, Target, TargetProgress
 
 
 def pledges_kinds() -> list[registry.SubmissionKind]:
@@ -23,13 +23,13 @@ def pledges_models() -> list:
     return list(dict.fromkeys(entry.model for entry in pledges_kinds()))
 
 
-def model_for_slug(slug: str):
+def model_for_slug(*, slug: str):
     """The pledges model of a slug in the URLs shared by every kind (transition, delete, attachments)."""
     entry = registry.kind_for_slug(slug)
     return entry.model if entry is not None and entry.model_label.startswith("pledges.") else None
 
 
-def slug_for_model(model) -> str:
+def slug_for_model(*, model) -> str:
     return registry.kind_for_model(model)[0].slug
 
 
@@ -38,7 +38,7 @@ def kind_labels() -> dict:
     return {entry.kind: entry.label for entry in pledges_kinds()}
 
 
-def kind_label(obj) -> str:
+def kind_label(*, obj) -> str:
     """What a record is, in words: its kind's label (a commitment's category picks theme or field)."""
     entry = registry.get_kind(getattr(obj, "category", "")) or registry.kind_for_model(type(obj))[0]
     return entry.label
@@ -53,12 +53,12 @@ def _visible(model, user) -> QuerySet:
     return access.scope_submissions(model.objects.select_related(*related), user)
 
 
-def get_submission_for_user(model, user, pk, write: bool = False):
+def get_submission_for_user(*, model, user, pk, write: bool = False):
     """Any pledges record: 404 when invisible (another unit's draft), 403 when visible but not writable."""
     return access.get_object_for_user(_visible(model, user), pk, user=user, write=write, can_write=_can_write)
 
 
-def get_target_for_user(user, pk, write: bool = False) -> Target:
+def get_target_for_user(*, user, pk, write: bool = False) -> Target:
     """A target, visible when its plan or commitment is."""
     qs = Target.objects.select_related(
         "plan__unit", "commitment__unit", "plan__requirement__directive", "commitment__requirement__directive"
@@ -69,9 +69,7 @@ def get_target_for_user(user, pk, write: bool = False) -> Target:
     return access.get_object_for_user(qs, pk, user=user, write=write, can_write=lambda u, t: _can_write(u, t.owner))
 
 
-def get_attachment_for_user(user, pk):
-    from .models import Attachment
-
+def get_attachment_for_user(*, user, pk):
     visible = Q(pk__in=[])
     related = []
     for model in pledges_models():
@@ -157,7 +155,7 @@ class OwedRow:
         return ""
 
 
-def owed_rows(unit) -> list[OwedRow]:
+def owed_rows(*, unit) -> list[OwedRow]:
     """Every requirement of every letter the unit received, with the engine's state and quota.
 
     Queries: the letters received (engine: directives, requirements, targets, addressees, units),
@@ -204,6 +202,7 @@ _LIST_FIELDS = (
     "changed_at",
     "sent_at",
     "obj_on_time",
+    "obj_period",
     "slug",
 )
 
@@ -225,7 +224,8 @@ def _rows(model, qs: QuerySet) -> QuerySet:
             changed_at=F("updated_at"),
             sent_at=F("submitted_at"),
             obj_on_time=F("on_time"),
-            slug=Value(slug_for_model(model), output_field=CharField()),
+            obj_period=F("period"),
+            slug=Value(slug_for_model(model=model), output_field=CharField()),
         )
         .order_by()
         .values(*_LIST_FIELDS)
@@ -255,7 +255,7 @@ def _filtered(model, qs, *, kind="", status="", unit_id=None, directive_id=None,
     return qs
 
 
-def submission_list_for(user, **filters) -> QuerySet:
+def submission_list_for(*, user, **filters) -> QuerySet:
     """Every pledges record the user may see (their unit's drafts; others' only once sent), newest first.
 
     One UNION query (plus one COUNT for pagination), whatever the number of units and kinds.
@@ -267,7 +267,7 @@ def submission_list_for(user, **filters) -> QuerySet:
     return _union(querysets).order_by("-changed_at", "-obj_id")
 
 
-def review_queue_for(user, **filters) -> QuerySet:
+def review_queue_for(*, user, **filters) -> QuerySet:
     """Records awaiting review by this user: submitted, in the units the user reviews."""
     querysets = {}
     for model in pledges_models():
@@ -276,15 +276,13 @@ def review_queue_for(user, **filters) -> QuerySet:
     return _union(querysets).order_by("sent_at", "obj_id")
 
 
-def filter_units_for(user) -> list:
+def filter_units_for(*, user) -> list:
     """Units a reader may filter the list by: everyone who files (not the province itself)."""
-    from campaign_portal.core.models import UnitKind
-
     qs = access.readable_units(user).exclude(kind=UnitKind.PROVINCE).only("pk", "name", "path", "kind")
     return list(qs.order_by("path"))
 
 
-def decorate_rows(rows) -> list[dict]:
+def decorate_rows(*, rows) -> list[dict]:
     """Labels and URLs for list rows (no query)."""
     labels = kind_labels()
     result = []
@@ -294,6 +292,7 @@ def decorate_rows(rows) -> list[dict]:
                 **row,
                 "kind_label": labels.get(row["kind"], row["kind"]),
                 "status_label": ReviewStatus(row["obj_status"]).label,
+                "period_label": schedule.period_label(row.get("obj_period") or ""),
                 "url": registry.kind_for_slug(row["slug"]).detail_url_for(row["obj_id"]),
             }
         )
@@ -303,7 +302,7 @@ def decorate_rows(rows) -> list[dict]:
 # --- Targets with progress ----------------------------------------------------------------------
 
 
-def targets_with_progress(owner) -> list[Target]:
+def targets_with_progress(*, owner) -> list[Target]:
     """The owner's targets with their updates (2 queries), the latest value and achievement attached."""
     kwargs = {"plan": owner} if isinstance(owner, EmulationPlan) else {"commitment": owner}
     targets = list(

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from .models import (
 PROGRESS_GRACE_DAYS = 15
 
 DISSEMINATION_FIELDS = [
+    "period",
     "title",
     "held_on",
     "form",
@@ -46,8 +48,8 @@ DISSEMINATION_FIELDS = [
     "attendees_total",
     "notes",
 ]
-PLAN_FIELDS = ["document_number", "document_date", "title", "content"]
-COMMITMENT_FIELDS = ["field", "title", "description", "expected_result"]
+PLAN_FIELDS = ["period", "document_number", "document_date", "title", "content"]
+COMMITMENT_FIELDS = ["period", "field", "title", "description", "expected_result"]
 TARGET_FIELDS = ["name", "unit_of_measure", "baseline", "target_value", "due_date", "position"]
 
 ATTACHMENT_KINDS = tuple(dict.fromkeys(DOCUMENT_KINDS + PHOTO_KINDS))  # minutes, plans and photos
@@ -100,9 +102,19 @@ def quota_message(requirement: Requirement, maximum: int) -> str:
     ) % {"directive": str(requirement.directive), "max": maximum, "what": requirement.get_kind_display().lower()}
 
 
-def _check_quota(*, unit, requirement, model) -> None:
-    """Lock the unit (so two concurrent creations serialise) and its rows, then count."""
+def _check_quota(*, unit, requirement, model, period: str = "", exclude_pk=None) -> None:
+    """Lock the unit (so two concurrent creations serialise) and its rows, then count.
+
+    A recurring ask's quota is per period: the engine checks the period named (one of the
+    requirement's, begun, not yet filed), the message going beside the period field.
+    """
     Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
+    if period or obligations.recurs(requirement):
+        try:
+            obligations.check_period(requirement, unit.pk, period, exclude_pk=exclude_pk)
+        except ValidationError as exc:
+            raise ValidationError({"period": exc.error_list}) from exc
+        return
     maximum = obligations.quota_bounds(requirement)[1]
     used = _counted(unit=unit, requirement=requirement, lock=True)
     if maximum is not None and used >= maximum:
@@ -150,7 +162,7 @@ def dissemination_total(data: dict) -> int:
 
 def _create(model, *, user, requirement, fields: dict, extra: dict | None = None):
     unit = _check_can_file(user=user, requirement=requirement, model=model)
-    _check_quota(unit=unit, requirement=requirement, model=model)
+    _check_quota(unit=unit, requirement=requirement, model=model, period=(fields.get("period") or "").strip())
     obj = model(unit=unit, requirement=requirement, created_by=user, **(extra or {}), **_clean_text(fields))
     obj.search_text = fold(obj.title)[:300]
     obj.full_clean()
@@ -172,7 +184,12 @@ def _update(obj, *, user, expected_version: int, fields: dict, names: list[str],
     if not obj.is_editable:
         raise ValidationError(_("Hồ sơ đã gửi hoặc đã được chấp nhận: không thể sửa."))
     # From the database: a ModelForm may already have copied the new values onto `obj`.
-    before = snapshot(type(obj).objects.get(pk=obj.pk), names)
+    stored = type(obj).objects.get(pk=obj.pk)
+    before = snapshot(stored, names)
+    if "period" in fields and (fields["period"] or "").strip() != stored.period:
+        # Moved to another period: that period must be owed and have room (this record left out).
+        period = (fields["period"] or "").strip()
+        _check_quota(unit=obj.unit, requirement=obj.requirement, model=type(obj), period=period, exclude_pk=obj.pk)
     for name, value in _clean_text(fields).items():
         setattr(obj, name, value)
     obj.search_text = fold(obj.title)[:300]
@@ -416,7 +433,7 @@ def progress_add(
 
 # --- Result reports (báo cáo kết quả) ------------------------------------------------------------
 
-REPORT_FIELDS = ["title", "document_number", "document_date", "narrative", "figures"]
+REPORT_FIELDS = ["period", "title", "document_number", "document_date", "narrative", "figures"]
 # The narrative is rich text typed or pasted by an officer: only structure survives, no attribute.
 NARRATIVE_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote",
                   "table", "thead", "tbody", "tr", "th", "td"}  # fmt: skip
@@ -425,8 +442,6 @@ MAX_FIGURES = 50
 
 def sanitise_narrative(html: str) -> str:
     """Rich text with scripts, styles, links and every attribute removed (nh3), NFC."""
-    import nh3
-
     return nh3.clean(nfc(html or ""), tags=NARRATIVE_TAGS, attributes={}, link_rel=None).strip()
 
 

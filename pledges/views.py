@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
 from directives import obligations, registry
-from directives.models import Requirement
+from directives.models import DirectiveStatus, Requirement, RequirementKind
 
 from . import importing, selectors, services
 from .forms import (
@@ -32,7 +33,7 @@ from .forms import (
     TransitionForm,
     target_formset,
 )
-from .models import Commitment, Dissemination, EmulationPlan, ResultReport
+from .models import Commitment, Dissemination, EmulationPlan, ResultReport, TargetProgress
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -51,7 +52,7 @@ def _is_htmx(request) -> bool:
 
 
 def _model_for_slug(slug: str):
-    model = selectors.model_for_slug(slug)
+    model = selectors.model_for_slug(slug=slug)
     if model is None:
         raise Http404
     return model
@@ -76,7 +77,7 @@ def _owed_unit(request):
 @require_GET
 def owed(request):
     unit = _owed_unit(request)
-    rows = selectors.owed_rows(unit)
+    rows = selectors.owed_rows(unit=unit)
     missing = sum(1 for row in rows if row.actionable)  # "N việc cần xử lý": what the unit itself can do now
     return render(
         request,
@@ -121,13 +122,13 @@ def submission_list(request):
     if scope.role is None:
         raise PermissionDenied
     filters = _list_filters(request)
-    page = Paginator(selectors.submission_list_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.submission_list_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "pledges/submission_list.html",
         {
             "page": page,
-            "rows": selectors.decorate_rows(page.object_list),
+            "rows": selectors.decorate_rows(rows=page.object_list),
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "statuses": ReviewStatus.choices,
@@ -144,13 +145,13 @@ def review_list(request):
     if scope.role is None or scope.is_leader:
         raise PermissionDenied
     filters = _list_filters(request)
-    page = Paginator(selectors.review_queue_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "pledges/review_list.html",
         {
             "page": page,
-            "rows": selectors.decorate_rows(page.object_list),
+            "rows": selectors.decorate_rows(rows=page.object_list),
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "querystring": _querystring(request),
@@ -170,7 +171,10 @@ def _requirement_for_filing(request, requirement_pk, entry):
     """
     scope = access.scope_for(request.user)
     requirement = Requirement.objects.select_related("directive__campaign").filter(pk=requirement_pk).first()
-    if requirement is None or requirement.directive.status not in ("published", "withdrawn"):
+    if requirement is None or requirement.directive.status not in (
+        DirectiveStatus.PUBLISHED,
+        DirectiveStatus.WITHDRAWN,
+    ):
         raise Http404
     if not scope.is_officer:
         raise PermissionDenied
@@ -206,8 +210,6 @@ def _formset_for_add_row(request):
 
 def _silence(form):
     """A bound form shown again without error messages (the user only asked for one more row)."""
-    from django.forms.utils import ErrorDict, ErrorList
-
     form.is_valid()
     form._errors = ErrorDict()
     if hasattr(form, "forms"):
@@ -263,8 +265,12 @@ def _edit_page(request, *, model, requirement=None, obj=None):
     unit = access.scope_for(request.user).unit
     quota = services.quota_for(unit=unit, requirement=requirement)
     maximum = quota.maximum
-    quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full else ""
+    # A recurring ask's quota is per period: the period field says when a period is already filed.
+    recurring = obligations.recurs(requirement)
+    quota_error = services.quota_message(requirement, maximum) if obj is None and quota.full and not recurring else ""
     form_kwargs = {"instance": obj, "quota_error": quota_error, "requirement": requirement, "unit": unit}
+    if recurring:
+        form_kwargs["period"] = request.GET.get("period", "")[:10]  # from the owed page's link for a period
     form_class = entry.load("form")
     form_token = _form_token(request) if obj is None else ""
     if form_token and form_token in request.session.get(CREATED_KEY, {}):
@@ -288,7 +294,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
                 return redirect(_detail_url(saved))
     else:
         form = form_class(**form_kwargs)
-        extra = 0 if obj is not None else (3 if entry.kind == "emulation_plan" else 1)
+        extra = 0 if obj is not None else (3 if entry.kind == RequirementKind.EMULATION_PLAN else 1)
         formset = target_formset(owner=obj, extra=extra) if with_targets else None
     kind_label = requirement.get_kind_display()
     if obj is None:
@@ -308,7 +314,7 @@ def _edit_page(request, *, model, requirement=None, obj=None):
             "quota_error": quota_error,
             "page_title": page_title,
             "obj_url": _detail_url(obj) if obj else "",
-            "slug": selectors.slug_for_model(model),
+            "slug": selectors.slug_for_model(model=model),
             "form_token": form_token,
         },
     )
@@ -347,7 +353,7 @@ def _edit_view(model):
     @login_required
     @GET_POST
     def view(request, pk):
-        obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+        obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
         if not obj.is_editable:
             messages.warning(
                 request,
@@ -400,7 +406,7 @@ def target_row(request):
 def _detail_context(request, obj) -> dict:
     user = request.user
     can_write = access.can_write_unit(user, obj.unit)
-    slug = selectors.slug_for_model(type(obj))
+    slug = selectors.slug_for_model(model=type(obj))
     transitions = [(target, ReviewStatus(target).label) for target in review.allowed_transitions(obj, user)]
     return {
         "obj": obj,
@@ -425,7 +431,7 @@ def _render_detail(request, obj, *, attachment_form=None, status=200):
     if attachment_form is not None:
         context["attachment_form"] = attachment_form
     if entry.has_targets:
-        context["targets"] = selectors.targets_with_progress(obj)
+        context["targets"] = selectors.targets_with_progress(owner=obj)
     if "directives" in entry.extra_form_fields:
         context["directives"] = list(obj.directives.all())
     return render(request, entry.detail_template, context, status=status)
@@ -435,7 +441,7 @@ def _detail_view(model):
     @login_required
     @require_GET
     def view(request, pk):
-        return _render_detail(request, selectors.get_submission_for_user(model, request.user, pk))
+        return _render_detail(request, selectors.get_submission_for_user(model=model, user=request.user, pk=pk))
 
     return view
 
@@ -453,7 +459,7 @@ result_report_detail = _detail_view(ResultReport)
 @require_POST
 def transition(request, slug, pk):
     model = _model_for_slug(slug)
-    obj = selectors.get_submission_for_user(model, request.user, pk)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
@@ -496,10 +502,11 @@ def _review_row(obj, slug) -> dict:
         "obj_id": obj.pk,
         "obj_title": obj.title,
         "unit_name": obj.unit.name,
-        "kind_label": selectors.kind_label(obj),
+        "kind_label": selectors.kind_label(obj=obj),
         "directive_number": obj.requirement.directive.number,
         "sent_at": obj.submitted_at,
         "obj_on_time": obj.on_time,
+        "period_label": obj.period_label,
         "url": _detail_url(obj),
     }
 
@@ -508,7 +515,7 @@ def _review_row(obj, slug) -> dict:
 @GET_POST
 def delete(request, slug, pk):
     model = _model_for_slug(slug)
-    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
     if obj.status != ReviewStatus.DRAFT:
         messages.error(request, _("Chỉ xóa được bản nháp. Hồ sơ đã gửi chỉ có thể rút lại."))
         return redirect(_detail_url(obj))
@@ -526,7 +533,7 @@ def delete(request, slug, pk):
 @require_POST
 def attachment_upload(request, slug, pk):
     model = _model_for_slug(slug)
-    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -543,14 +550,14 @@ def attachment_upload(request, slug, pk):
 @login_required
 @require_GET
 def attachment_download(request, pk):
-    attachment = selectors.get_attachment_for_user(request.user, pk)
+    attachment = selectors.get_attachment_for_user(user=request.user, pk=pk)
     return serve_private_file(attachment.file, filename=attachment.filename)
 
 
 @login_required
 @require_POST
 def attachment_delete(request, pk):
-    attachment = selectors.get_attachment_for_user(request.user, pk)
+    attachment = selectors.get_attachment_for_user(user=request.user, pk=pk)
     owner = attachment.owner
     if not access.can_write_unit(request.user, owner.unit):
         raise PermissionDenied
@@ -571,7 +578,7 @@ def targets_import(request, slug, pk):
     model = _model_for_slug(slug)
     if not _entry(model).has_targets:
         raise Http404
-    obj = selectors.get_submission_for_user(model, request.user, pk, write=True)
+    obj = selectors.get_submission_for_user(model=model, user=request.user, pk=pk, write=True)
     if not obj.is_editable:
         messages.warning(request, _("Hồ sơ đã gửi: không thêm chỉ tiêu được."))
         return redirect(_detail_url(obj))
@@ -605,7 +612,7 @@ def targets_template(request):
 @login_required
 @GET_POST
 def progress_add(request, pk):
-    target = selectors.get_target_for_user(request.user, pk, write=True)
+    target = selectors.get_target_for_user(user=request.user, pk=pk, write=True)
     owner = target.owner
     form = ProgressForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -644,10 +651,8 @@ def progress_add(request, pk):
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    from .models import TargetProgress
-
     progress = TargetProgress.objects.select_related("target").filter(pk=pk).first()
     if progress is None or not progress.evidence:
         raise Http404
-    selectors.get_target_for_user(request.user, progress.target_id)
+    selectors.get_target_for_user(user=request.user, pk=progress.target_id)
     return serve_private_file(progress.evidence, filename=progress.evidence_name or "minh-chung")

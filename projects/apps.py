@@ -7,11 +7,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Công trình trọng điểm")
 
     def ready(self):
+        # local imports: ready() runs once every app's models are loaded; models cannot be imported earlier
         from directives import registry
+        from directives.models import RequirementKind
 
         registry.register(
             registry.SubmissionKind(
-                kind="key_works",
+                kind=RequirementKind.KEY_WORKS,
                 model_label="projects.KeyWork",
                 create_url="projects:create",
                 detail_url="projects:detail",

@@ -6,6 +6,7 @@ the service then moves `work_status` from "registered" to "approved" (see servic
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -152,7 +153,7 @@ class KeyWork(ReviewableSubmission):
                 name="keywork_longitude_range",
             ),
             models.CheckConstraint(
-                condition=~Q(work_status="cancelled") | ~Q(cancel_reason=""), name="keywork_cancel_reason"
+                condition=~Q(work_status=WorkStatus.CANCELLED) | ~Q(cancel_reason=""), name="keywork_cancel_reason"
             ),
             models.CheckConstraint(
                 condition=Q(actual_date__isnull=True) | Q(actual_date__gte=models.F("registered_on")),
@@ -166,8 +167,6 @@ class KeyWork(ReviewableSubmission):
 
     def validate_for_submit(self):
         """Called by the shared workflow before a submit: the ceremony date must be known."""
-        from django.core.exceptions import ValidationError
-
         if self.planned_date is None:
             raise ValidationError(_("Cần nhập ngày dự kiến tổ chức lễ trước khi gửi."))
 

@@ -1,17 +1,21 @@
-"""Pure rules of key works: risk, and the data-quality checks that forms and services both apply.
+"""Pure rules of key works: risk, status moves, and the data-quality checks that forms and services both apply.
 
-No database access here, so forms (for early, field-level messages) and services (the real
-guard) share exactly one definition of each rule.
+No queries of their own (they read only the objects they are given), so forms (for early,
+field-level messages), spreadsheet imports and services (the real guard) share exactly one
+definition of each rule.
 """
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from .models import MONEY_MAX, Risk, WorkStatus
+from campaign_portal.core import access
+from campaign_portal.core.models import ReviewStatus, UnitKind
+
+from .models import MONEY_MAX, FundingSourceKind, Risk, WorkStatus
 
 
 def risk_days() -> int:
@@ -134,3 +138,100 @@ def risk_rank_expression() -> Case:
         default=Value(len(RISK_ORDER)),
         output_field=IntegerField(),
     )
+
+
+def check_work(work, unit, funding: list[dict]) -> dict:
+    """Field errors of a key work being registered or edited by `unit`: dates, money, commune, milestone, funding."""
+    errors = check_work_dates(
+        registered_on=work.registered_on, planned_date=work.planned_date, actual_date=work.actual_date
+    )
+    try:
+        check_money(work.total_investment, label=_("Tổng mức đầu tư"))
+    except ValidationError as exc:
+        errors["total_investment"] = exc.messages[0]
+    if work.commune_id and not (work.commune.kind == UnitKind.COMMUNE and work.commune.path.startswith(unit.path)):
+        errors["commune"] = _("Xã, phường, thị trấn phải thuộc %(unit)s.") % {"unit": unit}
+    campaign_id = work.requirement.directive.campaign_id
+    if work.milestone_id and campaign_id and work.milestone.campaign_id != campaign_id:
+        errors["milestone"] = _("Mốc kỷ niệm không thuộc phong trào của văn bản này.")
+    for row in funding:
+        try:
+            check_money(row.get("amount"), label=_("Số tiền của nguồn vốn"))
+        except ValidationError as exc:
+            errors.setdefault("__all__", exc.messages[0])
+        if row.get("source") not in FundingSourceKind.values:
+            errors.setdefault("__all__", _("Nguồn vốn không hợp lệ."))
+    funded = sum(row.get("amount") or 0 for row in funding)
+    if work.total_investment and funded > work.total_investment:
+        errors.setdefault(
+            "__all__",
+            _("Tổng các nguồn vốn (%(funded)s đ) vượt tổng mức đầu tư (%(total)s đ).")
+            % {"funded": f"{funded:,}".replace(",", "."), "total": f"{work.total_investment:,}".replace(",", ".")},
+        )
+    return errors
+
+
+# Moves the district may report once the registration is accepted (terminal states have none).
+STATUS_MOVES = {
+    WorkStatus.APPROVED: {
+        WorkStatus.UNDER_CONSTRUCTION,
+        WorkStatus.DELAYED,
+        WorkStatus.CEREMONY_HELD,
+        WorkStatus.CANCELLED,
+    },
+    WorkStatus.UNDER_CONSTRUCTION: {WorkStatus.DELAYED, WorkStatus.CEREMONY_HELD, WorkStatus.CANCELLED},
+    WorkStatus.DELAYED: {WorkStatus.UNDER_CONSTRUCTION, WorkStatus.CEREMONY_HELD, WorkStatus.CANCELLED},
+}
+
+MAX_PHOTOS_PER_UPDATE = 10
+
+
+def status_moves_for(work) -> list[str]:
+    if work.status != ReviewStatus.ACCEPTED:
+        return []
+    return sorted(STATUS_MOVES.get(work.work_status, ()), key=WorkStatus.values.index)
+
+
+def check_status_report(work, *, work_status: str, actual_date, cancel_reason: str, today: datetime.date) -> dict:
+    """Field errors of a reported status: a ceremony needs its date (not in the future), a cancellation its reason."""
+    errors = {}
+    if work_status == WorkStatus.CEREMONY_HELD:
+        if actual_date is None:
+            errors["actual_date"] = _("Nhập ngày đã tổ chức lễ.")
+        elif actual_date > today:
+            errors["actual_date"] = _("Ngày tổ chức lễ không thể ở tương lai.")
+        else:
+            errors.update(
+                check_work_dates(registered_on=work.registered_on, planned_date=None, actual_date=actual_date)
+            )
+    if work_status == WorkStatus.CANCELLED and not cancel_reason:
+        errors["cancel_reason"] = _("Vui lòng nêu lý do hủy công trình.")
+    return errors
+
+
+def check_progress_allowed(user, work) -> None:
+    if not access.can_write_unit(user, work.unit):
+        raise PermissionDenied
+    if work.status == ReviewStatus.WITHDRAWN or work.work_status == WorkStatus.CANCELLED:
+        raise ValidationError(_("Công trình đã rút hoặc đã hủy nên không cập nhật tiến độ."))
+
+
+def validate_progress(work, *, reported_on, physical_progress, capital_disbursed, note, today) -> None:
+    errors = check_progress(
+        progress=physical_progress,
+        previous=work.latest_progress if work.latest_progress_on else None,
+        last_reported_on=work.latest_progress_on,
+        note=note,
+        reported_on=reported_on,
+        registered_on=work.registered_on,
+        today=today,
+    )
+    try:
+        check_money(capital_disbursed, label=_("Vốn đã giải ngân"))
+    except ValidationError as exc:
+        errors["capital_disbursed"] = exc.messages[0]
+    else:
+        if message := check_disbursed(capital_disbursed, work.total_investment):
+            errors["capital_disbursed"] = message
+    if errors:
+        raise ValidationError(errors)

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
+from campaign_portal.core.text import fold, nfc
 from directives import obligations
 from directives.models import Milestone, RequirementKind
 
-from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk
+from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk, WorkKind
 from .rules import key_work_risk, risk_expression, risk_rank_expression
 
 __all__ = [
@@ -46,7 +47,7 @@ SORTS = {
 DEFAULT_SORT = "planned"
 
 
-def key_works_visible_to(user, *, today: datetime.date | None = None):
+def key_works_visible_to(*, user, today: datetime.date | None = None):
     """Works the user may read (drafts only for their own unit), with `risk` annotated."""
     today = today or timezone.localdate()
     qs = KeyWork.objects.select_related("unit", "commune", "milestone", "requirement__directive")
@@ -57,14 +58,14 @@ def _can_write(user, work) -> bool:
     return access.can_write_unit(user, work.unit)
 
 
-def get_key_work_for_user(user, pk, *, write: bool = False):
+def get_key_work_for_user(*, user, pk, write: bool = False):
     """404 when invisible, 403 when visible but not the user's own unit's work."""
-    return access.get_object_for_user(key_works_visible_to(user), pk, user=user, write=write, can_write=_can_write)
+    return access.get_object_for_user(key_works_visible_to(user=user), pk, user=user, write=write, can_write=_can_write)
 
 
-def get_photo_for_user(user, pk):
+def get_photo_for_user(*, user, pk):
     """A photo of a work the user may read (404 otherwise)."""
-    visible = key_works_visible_to(user).values("pk")
+    visible = key_works_visible_to(user=user).values("pk")
     return access.get_object_for_user(
         ProgressPhoto.objects.select_related("update__key_work").filter(update__key_work__in=visible), pk, user=user
     )
@@ -83,10 +84,10 @@ class TableFilters:
     extra: dict = field(default_factory=dict)
 
 
-def key_work_table(user, filters: TableFilters | None = None, *, today=None):
+def key_work_table(*, user, filters: TableFilters | None = None, today=None):
     """The province table (or the officer's own): filtered and sorted in SQL, rows need no extra query."""
     filters = filters or TableFilters()
-    qs = key_works_visible_to(user, today=today)
+    qs = key_works_visible_to(user=user, today=today)
     if filters.unit:
         unit = Unit.objects.filter(pk=filters.unit).first()
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
@@ -101,13 +102,11 @@ def key_work_table(user, filters: TableFilters | None = None, *, today=None):
     if filters.risk:
         qs = qs.filter(risk=filters.risk)
     if filters.q:
-        from campaign_portal.core.text import fold
-
         qs = qs.filter(search_text__contains=fold(filters.q))
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
-def filter_choices(user) -> dict:
+def filter_choices(*, user) -> dict:
     """Districts and milestones for the filter bar (two queries)."""
     units = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
     milestones = Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date")
@@ -116,7 +115,7 @@ def filter_choices(user) -> dict:
 
 def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None, requirement_ids=None) -> dict:
     """Counts for dashboards: by risk, kind, work status and review status, plus money (one query)."""
-    qs = key_works_visible_to(user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
+    qs = key_works_visible_to(user=user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     if requirement_ids is not None:
@@ -129,8 +128,8 @@ def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None,
         on_track=Count("id", filter=Q(risk=Risk.ON_TRACK)),
         done=Count("id", filter=Q(risk=Risk.DONE)),
         cancelled=Count("id", filter=Q(risk=Risk.CANCELLED)),
-        groundbreaking=Count("id", filter=Q(kind="groundbreaking")),
-        inauguration=Count("id", filter=Q(kind="inauguration")),
+        groundbreaking=Count("id", filter=Q(kind=WorkKind.GROUNDBREAKING)),
+        inauguration=Count("id", filter=Q(kind=WorkKind.INAUGURATION)),
         accepted=Count("id", filter=Q(status=ReviewStatus.ACCEPTED)),
         submitted=Count("id", filter=Q(status=ReviewStatus.SUBMITTED)),
     )
@@ -140,7 +139,7 @@ def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None,
 
 def key_work_counts_by_unit(*, user, today: datetime.date | None = None, requirement_ids=None) -> dict:
     """{unit_id: {total, at_risk, late, done, investment}} for a dashboard or matrix (one query)."""
-    qs = key_works_visible_to(user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
+    qs = key_works_visible_to(user=user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
     if requirement_ids is not None:
         qs = qs.filter(requirement_id__in=list(requirement_ids))
     rows = (
@@ -157,7 +156,7 @@ def key_work_counts_by_unit(*, user, today: datetime.date | None = None, require
     return {row.pop("unit_id"): row for row in rows}
 
 
-def key_work_requirements_for(user):
+def key_work_requirements_for(*, user):
     """Key-works requirements the officer's unit owes (the obligations engine), with quota use as `used`."""
     scope = access.scope_for(user)
     if not scope.is_officer:
@@ -175,7 +174,7 @@ def quota_used(*, requirement_id: int, unit_id: int) -> int:
     return KeyWork.objects.filter(requirement_id=requirement_id, unit_id=unit_id, status__in=COUNTED_STATUSES).count()
 
 
-def progress_timeline(work):
+def progress_timeline(*, work):
     """The work's updates, newest first, with their photos (two queries)."""
     return list(
         ProgressUpdate.objects.filter(key_work=work)
@@ -183,6 +182,22 @@ def progress_timeline(work):
         .prefetch_related(Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id")))
         .order_by("-reported_on", "-id")
     )
+
+
+def progress_update_same_as(*, work: KeyWork, reported_on, physical_progress, capital_disbursed, note, photo_names=()):
+    """An update already saved with exactly these values (a double submit, a re-uploaded file), or None."""
+    candidates = ProgressUpdate.objects.filter(
+        key_work=work,
+        reported_on=reported_on,
+        physical_progress=physical_progress,
+        capital_disbursed=capital_disbursed or 0,
+        note=nfc(note or "").strip(),
+    ).prefetch_related("photos")
+    wanted = sorted(photo_names)
+    for update in candidates:
+        if sorted(photo.filename for photo in update.photos.all()) == wanted:
+            return update
+    return None
 
 
 def key_works_report_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date) -> list[dict]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_record, diff, snapshot
-from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
+from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 from campaign_portal.core.queue import enqueue_on_commit
 from campaign_portal.core.text import fold, nfc
 from directives import obligations
@@ -24,14 +24,21 @@ from directives.models import RequirementKind
 from . import photos as photo_rules
 from .models import (
     FundingSource,
-    FundingSourceKind,
     KeyWork,
     ProgressPhoto,
     ProgressUpdate,
     ThumbnailStatus,
     WorkStatus,
 )
-from .rules import check_disbursed, check_money, check_progress, check_work_dates
+from .rules import (
+    MAX_PHOTOS_PER_UPDATE,
+    check_progress_allowed,
+    check_status_report,
+    check_work,
+    status_moves_for,
+    validate_progress,
+)
+from .selectors import progress_update_same_as
 
 WORK_FIELDS = [
     "name",
@@ -48,7 +55,6 @@ WORK_FIELDS = [
     "planned_date",
     "description",
 ]
-MAX_PHOTOS_PER_UPDATE = 10
 
 
 def _nfc_data(data: dict) -> dict:
@@ -105,33 +111,7 @@ def _refuse_same_name(requirement, unit, name: str) -> None:
 
 
 def _validate_work(work: KeyWork, unit: Unit, funding: list[dict]) -> None:
-    errors = check_work_dates(
-        registered_on=work.registered_on, planned_date=work.planned_date, actual_date=work.actual_date
-    )
-    try:
-        check_money(work.total_investment, label=_("Tổng mức đầu tư"))
-    except ValidationError as exc:
-        errors["total_investment"] = exc.messages[0]
-    if work.commune_id and not (work.commune.kind == UnitKind.COMMUNE and work.commune.path.startswith(unit.path)):
-        errors["commune"] = _("Xã, phường, thị trấn phải thuộc %(unit)s.") % {"unit": unit}
-    campaign_id = work.requirement.directive.campaign_id
-    if work.milestone_id and campaign_id and work.milestone.campaign_id != campaign_id:
-        errors["milestone"] = _("Mốc kỷ niệm không thuộc phong trào của văn bản này.")
-    for row in funding:
-        try:
-            check_money(row.get("amount"), label=_("Số tiền của nguồn vốn"))
-        except ValidationError as exc:
-            errors.setdefault("__all__", exc.messages[0])
-        if row.get("source") not in FundingSourceKind.values:
-            errors.setdefault("__all__", _("Nguồn vốn không hợp lệ."))
-    funded = sum(row.get("amount") or 0 for row in funding)
-    if work.total_investment and funded > work.total_investment:
-        errors.setdefault(
-            "__all__",
-            _("Tổng các nguồn vốn (%(funded)s đ) vượt tổng mức đầu tư (%(total)s đ).")
-            % {"funded": f"{funded:,}".replace(",", "."), "total": f"{work.total_investment:,}".replace(",", ".")},
-        )
-    if errors:
+    if errors := check_work(work, unit, funding):
         raise ValidationError(errors)
     work.full_clean(exclude=["unit", "requirement", "created_by", "search_text"])
 
@@ -222,25 +202,6 @@ def key_work_transition(*, user, work: KeyWork, target: str, comment: str = "", 
     return work
 
 
-# Moves the district may report once the registration is accepted (terminal states have none).
-STATUS_MOVES = {
-    WorkStatus.APPROVED: {
-        WorkStatus.UNDER_CONSTRUCTION,
-        WorkStatus.DELAYED,
-        WorkStatus.CEREMONY_HELD,
-        WorkStatus.CANCELLED,
-    },
-    WorkStatus.UNDER_CONSTRUCTION: {WorkStatus.DELAYED, WorkStatus.CEREMONY_HELD, WorkStatus.CANCELLED},
-    WorkStatus.DELAYED: {WorkStatus.UNDER_CONSTRUCTION, WorkStatus.CEREMONY_HELD, WorkStatus.CANCELLED},
-}
-
-
-def status_moves_for(work: KeyWork) -> list[str]:
-    if work.status != ReviewStatus.ACCEPTED:
-        return []
-    return sorted(STATUS_MOVES.get(work.work_status, ()), key=WorkStatus.values.index)
-
-
 @transaction.atomic
 def key_work_set_status(
     *,
@@ -262,24 +223,16 @@ def key_work_set_status(
             % {"source": work.get_work_status_display(), "target": WorkStatus(work_status).label}
         )
     before = snapshot(work, ["work_status", "actual_date", "cancel_reason"])
-    errors = {}
-    if work_status == WorkStatus.CEREMONY_HELD:
-        if actual_date is None:
-            errors["actual_date"] = _("Nhập ngày đã tổ chức lễ.")
-        elif actual_date > today:
-            errors["actual_date"] = _("Ngày tổ chức lễ không thể ở tương lai.")
-        else:
-            errors.update(
-                check_work_dates(registered_on=work.registered_on, planned_date=None, actual_date=actual_date)
-            )
-        work.actual_date = actual_date
-    if work_status == WorkStatus.CANCELLED:
-        cancel_reason = nfc(cancel_reason).strip()
-        if not cancel_reason:
-            errors["cancel_reason"] = _("Vui lòng nêu lý do hủy công trình.")
-        work.cancel_reason = cancel_reason
+    cancel_reason = nfc(cancel_reason).strip()
+    errors = check_status_report(
+        work, work_status=work_status, actual_date=actual_date, cancel_reason=cancel_reason, today=today
+    )
     if errors:
         raise ValidationError(errors)
+    if work_status == WorkStatus.CEREMONY_HELD:
+        work.actual_date = actual_date
+    if work_status == WorkStatus.CANCELLED:
+        work.cancel_reason = cancel_reason
     work.work_status = work_status
     work.save(update_fields=["work_status", "actual_date", "cancel_reason", "updated_at"])
     after = snapshot(work, ["work_status", "actual_date", "cancel_reason"])
@@ -294,50 +247,6 @@ def _refresh_progress_cache(work: KeyWork) -> None:
     work.latest_progress = latest.physical_progress if latest else 0
     work.latest_progress_on = latest.reported_on if latest else None
     work.save(update_fields=["latest_progress", "latest_progress_on", "updated_at"])
-
-
-def check_progress_allowed(user, work: KeyWork) -> None:
-    if not access.can_write_unit(user, work.unit):
-        raise PermissionDenied
-    if work.status == ReviewStatus.WITHDRAWN or work.work_status == WorkStatus.CANCELLED:
-        raise ValidationError(_("Công trình đã rút hoặc đã hủy nên không cập nhật tiến độ."))
-
-
-def validate_progress(work, *, reported_on, physical_progress, capital_disbursed, note, today) -> None:
-    errors = check_progress(
-        progress=physical_progress,
-        previous=work.latest_progress if work.latest_progress_on else None,
-        last_reported_on=work.latest_progress_on,
-        note=note,
-        reported_on=reported_on,
-        registered_on=work.registered_on,
-        today=today,
-    )
-    try:
-        check_money(capital_disbursed, label=_("Vốn đã giải ngân"))
-    except ValidationError as exc:
-        errors["capital_disbursed"] = exc.messages[0]
-    else:
-        if message := check_disbursed(capital_disbursed, work.total_investment):
-            errors["capital_disbursed"] = message
-    if errors:
-        raise ValidationError(errors)
-
-
-def same_update(work: KeyWork, *, reported_on, physical_progress, capital_disbursed, note, photo_names=()):
-    """An update already saved with exactly these values (a double submit, a re-uploaded file), or None."""
-    candidates = ProgressUpdate.objects.filter(
-        key_work=work,
-        reported_on=reported_on,
-        physical_progress=physical_progress,
-        capital_disbursed=capital_disbursed or 0,
-        note=nfc(note or "").strip(),
-    ).prefetch_related("photos")
-    wanted = sorted(photo_names)
-    for update in candidates:
-        if sorted(photo.filename for photo in update.photos.all()) == wanted:
-            return update
-    return None
 
 
 @transaction.atomic
@@ -374,8 +283,8 @@ def progress_update_create(
             cleaned.append(photo_rules.clean_photo(uploaded))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
-    existing = same_update(
-        work,
+    existing = progress_update_same_as(
+        work=work,
         reported_on=reported_on,
         physical_progress=physical_progress,
         capital_disbursed=capital_disbursed,

@@ -22,8 +22,9 @@ from campaign_portal.core import access
 from campaign_portal.core.spreadsheets import workbook_bytes
 from campaign_portal.core.uploads import validate_upload
 
-from . import services
+from . import rules, selectors, services
 from .models import MONEY_MAX, KeyWork, Risk
+from .selectors import key_works_visible_to
 
 VND_FORMAT = "#,##0"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -202,9 +203,7 @@ def read_progress_rows(*, user, uploaded, today=None) -> list[ImportRow]:
     book.close()
     ids = [_row_id(cells) for _number, cells in raw]
     # One query for every row's work, in the user's read scope; writability is checked per row.
-    from .selectors import key_works_visible_to
-
-    works = {work.pk: work for work in key_works_visible_to(user).filter(pk__in=ids)}
+    works = {work.pk: work for work in key_works_visible_to(user=user).filter(pk__in=ids)}
     return _check_rows(user, raw, works, today)
 
 
@@ -252,8 +251,8 @@ def _check_rows(user, raw, works, today) -> list[ImportRow]:
             continue
         note = str(cells["new_note"] or "").strip()
         try:
-            services.check_progress_allowed(user, work)
-            services.validate_progress(
+            rules.check_progress_allowed(user, work)
+            rules.validate_progress(
                 work,
                 reported_on=reported_on,
                 physical_progress=progress,
@@ -277,8 +276,8 @@ def _check_rows(user, raw, works, today) -> list[ImportRow]:
 
 def _already_imported(row: ImportRow) -> bool:
     return (
-        services.same_update(
-            row.work,
+        selectors.progress_update_same_as(
+            work=row.work,
             reported_on=row.reported_on,
             physical_progress=row.progress,
             capital_disbursed=row.disbursed,

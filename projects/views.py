@@ -13,17 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
+from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.uploads import serve_private_file
-from directives.models import Requirement
+from directives import obligations
+from directives.models import DirectiveStatus, Requirement
 
-from . import forms, selectors, services, spreadsheets
-from .models import Risk, ThumbnailStatus
+from . import forms, rules, selectors, services, spreadsheets
+from .models import KeyWork, Risk, ThumbnailStatus, WorkStatus
 
 PAGE_SIZE = 50
 
 
 def _filters(request, user):
-    choices = selectors.filter_choices(user)
+    choices = selectors.filter_choices(user=user)
     form = forms.TableFilterForm(request.GET or None, **choices)
     filters = selectors.TableFilters()
     if form.is_bound and form.is_valid():
@@ -47,7 +49,7 @@ def key_work_list(request):
     if scope.role is None:
         raise PermissionDenied
     form, filters = _filters(request, request.user)
-    works = selectors.key_work_table(request.user, filters)
+    works = selectors.key_work_table(user=request.user, filters=filters)
     page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -56,7 +58,7 @@ def key_work_list(request):
         "works": page.object_list,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
-        "requirements": selectors.key_work_requirements_for(request.user),
+        "requirements": selectors.key_work_requirements_for(user=request.user),
         "summary": selectors.key_work_summary(user=request.user),
         "scope": scope,
         "Risk": Risk,
@@ -72,7 +74,7 @@ def key_work_export(request):
     if access.scope_for(request.user).role is None:
         raise PermissionDenied
     _form, filters = _filters(request, request.user)
-    data = spreadsheets.export_xlsx(selectors.key_work_table(request.user, filters))
+    data = spreadsheets.export_xlsx(selectors.key_work_table(user=request.user, filters=filters))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="cong-trinh-trong-diem-{stamp}.xlsx"'
@@ -82,7 +84,7 @@ def key_work_export(request):
 def _requirement_for_officer(user, requirement_pk):
     if not access.scope_for(user).is_officer:
         raise PermissionDenied
-    visible = [r for r in selectors.key_work_requirements_for(user) if r.pk == int(requirement_pk)]
+    visible = [r for r in selectors.key_work_requirements_for(user=user) if r.pk == int(requirement_pk)]
     if not visible:
         raise Http404
     return get_object_or_404(Requirement.objects.select_related("directive__campaign"), pk=requirement_pk)
@@ -92,16 +94,12 @@ def _refusal_page(request, requirement_pk):
     """A published letter's requirement the unit cannot file under: a page saying why (the engine's reason)."""
     requirement = (
         Requirement.objects.select_related("directive__campaign")
-        .filter(pk=requirement_pk, directive__status__in=["published", "withdrawn"])
+        .filter(pk=requirement_pk, directive__status__in=[DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN])
         .first()
     )
     scope = access.scope_for(request.user)
     if requirement is None or not scope.is_officer:
         return None
-    from directives import obligations
-
-    from .models import KeyWork
-
     reason = obligations.refusal(requirement, scope.unit, model=KeyWork) or obligations.Refusal.NOT_APPLICABLE
     context = {"requirement": requirement, "reason": reason, "unit": scope.unit, "right_url": ""}
     return render(request, "pledges/cannot_file.html", context, status=403)
@@ -149,7 +147,7 @@ def key_work_create(request, requirement_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_work_edit(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
     if not work.is_editable:
         messages.warning(request, _("Hồ sơ đã gửi hoặc đã được duyệt nên không sửa được."))
         return redirect("projects:detail", pk=work.pk)
@@ -184,19 +182,19 @@ def key_work_edit(request, pk):
 @login_required
 @require_GET
 def key_work_detail(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk)
     user = request.user
     can_write = access.can_write_unit(user, work.unit)
-    moves = services.status_moves_for(work) if can_write else []
+    moves = rules.status_moves_for(work) if can_write else []
     context = {
         "work": work,
         "funding": list(work.funding_sources.all()),
-        "updates": selectors.progress_timeline(work),
+        "updates": selectors.progress_timeline(work=work),
         "events": list(review.events_for(work)),
         "audit_entries": list(audit_entries_for(work)[:50]),
         "transitions": review.allowed_transitions(work, user),
         "can_write": can_write,
-        "can_report": can_write and work.status != "withdrawn" and work.work_status != "cancelled",
+        "can_report": can_write and work.status != ReviewStatus.WITHDRAWN and work.work_status != WorkStatus.CANCELLED,
         "status_form": forms.WorkStatusForm(moves=moves) if moves else None,
         "Risk": Risk,
         "thumb_ready": ThumbnailStatus.READY,
@@ -207,7 +205,7 @@ def key_work_detail(request, pk):
 @login_required
 @require_POST
 def key_work_transition(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Yêu cầu không hợp lệ."))
@@ -233,8 +231,8 @@ def key_work_transition(request, pk):
 @login_required
 @require_POST
 def key_work_set_status(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk, write=True)
-    form = forms.WorkStatusForm(request.POST, moves=services.status_moves_for(work))
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
+    form = forms.WorkStatusForm(request.POST, moves=rules.status_moves_for(work))
     if not form.is_valid():
         messages.error(request, _("Tình trạng mới không hợp lệ."))
         return redirect("projects:detail", pk=work.pk)
@@ -250,9 +248,9 @@ def key_work_set_status(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def progress_create(request, pk):
-    work = selectors.get_key_work_for_user(request.user, pk, write=True)
+    work = selectors.get_key_work_for_user(user=request.user, pk=pk, write=True)
     try:
-        services.check_progress_allowed(request.user, work)
+        rules.check_progress_allowed(request.user, work)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("projects:detail", pk=work.pk)
@@ -288,14 +286,14 @@ def progress_create(request, pk):
 @login_required
 @require_GET
 def photo_original(request, pk):
-    photo = selectors.get_photo_for_user(request.user, pk)
+    photo = selectors.get_photo_for_user(user=request.user, pk=pk)
     return serve_private_file(photo.file, filename=photo.filename)
 
 
 @login_required
 @require_GET
 def photo_thumbnail(request, pk):
-    photo = selectors.get_photo_for_user(request.user, pk)
+    photo = selectors.get_photo_for_user(user=request.user, pk=pk)
     if photo.thumbnail_status != ThumbnailStatus.READY or not photo.thumbnail:
         raise Http404
     response = serve_private_file(photo.thumbnail, filename=f"thumb-{photo.pk}.jpg", inline=True)

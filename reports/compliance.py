@@ -206,6 +206,7 @@ class Compliance:
         self.units: list[UnitInfo] = units
         self.cells: dict[tuple[int, int], Cell] = cells
         self.as_of: datetime.date = as_of
+        self.periods: list[tuple[str, str]] = []  # recurring asks' periods begun (from_ledger fills it)
         self._units_by_id = {u.id: u for u in units}
         self._requirements_by_id = {r.id: r for r in requirements}
         # Applicable cells per unit and per requirement, and each unit's verdict: computed once.
@@ -322,7 +323,7 @@ class Compliance:
                     str(c.state),
                     c.counted,
                     c.accepted,
-                    [[f.kind, f.pk, f.status, f.on_time, f.title] for f in c.filings],
+                    [[f.kind, f.pk, f.status, f.on_time, f.title, f.period] for f in c.filings],
                 ]
                 for c in sorted(self.cells.values(), key=lambda c: (c.requirement.id, c.unit_id))
             ],
@@ -412,17 +413,23 @@ def _dated(data: dict, *, isoformat: bool) -> dict:
     return result
 
 
-def from_ledger(ledger: obligations.Ledger, *, unit_infos=None) -> Compliance:
+def from_ledger(ledger: obligations.Ledger, *, period: str = "", unit_infos=None) -> Compliance:
     """The engine's answer as the pages show it (one query for the units).
 
     A recurring ask shows the period holding the as-of day (the current one today, a past one for a
-    past day), named in its column: "Báo cáo tháng (Tháng 12/2026)".
+    past day), or the `period` asked for when it is one of its own, named in its column:
+    "Báo cáo tháng (Tháng 12/2026)". `Compliance.periods` lists the periods begun, to pick from.
     """
     cells = {}
     periods = {}
+    begun = {}
     pairs = dict.fromkeys((o.key.requirement_id, o.key.unit_id) for o in ledger.cells.values())
+    for o in ledger.cells.values():
+        if o.period is not None and (o.period.starts_on is None or o.period.starts_on <= ledger.as_of):
+            begun.setdefault(o.key.period, o.period.label)
     for rid, uid in pairs:
-        obligation = ledger.get(rid, uid)  # the period holding the as-of day
+        chosen = [o for o in ledger.periods(rid, uid) if period and o.key.period == period]
+        obligation = chosen[0] if chosen else ledger.get(rid, uid)  # else the period holding the as-of day
         if not obligation.applies:
             continue
         if obligation.period is not None:
@@ -444,18 +451,29 @@ def from_ledger(ledger: obligations.Ledger, *, unit_infos=None) -> Compliance:
     unit_ids = {uid for (_rid, uid) in cells}
     # The units as read for another day (the same units owe on every day), else one query.
     units = _unit_infos(unit_ids) if unit_infos is None else [u for u in unit_infos if u.id in unit_ids]
-    return Compliance(requirements=requirements, units=units, cells=cells, as_of=ledger.as_of)
+    result = Compliance(requirements=requirements, units=units, cells=cells, as_of=ledger.as_of)
+    result.periods = sorted(begun.items(), reverse=True)  # newest first: [("2026-12", "Tháng 12/2026"), ...]
+    return result
 
 
-def compute(*, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None) -> Compliance:
+def compute(
+    *, directive=None, campaign=None, requirements=None, as_of=None, unit_ids=None, period: str = ""
+) -> Compliance:
     """The matrix of a directive, a campaign or given requirements, as of a day (the engine decides)."""
     as_of = as_of or timezone.localdate()
     return compute_at(
-        directive=directive, campaign=campaign, requirements=requirements, days=[as_of], unit_ids=unit_ids
+        directive=directive,
+        campaign=campaign,
+        requirements=requirements,
+        days=[as_of],
+        unit_ids=unit_ids,
+        period=period,
     )[0]
 
 
-def compute_at(*, directive=None, campaign=None, requirements=None, days, unit_ids=None) -> list[Compliance]:
+def compute_at(
+    *, directive=None, campaign=None, requirements=None, days, unit_ids=None, period: str = ""
+) -> list[Compliance]:
     """The matrix as of each of `days` in one pass of the engine (the dashboard's trend: today and a
     week ago). Each answer is kept while nothing the engine reads changes (directives.freshness): a
     burst of page loads computes the matrix once."""
@@ -470,7 +488,7 @@ def compute_at(*, directive=None, campaign=None, requirements=None, days, unit_i
         ledgers = obligations.obligations_at(requirements=requirements, days=missing, unit_ids=unit_ids)
         result, infos = {}, None
         for day, ledger in zip(missing, ledgers, strict=True):
-            result[day] = from_ledger(ledger, unit_infos=infos)
+            result[day] = from_ledger(ledger, period=period, unit_infos=infos)
             infos = infos or result[day].units  # the same units owe on every day: read once
         return result
 
@@ -488,5 +506,5 @@ def compute_at(*, directive=None, campaign=None, requirements=None, days, unit_i
                     computed = compute_missing([d for d in dict.fromkeys(days) if d not in found])
                 return computed[day]
 
-            found[day] = freshness.memo(("compliance", ids, day, units_key), one, size=lambda c: len(c.cells))
+            found[day] = freshness.memo(("compliance", ids, day, units_key, period), one, size=lambda c: len(c.cells))
     return [found[d] for d in days]

@@ -13,13 +13,25 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-KIND = "emulation_memo"
+from campaign_portal.core.formatting import format_date
+from emulation import selectors
+from emulation.models import Cluster
+
+from .documents.builder import ROMAN, _date, _header, _snapshot_note
+from .documents.model import Appendix, Column, Document, Section, Table
+from .models import ReportKind
+from .selectors import province_root
+from .snapshot import SNAPSHOT_VERSION, canonical_json
+
+KIND = ReportKind.EMULATION_MEMO
 
 
 class Points(float):
@@ -39,8 +51,6 @@ def _source(parameters: dict) -> dict:
 
 
 def validate(parameters: dict) -> None:
-    from emulation import selectors
-
     try:
         source = _source(parameters)
     except (TypeError, ValueError) as exc:
@@ -52,8 +62,6 @@ def validate(parameters: dict) -> None:
 
 
 def title(parameters: dict) -> str:
-    from emulation.models import Cluster
-
     source = _source(parameters)
     if "cluster_id" in source:
         cluster = Cluster.objects.filter(pk=source["cluster_id"]).first()
@@ -62,10 +70,6 @@ def title(parameters: dict) -> str:
 
 
 def build_snapshot(*, parameters: dict, cutoff: datetime.date) -> dict:
-    from emulation import selectors
-
-    from .snapshot import SNAPSHOT_VERSION, canonical_json
-
     data = {
         "version": SNAPSHOT_VERSION,
         "kind": KIND,
@@ -81,8 +85,6 @@ def _pts(value: str) -> Points:
 
 
 def _ranking_table(cluster: dict, labels: dict):
-    from .documents.model import Column, Table
-
     columns = [
         Column(_("Hạng"), 14, "center"),
         Column(pgettext("column", "Đơn vị"), 80),
@@ -116,8 +118,6 @@ def _ranking_table(cluster: dict, labels: dict):
 
 
 def _nominee_table(key: str, title: str, nominees: list):
-    from .documents.model import Column, Table
-
     columns = [
         Column(_("TT"), 10, "center"),
         Column(pgettext("column", "Đơn vị"), 75),
@@ -129,11 +129,6 @@ def _nominee_table(key: str, title: str, nominees: list):
 
 
 def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
-    from campaign_portal.core.formatting import format_date
-
-    from .documents.builder import ROMAN, _date, _header, _snapshot_note
-    from .documents.model import Appendix, Document, Section
-
     parameters = parameters or {}
     memo = data["emulation"]
     cutoff = _date(data["cutoff"])
@@ -232,12 +227,7 @@ def memo_document(data: dict, *, sha: str, number: str = "", parameters=None):
 @require_POST
 def request_view(request):
     """POST from the ranking and council pages: year or cluster, and a format → the report's page."""
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import redirect
-
-    from . import services
-    from .selectors import province_root
+    from . import services  # local import: services imports this module
 
     parameters = {k: request.POST[k] for k in ("cluster", "year") if request.POST.get(k, "").isdigit()}
     parameters = {k: int(v) for k, v in parameters.items()}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import registry
+from directives import registry, schedule
 from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
 
 from . import compliance
@@ -23,41 +23,41 @@ def province_root() -> Unit | None:
     return Unit.objects.filter(kind=UnitKind.PROVINCE, parent__isnull=True).order_by("path").first()
 
 
-def can_request_report(user, *, kind: str, scope_unit: Unit) -> bool:
+def can_request_report(*, user, kind: str, scope_unit: Unit) -> bool:
     """The access rule (core.access): province-wide kinds for staff, leaders, admins; a unit's report also its officer."""
     return access.can_request_unit_report(user, scope_unit, province_wide=kind != ReportKind.UNIT_REPORT)
 
 
-def can_read_report(user, report: Report) -> bool:
+def can_read_report(*, user, report: Report) -> bool:
     return access.can_read_unit(user, report.scope_unit)
 
 
-def stalled_before(now: datetime.datetime) -> datetime.datetime:
+def stalled_before(*, now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(seconds=settings.PORTAL_REPORT_STALLED_SECONDS)
 
 
-def report_is_stalled(report: Report, *, now: datetime.datetime | None = None) -> bool:
+def report_is_stalled(*, report: Report, now: datetime.datetime | None = None) -> bool:
     """Running, but its build has not been heard from for a while: the worker building it is gone."""
     if report.status != ReportStatus.RUNNING:
         return False
     last_sign = report.heartbeat_at or report.started_at
-    return last_sign is None or last_sign < stalled_before(now or timezone.now())
+    return last_sign is None or last_sign < stalled_before(now=now or timezone.now())
 
 
-def can_rerun_report(user, report: Report) -> bool:
+def can_rerun_report(*, user, report: Report) -> bool:
     """Staff (and whoever may request it) re-run a failed build, or one whose worker is gone."""
-    rerunnable = report.status == ReportStatus.FAILED or report_is_stalled(report)
-    return rerunnable and can_request_report(user, kind=report.kind, scope_unit=report.scope_unit)
+    rerunnable = report.status == ReportStatus.FAILED or report_is_stalled(report=report)
+    return rerunnable and can_request_report(user=user, kind=report.kind, scope_unit=report.scope_unit)
 
 
-def report_list_visible_to(user):
+def report_list_visible_to(*, user):
     """Reports whose scope unit the user may read (a district officer: their own and their communes')."""
     qs = Report.objects.select_related("requested_by", "scope_unit").defer("snapshot")
     return access.scope_units(qs, user, field="scope_unit")
 
 
-def get_report_for_user(user, pk) -> Report:
-    return access.get_object_for_user(report_list_visible_to(user), pk, user=user)
+def get_report_for_user(*, user, pk) -> Report:
+    return access.get_object_for_user(report_list_visible_to(user=user), pk, user=user)
 
 
 # --- what the dashboard and the matrix show ----------------------------------------------------
@@ -70,6 +70,7 @@ class Source:
     campaign: Campaign | None = None
     directive: Directive | None = None
     as_of: datetime.date | None = None  # None: today
+    period: str = ""  # a recurring ask's period to show ("2026-11"); "": the one holding the as-of day
 
     @property
     def label(self) -> str:
@@ -93,6 +94,8 @@ class Source:
         items = [f"{k}={v}" for k, v in self.parameters.items()]
         if self.as_of:
             items.append(f"as_of={self.as_of:%d/%m/%Y}")
+        if self.period:
+            items.append(f"period={self.period}")
         return "&".join(items)
 
     def __bool__(self) -> bool:
@@ -117,7 +120,7 @@ def source_choices() -> dict:
     return {"campaigns": ordered, "directives": directives}
 
 
-def parse_day(value) -> datetime.date | None:
+def parse_day(*, value) -> datetime.date | None:
     """dd/mm/yyyy or yyyy-mm-dd, not after today; None when empty or invalid."""
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
@@ -128,10 +131,11 @@ def parse_day(value) -> datetime.date | None:
     return None
 
 
-def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None) -> Source:
+def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None, period=None) -> Source:
     """The requested source, else the current campaign (running today), else the latest one with directives."""
     source = _resolve_source(campaign_id=campaign_id, directive_id=directive_id, choices=choices)
-    source.as_of = parse_day(as_of)
+    source.as_of = parse_day(value=as_of)
+    source.period = period if schedule.is_period_key(period) else ""
     return source
 
 
@@ -154,18 +158,24 @@ def _resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Sou
     return Source()
 
 
-def compliance_for_source(source: Source, *, unit_ids=None) -> compliance.Compliance:
+def compliance_for_source(*, source: Source, unit_ids=None) -> compliance.Compliance:
     return compliance.compute(
-        directive=source.directive, campaign=source.campaign, as_of=source.as_of, unit_ids=unit_ids
+        directive=source.directive,
+        campaign=source.campaign,
+        as_of=source.as_of,
+        unit_ids=unit_ids,
+        period=source.period,
     )
 
 
-def compliance_for_source_at(source: Source, *, days, unit_ids=None) -> list[compliance.Compliance]:
+def compliance_for_source_at(*, source: Source, days, unit_ids=None) -> list[compliance.Compliance]:
     """The source's matrix as of each of `days`, in one pass of the engine."""
-    return compliance.compute_at(directive=source.directive, campaign=source.campaign, days=days, unit_ids=unit_ids)
+    return compliance.compute_at(
+        directive=source.directive, campaign=source.campaign, days=days, unit_ids=unit_ids, period=source.period
+    )
 
 
-def milestones_for(source: Source, *, today: datetime.date) -> list[dict]:
+def milestones_for(*, source: Source, today: datetime.date) -> list[dict]:
     campaign = source.campaign or (source.directive.campaign if source.directive else None)
     if campaign is None:
         return []
@@ -175,14 +185,14 @@ def milestones_for(source: Source, *, today: datetime.date) -> list[dict]:
     ]
 
 
-def key_work_figures(user, *, requirement_ids, today) -> dict:
+def key_work_figures(*, user, requirement_ids, today) -> dict:
     """The key-works kind's summary hook (directives.registry): reports never import the filing app."""
     entry = registry.get_kind("key_works")
     summary = entry.load("summary") if entry else None
     return summary(user=user, today=today, requirement_ids=requirement_ids) if summary else {}
 
 
-def plans_accepted(result: compliance.Compliance) -> dict:
+def plans_accepted(*, result: compliance.Compliance) -> dict:
     """Emulation plans: applicable cells and accepted ones."""
     cells = [c for c in result.cells.values() if c.requirement.kind == RequirementKind.EMULATION_PLAN]
     done = sum(1 for c in cells if c.is_done)
@@ -211,7 +221,7 @@ class QueueItem:
         return (timezone.localdate() - timezone.localdate(self.submitted_at)).days
 
 
-def review_queue_for(user) -> list[QueueItem]:
+def review_queue_for(*, user) -> list[QueueItem]:
     """Submitted records of every registered kind in the user's review scope, oldest first.
 
     One query per registered kind (unit and requirement joined), whatever the number of records.
@@ -246,7 +256,7 @@ def review_queue_for(user) -> list[QueueItem]:
 FOCUS_SIZE = 5
 
 
-def leader_focus(result, *, today: datetime.date, last_week=None) -> dict:
+def leader_focus(*, result, today: datetime.date, last_week=None) -> dict:
     """The leader's first screen: the trend since last week, the units furthest behind, the nearest deadlines."""
     from collections import Counter
 

@@ -25,6 +25,7 @@ from campaign_portal.core.models import Unit
 from campaign_portal.core.notifications import notify_unit
 from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import fold
+from directives import obligations
 from directives.models import Campaign, Directive, DirectiveStatus, Requirement
 
 from . import compliance, documents, emulation_memo, snapshot
@@ -45,7 +46,7 @@ class ReportError(Exception):
 
 
 def _enqueue(report_id: int) -> None:
-    from .tasks import build_report
+    from .tasks import build_report  # local import: tasks imports services (its time limits)
 
     # A dead broker must not turn the request into a 500: the row stays queued for requeue_waiting_reports.
     enqueue_on_commit(build_report, report_id)
@@ -74,7 +75,7 @@ def report_request(
     document_number: str = "",
 ) -> Report:
     """Record a request and enqueue its build after commit; the requester must be allowed the scope."""
-    if not can_request_report(user, kind=kind, scope_unit=scope_unit):
+    if not can_request_report(user=user, kind=kind, scope_unit=scope_unit):
         raise PermissionDenied
     if fmt not in ReportFormat.values:
         raise ValidationError(_("Định dạng không hợp lệ."))
@@ -152,10 +153,10 @@ def _report_title(report: Report) -> str:
 
 def report_rerun(*, user, report: Report) -> Report:
     """A failed or stalled report goes back to the queue; it is rebuilt from its stored snapshot when it has one."""
-    stalled = report_is_stalled(report)
+    stalled = report_is_stalled(report=report)
     if report.status != ReportStatus.FAILED and not stalled:
         raise ValidationError(_("Chỉ chạy lại được báo cáo bị lỗi hoặc đã dừng giữa chừng."))
-    if not can_request_report(user, kind=report.kind, scope_unit=report.scope_unit):
+    if not can_request_report(user=user, kind=report.kind, scope_unit=report.scope_unit):
         raise PermissionDenied
     with transaction.atomic():
         rerunnable = Report.objects.filter(pk=report.pk)
@@ -246,7 +247,7 @@ def report_build(*, report_id: int, redelivered: bool = False) -> bool:
     report = Report.objects.select_related("requested_by", "scope_unit").get(pk=report_id)
     attempt = report.attempts  # this build's claim; a later re-claim supersedes it (see _store_file)
     if report.requested_by is not None and not can_request_report(
-        report.requested_by, kind=report.kind, scope_unit=report.scope_unit
+        user=report.requested_by, kind=report.kind, scope_unit=report.scope_unit
     ):
         with translation.override(report.language):
             report_fail(report_id=report_id, reason=_("Người yêu cầu không còn quyền lập báo cáo cho phạm vi này."))
@@ -306,7 +307,7 @@ REQUEUE_AFTER = datetime.timedelta(minutes=2)
 
 def requeue_waiting_reports(*, now: datetime.datetime | None = None) -> int:
     """Send again the reports still queued a few minutes after their request (the broker was down)."""
-    from .tasks import build_report
+    from .tasks import build_report  # local import: tasks imports services (its time limits)
 
     now = now or timezone.now()
     waiting = Report.objects.filter(
@@ -325,16 +326,17 @@ def requeue_stalled_reports(*, now: datetime.datetime | None = None) -> int:
     filesystem transport of `make run`; this does not depend on the message at all. Each row is taken
     with a conditional UPDATE (same attempt, still silent), so two runs re-queue it once.
     """
-    from .tasks import build_report
+    from .tasks import build_report  # local import: tasks imports services (its time limits)
 
     now = now or timezone.now()
     stalled = Report.objects.filter(status=ReportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True, started_at__lt=stalled_before(now))
+        Q(heartbeat_at__lt=stalled_before(now=now))
+        | Q(heartbeat_at__isnull=True, started_at__lt=stalled_before(now=now))
     )
     requeued = 0
     for pk, attempts in stalled.values_list("pk", "attempts"):
         silent = Report.objects.filter(pk=pk, status=ReportStatus.RUNNING, attempts=attempts).filter(
-            Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True)
+            Q(heartbeat_at__lt=stalled_before(now=now)) | Q(heartbeat_at__isnull=True)
         )
         if attempts >= MAX_ATTEMPTS:
             silent.update(
@@ -473,8 +475,6 @@ def _period_reminder_message(cell, kind: str, label: str, period_label: str) -> 
 def _scheduled_reminders_send(*, today: datetime.date) -> int:
     """Reminders of recurring and relative asks: 7 days, 1 day before each period's deadline, and
     once overdue, claimed in ReminderLog per (requirement, unit, period, kind) like the others."""
-    from directives import obligations
-
     requirements = list(
         Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED)
         .filter(_SCHEDULED)
@@ -507,8 +507,6 @@ def _scheduled_reminders_send(*, today: datetime.date) -> int:
 
 
 def _cell_periods(cell):
-    from directives import obligations
-
     return obligations.periods_for(cell.requirement, cell.unit_id) if cell.key.period else []
 
 

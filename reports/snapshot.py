@@ -14,9 +14,10 @@ from django.conf import settings
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from directives import registry
-from directives.models import Campaign, Directive, DirectiveStatus
+from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
 
 from . import compliance
+from .models import ReportKind
 
 SNAPSHOT_VERSION = 1
 
@@ -89,7 +90,7 @@ def key_works_data(*, unit_ids=None, requirement_ids=None, cutoff: datetime.date
     return hook(unit_ids=unit_ids, requirement_ids=requirement_ids, cutoff=cutoff) if hook else []
 
 
-THEME_KINDS = ("breakthrough_theme", "difficult_field")
+THEME_KINDS = (RequirementKind.BREAKTHROUGH_THEME, RequirementKind.DIFFICULT_FIELD)
 
 
 def themes_data(*, unit_ids=None, requirement_ids=None) -> list[dict]:
@@ -120,10 +121,8 @@ def themes_data(*, unit_ids=None, requirement_ids=None) -> list[dict]:
 
 def build(*, kind: str, parameters: dict, scope_unit: Unit, cutoff: datetime.date) -> dict:
     """Compute the report's data once; the result is plain JSON (no floats, dates as ISO strings)."""
-    from .models import ReportKind
-
     if kind == ReportKind.EMULATION_MEMO:
-        from .emulation_memo import build_snapshot
+        from .emulation_memo import build_snapshot  # local import: emulation_memo imports this module
 
         return build_snapshot(parameters=parameters, cutoff=cutoff)
     campaign, directive = resolve_source(parameters)

@@ -19,7 +19,7 @@ from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
-from directives import freshness, registry
+from directives import freshness, registry, schedule
 
 from . import charts, selectors, services
 from .compliance import STATE_ORDER
@@ -58,6 +58,7 @@ def _source(request, choices=None):
         directive_id=chosen.get("directive"),
         choices=choices,
         as_of=request.GET.get("as_of"),
+        period=request.GET.get("period"),
     )
 
 
@@ -79,15 +80,13 @@ def dashboard(request):
     context = {"source": source, "choices": choices}
     if source:
         today = source.as_of or timezone.localdate()
-        week_ago = today - datetime.timedelta(days=7)
-        # Today and a week ago (the trend) in one pass of the engine.
-        result, last_week = selectors.compliance_for_source_at(source, days=[today, week_ago])
+        result, last_week = _with_last_week(source, today)
         district = _district(request, result)
         context.update(districts=result.districts(), district=district)
         if district:
             unit_ids = [u.id for u in result.filter_units(district_id=district)]
-            result, last_week = selectors.compliance_for_source_at(source, days=[today, week_ago], unit_ids=unit_ids)
-        context["focus"] = selectors.leader_focus(result, today=today, last_week=last_week)
+            result, last_week = _with_last_week(source, today, unit_ids=unit_ids)
+        context["focus"] = selectors.leader_focus(result=result, today=today, last_week=last_week)
         total = result.total()
         by_requirement = result.by_requirement()
         by_district = result.by_district()
@@ -102,11 +101,11 @@ def dashboard(request):
             today=today,
             by_kind=result.by_kind(),
             by_district=by_district,
-            plans=selectors.plans_accepted(result),
+            plans=selectors.plans_accepted(result=result),
             key_works=selectors.key_work_figures(
-                request.user, requirement_ids=[r.id for r in result.requirements], today=today
+                user=request.user, requirement_ids=[r.id for r in result.requirements], today=today
             ),
-            milestones=selectors.milestones_for(source, today=today),
+            milestones=selectors.milestones_for(source=source, today=today),
             overdue=[
                 (result.unit(c.unit_id), c, (today - c.requirement.deadline).days) for c in overdue[:OVERDUE_SHOWN]
             ],
@@ -120,6 +119,19 @@ def dashboard(request):
             else "",
         )
     return render(request, "reports/dashboard.html", context)
+
+
+def _with_last_week(source, today, *, unit_ids=None):
+    """The matrix today and a week ago (the trend): one pass of the engine. A week ago shows the
+    period holding that day (not a period chosen for today)."""
+    week_ago = today - datetime.timedelta(days=7)
+    if not source.period:
+        return selectors.compliance_for_source_at(source=source, days=[today, week_ago], unit_ids=unit_ids)
+    last_week = selectors.Source(campaign=source.campaign, directive=source.directive, as_of=week_ago)
+    return (
+        selectors.compliance_for_source(source=source, unit_ids=unit_ids),
+        selectors.compliance_for_source(source=last_week, unit_ids=unit_ids),
+    )
 
 
 _PLACEHOLDER = 987654321
@@ -155,7 +167,7 @@ def matrix(request):
 
 
 def _matrix_context(request, source) -> dict:
-    result = selectors.compliance_for_source(source)
+    result = selectors.compliance_for_source(source=source)
     kind = request.GET.get("kind", "")
     kind = kind if kind in UnitKind.values else ""
     district = _district(request, result)
@@ -208,10 +220,10 @@ def unit_detail(request, pk):
         "unit": unit,
         "source": source,
         "choices": choices,
-        "can_request": selectors.can_request_report(request.user, kind=ReportKind.UNIT_REPORT, scope_unit=unit),
+        "can_request": selectors.can_request_report(user=request.user, kind=ReportKind.UNIT_REPORT, scope_unit=unit),
     }
     if source:
-        result = selectors.compliance_for_source(source, unit_ids=[unit.pk])
+        result = selectors.compliance_for_source(source=source, unit_ids=[unit.pk])
         rows = []
         own = access.can_write_unit(request.user, unit)
         for cell in result.row(unit.pk):
@@ -222,7 +234,7 @@ def unit_detail(request, pk):
                 entry = registry.get_kind(filing.kind)
                 visible = filing.status != ReviewStatus.DRAFT or own  # drafts belong to their unit
                 url = entry.detail_url_for(filing.pk) if entry and visible else ""
-                links.append((filing, ReviewStatus(filing.status).label, url))
+                links.append((filing, ReviewStatus(filing.status).label, url, schedule.period_label(filing.period)))
             rows.append((cell, links))
         context.update(result=result, rows=rows, compliant=result.unit_is_compliant(unit.pk))
     return render(request, "reports/unit_detail.html", context)
@@ -235,7 +247,8 @@ def review_queue(request):
     if scope.role is None:
         raise PermissionDenied
     # Oldest first, a page at a time: on deadline day hundreds wait, and a reviewer takes the oldest.
-    page = Paginator(selectors.review_queue_for(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = selectors.review_queue_for(user=request.user)
+    page = Paginator(items, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/review_queue.html", {"items": page.object_list, "page": page})
 
 
@@ -254,7 +267,7 @@ def report_list(request):
     # The unit page's link also names the kind and the unit.
     initial = {
         "source": request.GET.get("source", ""),
-        "cutoff": selectors.parse_day(request.GET.get("cutoff")),
+        "cutoff": selectors.parse_day(value=request.GET.get("cutoff")),
         "kind": request.GET.get("kind", ""),
         "unit": request.GET.get("unit", ""),
     }
@@ -265,7 +278,7 @@ def report_list(request):
         if report is not None:
             messages.success(request, _("Đã ghi nhận yêu cầu; báo cáo đang được lập."))
             return redirect("reports:detail", pk=report.pk)
-    page = Paginator(selectors.report_list_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.report_list_visible_to(user=request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/report_list.html",
@@ -301,8 +314,8 @@ def _request_report(user, form):
 @login_required
 @require_GET
 def report_detail(request, pk):
-    report = selectors.get_report_for_user(request.user, pk)
-    can_rerun = selectors.can_rerun_report(request.user, report)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
+    can_rerun = selectors.can_rerun_report(user=request.user, report=report)
     return render(request, "reports/report_detail.html", {"report": report, "can_rerun": can_rerun})
 
 
@@ -310,15 +323,15 @@ def report_detail(request, pk):
 @require_GET
 def report_status(request, pk):
     """The status block, polled by HTMX every 2 s until the report is done."""
-    report = selectors.get_report_for_user(request.user, pk)
-    can_rerun = selectors.can_rerun_report(request.user, report)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
+    can_rerun = selectors.can_rerun_report(user=request.user, report=report)
     return render(request, "reports/_report_status.html", {"report": report, "can_rerun": can_rerun})
 
 
 @login_required
 @require_POST
 def report_rerun(request, pk):
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     try:
         services.report_rerun(user=request.user, report=report)
     except ValidationError as exc:
@@ -331,7 +344,7 @@ def report_rerun(request, pk):
 @login_required
 @require_GET
 def report_download(request, pk):
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     if report.status != ReportStatus.SUCCEEDED or not report.file:
         raise Http404
     return serve_private_file(report.file, filename=report.filename or f"bao-cao-{report.pk}.{report.format}")

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import ReviewStatus, Role, Unit, UnitKind
+from .models import Membership, ReviewStatus, Role, Unit, UnitKind
 
 READ_ALL_ROLES = (Role.STAFF, Role.LEADER, Role.ADMIN)
 
@@ -62,8 +62,6 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    from .models import Membership
-
     membership = Membership.objects.select_related("unit", "unit__parent").filter(user=user).first()
     scope = Scope(role=membership.role, unit=membership.unit) if membership else NO_SCOPE
     if membership is None and user.is_superuser:

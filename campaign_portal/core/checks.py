@@ -18,7 +18,7 @@ FONT_FILES = [
 def pdf_problems() -> list[str]:
     """What stops PDF reports from rendering here, each with how to fix it."""
     problems = []
-    try:
+    try:  # local import: trying it is the check (a broken WeasyPrint is reported, not raised)
         import weasyprint  # noqa: F401
     except OSError as exc:  # WeasyPrint raises OSError when Pango's shared libraries are missing
         problems.append(f"Pango is missing ({exc}). Install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0")

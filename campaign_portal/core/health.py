@@ -13,6 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from campaign_portal.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +31,6 @@ def check_migrations() -> None:
     global _migrations_applied
     if _migrations_applied:
         return
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise RuntimeError("unapplied migrations")
@@ -40,8 +41,6 @@ def check_broker() -> None:
     """The Celery broker answers (nothing to check when tasks run eagerly, without a broker)."""
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
         return
-    from campaign_portal.celery import app
-
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
         if settings.CELERY_BROKER_URL.startswith("redis"):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.views.defaults import bad_request
 
 
 class ContentSecurityPolicyMiddleware:
@@ -51,7 +52,5 @@ class BadInputMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OverflowError):
-            from django.views.defaults import bad_request
-
             return bad_request(request, exception)
         return None

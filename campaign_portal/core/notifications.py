@@ -2,29 +2,25 @@
 
 from django.db.models import Q
 
+from .access import scope_for
 from .models import Notification
 from .queue import enqueue_on_commit
+from .tasks import send_notification_email
 
 
 def notify_unit(*, unit, message: str, url: str = "") -> Notification:
     notification = Notification.objects.create(unit=unit, message=message[:500], url=url[:300])
-    from .tasks import send_notification_email
-
     enqueue_on_commit(send_notification_email, notification.pk)
     return notification
 
 
 def notify_user(*, user, message: str, url: str = "") -> Notification:
     notification = Notification.objects.create(user=user, message=message[:500], url=url[:300])
-    from .tasks import send_notification_email
-
     enqueue_on_commit(send_notification_email, notification.pk)
     return notification
 
 
 def unread_for(user):
-    from .access import scope_for
-
     scope = scope_for(user)
     q = Q(user=user)
     if scope.unit is not None:

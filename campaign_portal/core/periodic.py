@@ -13,6 +13,8 @@ from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
 
+from .models import PeriodicJobRun
+
 logger = logging.getLogger(__name__)
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -20,8 +22,6 @@ EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 def periodic_claim(job: str, *, min_gap: datetime.timedelta, now: datetime.datetime | None = None) -> bool:
     """True for the one caller that may run `job` now; False when it ran less than `min_gap` ago."""
-    from .models import PeriodicJobRun
-
     now = now or timezone.now()
     PeriodicJobRun.objects.get_or_create(job=job, defaults={"last_run_at": EPOCH})  # safe when both create
     claimed = PeriodicJobRun.objects.filter(job=job, last_run_at__lte=now - min_gap).update(

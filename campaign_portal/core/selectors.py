@@ -4,13 +4,12 @@ from django.db.models import Case, Q, Value, When
 
 from .access import readable_units, scope_for
 from .models import AuditEntry, Notification, Unit, UnitKind
+from .text import fold
 
 KIND_ORDER = [UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.AGENCY, UnitKind.DISTRICT, UnitKind.COMMUNE]
 
 
 def unit_list_visible_to(*, user, kind: str = "", query: str = "", on=None):
-    from .text import fold
-
     qs = readable_units(user).select_related("parent")
     if kind:
         qs = qs.filter(kind=kind)
@@ -43,5 +42,5 @@ def audit_list_visible_to(*, user, action: str = "", unit_id=None):
     return qs
 
 
-def unit_by_code(code: str) -> Unit | None:
+def unit_by_code(*, code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first()

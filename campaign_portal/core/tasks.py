@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from .models import Membership, Notification, Role
 from .periodic import periodic_task
+from .queue import send_now
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +20,6 @@ logger = logging.getLogger(__name__)
 )
 def send_notification_email(notification_id: int) -> int:
     """Send one notification by e-mail, once: the row is claimed with a conditional update."""
-    from .models import Membership, Notification, Role
-
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return 0
@@ -50,9 +50,6 @@ def send_notification_email(notification_id: int) -> int:
 @periodic_task(min_gap=datetime.timedelta(minutes=4), soft_time_limit=120, time_limit=180)
 def resend_unsent_notifications() -> int:
     """Re-send e-mails whose message was lost (broker down when enqueued); the claim stops doubles."""
-    from .models import Notification
-    from .queue import send_now
-
     now = timezone.now()
     waiting = Notification.objects.filter(
         emailed_at__isnull=True,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from openpyxl import load_workbook
 
 from .models import Unit, UnitKind
 from .services import unit_set_successors, unit_upsert
@@ -39,8 +40,6 @@ class UnitRow:
 def read_rows(path: Path) -> list[tuple[int, dict]]:
     """(line number, {column: text}) for each data row of a CSV (UTF-8) or XLSX file."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
         sheet = load_workbook(path, read_only=True, data_only=True).active
         values = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     else:

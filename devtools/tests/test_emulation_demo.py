@@ -16,13 +16,13 @@ def test_seed_builds_clusters_of_todays_map_and_one_finished_year(db):
     today = datetime.date.today()
     assert 4 <= len(clusters) <= 6
     for cluster in clusters:
-        group = selectors.peer_group(cluster)
+        group = selectors.peer_group(cluster=cluster)
         assert group.head_id and group.deputy_id and group.head_id in group.member_ids
-        assert all(m.unit.is_valid_on(today) for m in selectors.active_members(cluster))
+        assert all(m.unit.is_valid_on(today) for m in selectors.active_members(cluster=cluster))
     first = Cluster.objects.get(pk=clusters[0].pk)
-    assert first.is_final and first.covenant.confirmations.count() == len(selectors.active_members(first))
+    assert first.is_final and first.covenant.confirmations.count() == len(selectors.active_members(cluster=first))
     assert set(first.scorecards.values_list("status", flat=True)) == {ReviewStatus.ACCEPTED}
-    _table, ranked = selectors.ranking(first)
+    _table, ranked = selectors.ranking(cluster=first)
     assert ranked[0].nomination == "flag" and [t.rank for t in ranked] == sorted(t.rank for t in ranked)
     assert any(line.head_reason for card in first.scorecards.all() for line in card.lines.all())
     assert demo.seed() and Cluster.objects.count() == len(clusters)  # twice: nothing more

@@ -72,7 +72,7 @@ def test_seed_demo_loads_daklak_2019_map(db):
 def test_letter_7019_reads_like_history(db):
     seed()
     result = selectors.compliance_for_source(
-        selectors.resolve_source(directive_id=Directive.objects.get(number="7019/UBND-TH").pk)
+        source=selectors.resolve_source(directive_id=Directive.objects.get(number="7019/UBND-TH").pk)
     )
     states = result.total().states
     filed = states[State.ACCEPTED_ON_TIME] + states[State.ACCEPTED_LATE]
@@ -91,7 +91,7 @@ def test_the_current_campaign_is_in_motion(db):
     seed()
     source = selectors.resolve_source()
     assert source.campaign.directives.get().number == "1286/UBND-TH"  # the dashboard's default
-    states = selectors.compliance_for_source(source).total().states
+    states = selectors.compliance_for_source(source=source).total().states
     for state in (State.ACCEPTED_ON_TIME, State.SUBMITTED, State.DRAFT, State.OVERDUE, State.MISSING):
         assert states[state] > 0, state
     statuses = set()

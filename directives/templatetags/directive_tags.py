@@ -2,6 +2,10 @@
 
 from django import template
 
+from campaign_portal.core.models import UnitKind
+
+from ..state_glossary import glossary
+
 register = template.Library()
 
 
@@ -21,8 +25,6 @@ def paragraphs(value) -> list[str]:
 
 @register.filter
 def unit_kind_labels(kinds) -> str:
-    from campaign_portal.core.models import UnitKind
-
     labels = dict(UnitKind.choices)
     return "; ".join(str(labels.get(kind, kind)) for kind in kinds or [])
 
@@ -30,6 +32,4 @@ def unit_kind_labels(kinds) -> str:
 @register.inclusion_tag("includes/state_legend.html")
 def state_legend(open_=False):
     """The legend of obligation states: each state once, with the one thing it means."""
-    from ..state_glossary import glossary
-
     return {"states": glossary(), "open": open_}

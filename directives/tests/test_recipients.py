@@ -84,12 +84,12 @@ def test_changing_recipients_after_publication_updates_counts_and_notifies(provi
     directive = services.directive_publish(user=staff, directive=directive)
     requirement = directive.requirements.get()
     # Today's communes of the province: Ea Kly, Tân Lợi and the successor (Phước An town ended in 2025).
-    assert selectors.requirement_compliance([requirement])[requirement.pk]["owed"] == 3
+    assert selectors.requirement_compliance(requirements=[requirement])[requirement.pk]["owed"] == 3
     other_root = UnitFactory(code="PYN", name="Tỉnh Phú Yên", kind=UnitKind.PROVINCE)
     ward = UnitFactory(code="PYN-PTL", name="Phường Tân Lập", kind=UnitKind.COMMUNE, parent=other_root)
     services.directive_update(user=staff, directive=directive, fields=fields, addressee_units=[successor, ward])
     # Every count at once: the named ward now owes the report too.
-    assert selectors.requirement_compliance([requirement])[requirement.pk]["owed"] == 4
+    assert selectors.requirement_compliance(requirements=[requirement])[requirement.pk]["owed"] == 4
     assert Notification.objects.filter(unit=ward, url=reverse("directives:detail", args=[directive.pk])).exists()
     assert not Notification.objects.filter(unit=successor).exists()  # it already received the letter
-    assert ward.pk in [row["unit"].pk for row in selectors.directive_receipt_rows(directive)]
+    assert ward.pk in [row["unit"].pk for row in selectors.directive_receipt_rows(directive=directive)]

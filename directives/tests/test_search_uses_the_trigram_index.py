@@ -53,7 +53,7 @@ def test_the_search_query_uses_the_index(province, staff):
     DirectiveFactory(issuer=province.province, subject="Triển khai phong trào thi đua xã Ea Súp")
     for n in range(30):
         DirectiveFactory(issuer=province.province, subject=f"Hội nghị số {n}")
-    queryset = selectors.directive_list_visible_to(staff, query="ea sup")
+    queryset = selectors.directive_list_visible_to(user=staff, query="ea sup")
     assert [d.subject for d in queryset] == ["Triển khai phong trào thi đua xã Ea Súp"]
     with transaction.atomic():
         with connection.cursor() as cursor:

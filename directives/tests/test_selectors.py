@@ -20,20 +20,20 @@ def test_drafts_are_seen_by_staff_only(province, staff, leader, officer_kp):
     published = DirectiveFactory(issuer=province.province)
     withdrawn = DirectiveFactory(issuer=province.province, status=DirectiveStatus.WITHDRAWN)
 
-    assert set(selectors.directive_list_visible_to(staff)) == {draft, published, withdrawn}
-    assert set(selectors.directive_list_visible_to(leader)) == {published, withdrawn}
-    assert set(selectors.directive_list_visible_to(officer_kp)) == {published, withdrawn}
-    assert not selectors.directive_list_visible_to(AnonymousUser()).exists()
+    assert set(selectors.directive_list_visible_to(user=staff)) == {draft, published, withdrawn}
+    assert set(selectors.directive_list_visible_to(user=leader)) == {published, withdrawn}
+    assert set(selectors.directive_list_visible_to(user=officer_kp)) == {published, withdrawn}
+    assert not selectors.directive_list_visible_to(user=AnonymousUser()).exists()
 
-    assert selectors.get_directive_for_user(staff, draft.pk, write=True) == draft
+    assert selectors.get_directive_for_user(user=staff, pk=draft.pk, write=True) == draft
     with pytest.raises(Http404):
-        selectors.get_directive_for_user(officer_kp, draft.pk)
+        selectors.get_directive_for_user(user=officer_kp, pk=draft.pk)
     with pytest.raises(Http404):
-        selectors.get_directive_for_user(leader, draft.pk)
+        selectors.get_directive_for_user(user=leader, pk=draft.pk)
     with pytest.raises(PermissionDenied):
-        selectors.get_directive_for_user(officer_kp, published.pk, write=True)
+        selectors.get_directive_for_user(user=officer_kp, pk=published.pk, write=True)
     with pytest.raises(Http404):
-        selectors.get_directive_for_user(officer_kp, "not-a-number")
+        selectors.get_directive_for_user(user=officer_kp, pk="not-a-number")
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_search_ignores_accents_and_case(province, staff, query):
     """Runs on SQLite and on PostgreSQL (same folded column; pg_trgm indexes it there)."""
     letter = make_letter(staff, province)  # through the import and publish services
     DirectiveFactory(issuer=province.province, issuer_name="Sở Nội vụ", subject="hội nghị", body="Không liên quan.")
-    assert list(selectors.directive_list_visible_to(staff, query=query)) == [letter]
+    assert list(selectors.directive_list_visible_to(user=staff, query=query)) == [letter]
 
 
 def test_filters(province, staff):
@@ -53,12 +53,12 @@ def test_filters(province, staff):
     b = DirectiveFactory(issuer=province.dept_home_affairs, issued_on=datetime.date(2020, 3, 1))
     c = DirectiveFactory(issuer=province.province, status=DirectiveStatus.WITHDRAWN)
 
-    assert list(selectors.directive_list_visible_to(staff, doc_type="ke_hoach")) == [a]
-    assert list(selectors.directive_list_visible_to(staff, year=2020)) == [b]
-    assert list(selectors.directive_list_visible_to(staff, status=DirectiveStatus.WITHDRAWN)) == [c]
-    assert list(selectors.directive_list_visible_to(staff, issuer_id=province.dept_home_affairs.pk)) == [b]
-    assert list(selectors.directive_list_visible_to(staff, campaign_id=campaign.pk)) == [a]
-    assert selectors.directive_years(staff) == [2020, 2019]
+    assert list(selectors.directive_list_visible_to(user=staff, doc_type="ke_hoach")) == [a]
+    assert list(selectors.directive_list_visible_to(user=staff, year=2020)) == [b]
+    assert list(selectors.directive_list_visible_to(user=staff, status=DirectiveStatus.WITHDRAWN)) == [c]
+    assert list(selectors.directive_list_visible_to(user=staff, issuer_id=province.dept_home_affairs.pk)) == [b]
+    assert list(selectors.directive_list_visible_to(user=staff, campaign_id=campaign.pk)) == [a]
+    assert selectors.directive_years(user=staff) == [2020, 2019]
 
 
 # --- which units owe a requirement: the engine, as the selectors read it ---------------------------
@@ -130,11 +130,11 @@ def test_directives_addressed_to(province):
         issuer=province.province, addressee_kinds=[UnitKind.DISTRICT], issued_on=datetime.date(2026, 1, 1)
     )
 
-    assert set(selectors.directives_addressed_to(province.dept_finance)) == {to_departments}
-    assert set(selectors.directives_addressed_to(province.krong_pac)) == {to_districts, owed_by_communes}
-    assert set(selectors.directives_addressed_to(province.ea_kly)) == {owed_by_communes}
-    assert set(selectors.directives_addressed_to(province.tan_loi)) == {owed_by_communes, named}
-    assert after_2025 not in selectors.directives_addressed_to(province.bmt)
+    assert set(selectors.directives_addressed_to(unit=province.dept_finance)) == {to_departments}
+    assert set(selectors.directives_addressed_to(unit=province.krong_pac)) == {to_districts, owed_by_communes}
+    assert set(selectors.directives_addressed_to(unit=province.ea_kly)) == {owed_by_communes}
+    assert set(selectors.directives_addressed_to(unit=province.tan_loi)) == {owed_by_communes, named}
+    assert after_2025 not in selectors.directives_addressed_to(unit=province.bmt)
 
 
 def test_recipients_and_receipt_rows(province, staff, officer_kp):
@@ -146,7 +146,7 @@ def test_recipients_and_receipt_rows(province, staff, officer_kp):
         province.krong_pac.pk, province.bmt.pk, province.ea_kly.pk,
     }  # fmt: skip
     services.receipt_confirm(user=officer_kp, directive=directive)
-    rows = {row["unit"].code: row["receipt"] for row in selectors.directive_receipt_rows(directive)}
+    rows = {row["unit"].code: row["receipt"] for row in selectors.directive_receipt_rows(directive=directive)}
     assert rows["DLK-KPA"].confirmed_by == officer_kp
     assert rows["DLK-BMT"] is None and rows["DLK-KPA-EKL"] is None
 
@@ -154,15 +154,15 @@ def test_recipients_and_receipt_rows(province, staff, officer_kp):
 def test_inbox_is_for_officers(province, officer_kp, staff, django_assert_max_num_queries):
     for _ in range(3):
         DirectiveFactory(issuer=province.province, addressee_kinds=[UnitKind.DISTRICT])
-    assert not selectors.directive_inbox_for(staff).exists()
+    assert not selectors.directive_inbox_for(user=staff).exists()
     # the letters the unit receives (engine: directive ids, requirements, directives, targets, named
     # addressees, units: 6), then the directives with their issuer and campaign, and this unit's receipts (prefetch)
     with django_assert_max_num_queries(9):
-        rows = list(selectors.directive_inbox_for(officer_kp))
+        rows = list(selectors.directive_inbox_for(user=officer_kp))
         assert all(row.my_receipts == [] for row in rows)
     assert len(rows) == 3
 
 
 def test_compliance_counts_units_owing(province):
     req = RequirementFactory(directive=DirectiveFactory(issuer=province.province), applies_to=[UnitKind.DISTRICT])
-    assert selectors.requirement_compliance([req])[req.pk]["owed"] == 2
+    assert selectors.requirement_compliance(requirements=[req])[req.pk]["owed"] == 2

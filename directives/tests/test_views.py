@@ -601,7 +601,7 @@ def test_receipt_list_by_level_then_name(staff, officer_commune, province, lette
     from directives import selectors
 
     Receipt.objects.create(directive=letter, unit=province.ea_kly, confirmed_by=officer_commune)
-    rows = selectors.directive_receipt_rows(letter)
+    rows = selectors.directive_receipt_rows(directive=letter)
     kinds = [row["unit"].kind for row in rows]
     ranks = [selectors.RECEIPT_KIND_ORDER.index(kind) for kind in kinds]
     assert ranks == sorted(ranks)
@@ -620,9 +620,9 @@ def test_inbox_lists_what_awaits_confirmation_first(client_for, staff, officer_k
     later = make_letter(staff, province, number="7020/UBND-TH", issued_on=datetime.date(2019, 9, 5))
     services.directive_withdraw(user=staff, directive=later, reason="Nhầm")
     # The newer letter is withdrawn and needs no confirmation: the one still awaiting comes first.
-    assert [d.number for d in selectors.directive_inbox_for(officer_kp)] == ["7019/UBND-TH", "7020/UBND-TH"]
+    assert [d.number for d in selectors.directive_inbox_for(user=officer_kp)] == ["7019/UBND-TH", "7020/UBND-TH"]
     Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
-    assert [d.number for d in selectors.directive_inbox_for(officer_kp)] == ["7020/UBND-TH", "7019/UBND-TH"]
+    assert [d.number for d in selectors.directive_inbox_for(user=officer_kp)] == ["7020/UBND-TH", "7019/UBND-TH"]
 
 
 def test_milestone_added_twice_is_refused_with_a_message(client_for, staff, province):

@@ -33,7 +33,7 @@ def _score(world, user, points: dict, *, submit=True) -> Scorecard:
 
 def test_bonus_and_penalty_are_capped(world):
     card = _score(world, world.member, {"free": "10", "bonus": "4", "bonus2": "4", "penalty": "15"})
-    totals = {t.unit_id: t for t in selectors.totals(world.cluster)}
+    totals = {t.unit_id: t for t in selectors.totals(cluster=world.cluster)}
     total = totals[world.member.membership.unit_id]
     assert total.bonus == Decimal("5")  # 8 typed, cap 5
     assert total.penalty == Decimal("10")  # 15 typed, cap 10
@@ -171,7 +171,7 @@ def test_cluster_members_are_effective_dated(world):
     assert left.left_on == later
     assert members.get(unit=world.communes[1], left_on__isnull=True).role == "head"
     assert members.get(unit=world.communes[0], left_on__isnull=True).role == "member"
-    assert selectors.peer_group(world.cluster).head_id == world.communes[1].pk
+    assert selectors.peer_group(cluster=world.cluster).head_id == world.communes[1].pk
 
 
 def test_only_staff_manage_clusters_and_dissolved_units_are_refused(world, province):

@@ -64,7 +64,7 @@ def test_a_draft_is_read_by_its_own_unit_only(client_for, world):
     services.scorecard_save(user=world.member, scorecard=card, values={world.criteria["free"].pk: ("10", "")})
     from emulation import selectors
 
-    totals = {t.unit_id: t.total for t in selectors.totals(world.cluster)}
+    totals = {t.unit_id: t.total for t in selectors.totals(cluster=world.cluster)}
     assert totals[world.communes[2].pk] == 0  # a draft counts as not scored yet
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from campaign_portal.core.models import ReviewStatus
@@ -64,3 +65,35 @@ def test_a_percent_progress_over_100_is_refused_in_the_form_flow(letter, officer
     assert error.value.message_dict["actual_value"] == ["Giá trị tính theo % phải từ 0 đến 100."]
     form = ProgressForm(data={"reported_on": "01/12/2026", "actual_value": "-3"})
     assert form.is_valid()  # the form does not know the target: the service answers, at the field
+
+
+def _theme_post(requirement, token, title="Chủ điểm cải cách hành chính"):
+    return {
+        "field": "administrative_reform",
+        "title": title,
+        "form_token": token,
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "0",
+        "targets-0-name": "",
+    }
+
+
+def test_huge_attendee_count_gets_a_plain_message(letter, officer_bmt, client_for):
+    url = reverse("pledges:dissemination_create", kwargs={"requirement_pk": letter.dissemination.pk})
+    data = {"title": "Hội nghị", "held_on": "20/09/2019", "form": "conference", "leaders": "99999999999999999999"}
+    data |= {"civil_servants": "0", "party_members": "0", "workers": "0"}
+    response = client_for(officer_bmt).post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Số người không quá 1.000.000." in body and "9223372036854775807" not in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("1" + "0" * 30, "Số quá lớn."), ("12345678901234567", "Số quá lớn."), ("1,555", "Tối đa 2 chữ số sau dấu phẩy.")],
+)
+def test_target_numbers_too_big_or_too_precise_get_plain_messages(letter, officer_commune, client_for, typed, message):
+    url = reverse("pledges:breakthrough_theme_create", kwargs={"requirement_pk": letter.theme.pk})
+    data = _theme_post(letter.theme, "2" * 32) | {"targets-0-name": "Thu ngân sách", "targets-0-target_value": typed}
+    body = client_for(officer_commune).post(url, data).content.decode()
+    assert message in body and "nhiều hơn 18" not in body

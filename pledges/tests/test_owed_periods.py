@@ -41,7 +41,7 @@ def test_the_unit_page_lists_the_periods_it_still_owes(
     receipt = Receipt.objects.create(directive=directive, unit=province.dept_finance)
     Receipt.objects.filter(pk=receipt.pk).update(confirmed_at=aware(two_ago))
 
-    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.dept_finance)}
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(unit=province.dept_finance)}
     labels = [cell.period.label for cell in rows[monthly.pk].periods]
     assert labels == [f"Tháng {two_ago.month}/{two_ago.year}", f"Tháng {today.month}/{today.year}"]  # last month filed
     assert rows[monthly.pk].overdue and rows[monthly.pk].status in ("not_started", "late")  # this month

@@ -78,7 +78,7 @@ def test_information_only_item_is_listed_with_nothing_to_file(report_ask, provin
     report_ask.response_mode = ResponseMode.INFORMATION
     report_ask.save(update_fields=["response_mode"])
     unit = province.dept_finance
-    row = next(r for r in selectors.owed_rows(unit) if r.requirement.pk == report_ask.pk)
+    row = next(r for r in selectors.owed_rows(unit=unit) if r.requirement.pk == report_ask.pk)
     assert row.status == "not_applicable" and row.create_url == "" and "chỉ để biết" in row.reason
     url = reverse("pledges:result_report_create", kwargs={"requirement_pk": report_ask.pk})
     refused = client_for(officer_dept).get(url)

@@ -24,7 +24,7 @@ def _row(rows, requirement):
 
 
 def test_owed_rows_for_a_district(letter, province):
-    rows = selectors.owed_rows(province.krong_pac)
+    rows = selectors.owed_rows(unit=province.krong_pac)
     kinds = [row.requirement.kind for row in rows]
     assert kinds == ["dissemination", "emulation_plan", "key_works"]  # themes are for communes and agencies
     assert _row(rows, letter.dissemination).status == "late"  # deadline 30/09/2019 has passed
@@ -36,7 +36,7 @@ def test_owed_rows_for_a_commune_show_missing_and_statuses(letter, province):
     EmulationPlanFactory(unit=unit, requirement=letter.plan, status="returned")
     CommitmentFactory(unit=unit, requirement=letter.theme, status="submitted")
     CommitmentFactory(unit=unit, requirement=letter.difficult, status="withdrawn")
-    rows = selectors.owed_rows(unit)
+    rows = selectors.owed_rows(unit=unit)
     assert _row(rows, letter.dissemination).status == "accepted"
     # Returned after the deadline: the engine says late (the unit still owes it), as the matrix does.
     assert _row(rows, letter.plan).status == "late"
@@ -54,7 +54,7 @@ def test_owed_status_not_started_before_deadline(province):
         deadline=datetime.date(2099, 1, 1),
         applies_to=[UnitKind.DISTRICT],
     )
-    rows = selectors.owed_rows(province.krong_pac)
+    rows = selectors.owed_rows(unit=province.krong_pac)
     assert _row(rows, requirement).status == "not_started"
 
 
@@ -64,13 +64,13 @@ def test_draft_directive_and_other_provinces_are_not_owed(province):
     RequirementFactory(
         directive=PublishedDirectiveFactory(issuer=province.province, status="draft"), applies_to=[UnitKind.DISTRICT]
     )
-    assert selectors.owed_rows(province.krong_pac) == []
+    assert selectors.owed_rows(unit=province.krong_pac) == []
 
 
 def test_target_units_restrict_a_requirement(letter, province):
     letter.plan.target_units.set([province.bmt])
-    assert letter.plan.pk not in [row.requirement.pk for row in selectors.owed_rows(province.krong_pac)]
-    assert letter.plan.pk in [row.requirement.pk for row in selectors.owed_rows(province.bmt)]
+    assert letter.plan.pk not in [row.requirement.pk for row in selectors.owed_rows(unit=province.krong_pac)]
+    assert letter.plan.pk in [row.requirement.pk for row in selectors.owed_rows(unit=province.bmt)]
 
 
 def _grow(letter, province, n):
@@ -144,11 +144,11 @@ def test_submission_list_hides_other_units_drafts(letter, province, officer_kp, 
     mine = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan)
     commune_draft = CommitmentFactory(unit=province.ea_kly, requirement=letter.theme)
     commune_sent = CommitmentFactory(unit=province.ea_kly, requirement=letter.theme, status="submitted")
-    ids = {(row["slug"], row["obj_id"]) for row in selectors.submission_list_for(officer_kp)}
+    ids = {(row["slug"], row["obj_id"]) for row in selectors.submission_list_for(user=officer_kp)}
     assert ("ke-hoach", mine.pk) in ids
     assert ("dang-ky", commune_sent.pk) in ids
     assert ("dang-ky", commune_draft.pk) not in ids
-    assert not list(selectors.submission_list_for(officer_bmt))
+    assert not list(selectors.submission_list_for(user=officer_bmt))
 
 
 def test_review_queue_scope(letter, province, officer_kp, officer_bmt, officer_commune, staff):
@@ -157,7 +157,7 @@ def test_review_queue_scope(letter, province, officer_kp, officer_bmt, officer_c
     district = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="submitted")
 
     def ids(user):
-        return {(row["slug"], row["obj_id"]) for row in selectors.review_queue_for(user)}
+        return {(row["slug"], row["obj_id"]) for row in selectors.review_queue_for(user=user)}
 
     assert ids(officer_kp) == {("dang-ky", commune.pk)}
     assert ids(officer_bmt) == {("dang-ky", ward.pk)}
@@ -168,7 +168,9 @@ def test_review_queue_scope(letter, province, officer_kp, officer_bmt, officer_c
 def test_list_filters(letter, province, staff):
     CommitmentFactory(unit=province.ea_kly, requirement=letter.theme, status="submitted", title="Nước sạch")
     EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
-    assert [r["obj_title"] for r in selectors.submission_list_for(staff, kind="breakthrough_theme")] == ["Nước sạch"]
-    assert len(list(selectors.submission_list_for(staff, status="accepted"))) == 1
-    assert len(list(selectors.submission_list_for(staff, unit_id=province.ea_kly.pk))) == 1
-    assert len(list(selectors.submission_list_for(staff, query="nước"))) == 1
+    assert [r["obj_title"] for r in selectors.submission_list_for(user=staff, kind="breakthrough_theme")] == [
+        "Nước sạch"
+    ]
+    assert len(list(selectors.submission_list_for(user=staff, status="accepted"))) == 1
+    assert len(list(selectors.submission_list_for(user=staff, unit_id=province.ea_kly.pk))) == 1
+    assert len(list(selectors.submission_list_for(user=staff, query="nước"))) == 1

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from campaign_portal.core.models import AuditEntry
+from pledges import services
 from pledges.models import Attachment, Commitment, Dissemination, EmulationPlan, Target, TargetProgress
 from pledges.tests.factories import (
     CommitmentFactory,
@@ -568,13 +569,20 @@ def test_the_count_of_things_to_do_counts_only_what_the_unit_can_act_on(letter, 
 
     # The dissemination waits for review: the reviewer acts, not the unit, even past its deadline.
     DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted")
-    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.ea_kly)}
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(unit=province.ea_kly)}
     assert rows[letter.dissemination.pk].actionable is False
     # A draft can be sent, a returned record fixed: both are the unit's to do.
     CommitmentFactory(unit=province.ea_kly, requirement=letter.theme, status="draft")
-    rows = {row.requirement.pk: row for row in selectors.owed_rows(province.ea_kly)}
+    rows = {row.requirement.pk: row for row in selectors.owed_rows(unit=province.ea_kly)}
     assert rows[letter.theme.pk].actionable is True
     page = client_for(officer_commune).get(reverse("pledges:owed"))
     expected = sum(1 for row in page.context["rows"] if row.actionable)
     assert page.context["missing"] == expected
     assert f"{expected} việc cần xử lý" in page.content.decode()
+
+
+def test_progress_form_says_when_an_update_counts_as_late(letter, province, officer_kp, client_for):
+    plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
+    target = TargetFactory(plan=plan)
+    body = client_for(officer_kp).get(reverse("pledges:progress_add", kwargs={"pk": target.pk})).content.decode()
+    assert f"nhập sau ngày số liệu quá {services.PROGRESS_GRACE_DAYS} ngày" in body

@@ -59,7 +59,7 @@ def test_sql_annotation_agrees_with_the_function(staff, requirement, days_before
         requirement=requirement, status="submitted", work_status=WorkStatus.CEREMONY_HELD, actual_date=PLANNED
     )
     today = PLANNED - datetime.timedelta(days=days_before)
-    rows = list(key_works_visible_to(staff, today=today))
+    rows = list(key_works_visible_to(user=staff, today=today))
     assert len(rows) == 3  # the loop below must check every work, never zero of them
     for row in rows:
         assert row.risk == key_work_risk(row, today), row

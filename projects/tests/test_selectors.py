@@ -25,20 +25,22 @@ def make_mix(requirement, province):
 
 def test_sort_by_risk_puts_the_urgent_first(staff, requirement, province):
     make_mix(requirement, province)
-    rows = selectors.key_work_table(staff, selectors.TableFilters(sort="risk"), today=TODAY)
+    rows = selectors.key_work_table(user=staff, filters=selectors.TableFilters(sort="risk"), today=TODAY)
     assert [row.risk for row in rows] == [Risk.LATE, Risk.AT_RISK, Risk.ON_TRACK, Risk.DONE]
 
 
 def test_filters(staff, requirement, province):
     works = make_mix(requirement, province)
     table = selectors.key_work_table
-    assert [w.pk for w in table(staff, selectors.TableFilters(risk=Risk.AT_RISK), today=TODAY)] == [works["at_risk"].pk]
-    assert [w.pk for w in table(staff, selectors.TableFilters(unit=province.bmt.pk), today=TODAY)] == [
+    assert [w.pk for w in table(user=staff, filters=selectors.TableFilters(risk=Risk.AT_RISK), today=TODAY)] == [
         works["at_risk"].pk
     ]
-    assert not table(staff, selectors.TableFilters(unit=999999), today=TODAY).exists()
+    assert [w.pk for w in table(user=staff, filters=selectors.TableFilters(unit=province.bmt.pk), today=TODAY)] == [
+        works["at_risk"].pk
+    ]
+    assert not table(user=staff, filters=selectors.TableFilters(unit=999999), today=TODAY).exists()
     assert (
-        table(staff, selectors.TableFilters(q="duong giao thong"), today=TODAY).count() == 0
+        table(user=staff, filters=selectors.TableFilters(q="duong giao thong"), today=TODAY).count() == 0
     )  # search_text set by services
 
 
@@ -55,9 +57,9 @@ def test_summary_for_dashboard(leader, officer_kp, requirement, province):
 def test_requirements_owed_with_quota_use(officer_kp, officer_dept, requirement, province):
     KeyWorkFactory(requirement=requirement)
     KeyWorkFactory(requirement=requirement, status=ReviewStatus.WITHDRAWN)
-    (owed,) = selectors.key_work_requirements_for(officer_kp)
+    (owed,) = selectors.key_work_requirements_for(user=officer_kp)
     assert owed.pk == requirement.pk and owed.used == 1
-    assert selectors.key_work_requirements_for(officer_dept) == []
+    assert selectors.key_work_requirements_for(user=officer_dept) == []
 
 
 def test_counts_by_unit(leader, requirement, province, django_assert_num_queries):
@@ -81,5 +83,5 @@ def test_search_ignores_accents(officer_kp, requirement, milestone):
             "registered_on": datetime.date(2019, 9, 10),
         },
     )
-    found = selectors.key_work_table(officer_kp, selectors.TableFilters(q="duong giao thong"))
+    found = selectors.key_work_table(user=officer_kp, filters=selectors.TableFilters(q="duong giao thong"))
     assert [w.name for w in found] == ["Đường giao thông liên xã Ea Kly"]

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from campaign_portal.core.models import AuditEntry, ReviewStatus
-from projects import services
+from projects import rules, services
 from projects.models import MONEY_MAX, KeyWork, WorkKind, WorkStatus
 from projects.tests.factories import RequirementFactory
 
@@ -195,7 +195,7 @@ def test_ceremony_held_needs_a_date_not_before_registration(officer_kp, staff, r
     work.refresh_from_db()
     assert work.work_status == WorkStatus.CEREMONY_HELD
     # Terminal: nothing more to report.
-    assert services.status_moves_for(work) == []
+    assert rules.status_moves_for(work) == []
 
 
 def test_cancel_needs_reason(officer_kp, staff, requirement, milestone):

@@ -3,6 +3,9 @@
 import nh3
 
 from .builder import build_document
+from .docx import render_docx
+from .pdf import render_pdf
+from .xlsx import render_xlsx
 
 RICH_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li"}
 
@@ -21,16 +24,10 @@ def render(kind: str, data: dict, fmt: str, *, sha: str, number: str = "", param
     document = build_document(kind, data, sha=sha, number=number, parameters=parameters)
     remarks = parameters.get("remarks", "")
     if fmt == "pdf":
-        from .pdf import render_pdf
-
         document.remarks_html = sanitise_rich_text(remarks)
         return render_pdf(document)
     if fmt == "docx":
-        from .docx import render_docx
-
         return render_docx(document, remarks_text=plain_text(remarks))
     if fmt == "xlsx":
-        from .xlsx import render_xlsx
-
         return render_xlsx(document)
     raise ValueError(f"unknown format {fmt!r}")

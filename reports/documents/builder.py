@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.formatting import format_date, place_date_line
-from campaign_portal.core.models import UnitKind
+from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.text import nfc
 from directives.models import DocType, RequirementKind
+from projects.models import Risk
 
 from .. import charts
 from ..compliance import STATE_COLOURS, Compliance, State
@@ -151,13 +153,11 @@ def _overdue_table(result: Compliance) -> Table:
     return Table("qua-han", _("Đơn vị quá hạn"), columns, rows)
 
 
-AT_RISK = ("at_risk", "late")
+AT_RISK = (Risk.AT_RISK, Risk.LATE)
 KEY_WORKS_IN_PDF_MAX = 150  # above this, the full list of key works goes to the XLSX only
 
 
 def _risk_label(code: str) -> str:
-    from projects.models import Risk
-
     return str(Risk(code).label) if code in Risk.values else code
 
 
@@ -247,7 +247,7 @@ def _key_works_by_area(result: Compliance, works: list[dict]) -> Table:
         )
         row["n"] += 1
         row[work["kind"]] = row.get(work["kind"], 0) + 1
-        row["done"] += work["risk"] == "done"
+        row["done"] += work["risk"] == Risk.DONE
         row["risk"] += work["risk"] in AT_RISK
         row["investment"] += work["total_investment"]
     columns = [
@@ -341,8 +341,6 @@ def _snapshot_note(sha: str, cutoff: datetime.date) -> str:
 def _signature(authority: list[str], parameters: dict, *, province: bool) -> tuple[list[str], str]:
     """The signer's title and name from the report form, else (for the province's own reports) from settings;
     "CHỦ TỊCH" signs without "KT."."""
-    from django.conf import settings
-
     default_title = settings.PORTAL_REPORT_SIGNER_TITLE if province else ""
     default_name = settings.PORTAL_REPORT_SIGNER_NAME if province else ""
     title = (parameters.get("signer_title") or default_title or "").strip().upper()
@@ -529,7 +527,9 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
     for index, cell in enumerate(result.row(scope["id"]), 1):
         if not cell.applies:
             continue
-        titles = "; ".join(f.title for f in cell.filings if f.title and f.status != "draft")  # drafts stay private
+        titles = "; ".join(
+            f.title for f in cell.filings if f.title and f.status != ReviewStatus.DRAFT
+        )  # drafts stay private
         rows.append([index, cell.requirement.short_label, cell.requirement.deadline, _state_value(cell), titles])
     table = Table(
         "nhiem-vu",
@@ -649,7 +649,7 @@ def key_works_document(data: dict, *, sha: str, number: str = "", parameters=Non
 
 
 def _emulation_memo(data: dict, **kwargs) -> Document:
-    from ..emulation_memo import memo_document
+    from ..emulation_memo import memo_document  # local import: emulation_memo imports this module
 
     return memo_document(data, **kwargs)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from campaign_portal.core.formatting import format_date
+
 
 @dataclass(frozen=True)
 class Column:
@@ -103,8 +105,6 @@ def no_orphan(text: str) -> str:
 
 def cell_text(value) -> str:
     """A table value as printed: dd/mm/yyyy dates, dot thousands, '85,5 %'."""
-    from campaign_portal.core.formatting import format_date
-
     if value is None:
         return ""
     if isinstance(value, StateValue):

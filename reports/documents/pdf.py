@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from ..compliance import STATE_COLOURS
 from .model import Document
 
 
@@ -27,6 +28,7 @@ def static_base_url() -> str:
 
 
 def _make_fetcher_class():
+    # local import: WeasyPrint takes ~0.7 s to import; only the report worker renders PDFs
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
@@ -68,8 +70,6 @@ def safe_fetcher():
 
 
 def state_css() -> str:
-    from ..compliance import STATE_COLOURS
-
     return "\n".join(f"td.st-{state} {{ background: {bg}; color: {fg}; }}" for state, (bg, fg) in STATE_COLOURS.items())
 
 
@@ -78,7 +78,7 @@ def render_html(document: Document) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # local import: see _make_fetcher_class
 
     return HTML(string=html, base_url=static_base_url(), url_fetcher=safe_fetcher()).write_pdf(attachments=[])
 

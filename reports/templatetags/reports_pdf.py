@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from ..documents.model import Percent, StateValue, cell_text
+from ..documents.model import Percent, StateValue, cell_text, no_orphan
 
 register = template.Library()
 
@@ -28,6 +28,4 @@ def pdf_cell(value, columns, index):
 @register.filter(name="no_orphan")
 def no_orphan_filter(text):
     """A title whose last line never holds a single word (the last two words bound by a no-break space)."""
-    from ..documents.model import no_orphan
-
     return no_orphan(str(text or ""))

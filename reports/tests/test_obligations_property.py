@@ -109,7 +109,7 @@ def test_officer_page_directive_page_and_matrix_agree(spec):
         # The engine's map (4), one query per registered model (5), receipts (1), units (1): at most 11,
         # whatever the number of units.
         assert len(ctx.captured_queries) <= 11
-        counts = selectors.requirement_compliance(reqs)
+        counts = selectors.requirement_compliance(requirements=reqs)
         for req in reqs:
             cells = [matrix.cell(req.pk, u.pk) for u in units]
             applicable = [c for c in cells if c.applies]
@@ -118,7 +118,7 @@ def test_officer_page_directive_page_and_matrix_agree(spec):
             sent = {compliance.State.SUBMITTED, *compliance.DONE_STATES}
             assert counts[req.pk]["filed"] == sum(1 for c in applicable if c.state in sent)
         for unit in units:
-            rows = {row.requirement.pk: row for row in pledges_selectors.owed_rows(unit)}
+            rows = {row.requirement.pk: row for row in pledges_selectors.owed_rows(unit=unit)}
             for req in reqs:
                 cell = matrix.cell(req.pk, unit.pk)
                 row = rows.get(req.pk)

@@ -92,7 +92,7 @@ def test_a_lead_unit_ask_in_the_matrix_is_a_cell_for_that_unit_only(client_for, 
     from reports import selectors
 
     source = selectors.resolve_source(campaign_id=None, directive_id=str(lead_letter.pk), as_of="2019-10-01")
-    result = selectors.compliance_for_source(source)
+    result = selectors.compliance_for_source(source=source)
     lead = lead_letter.requirements.get(ordinal="3")
     applicable = {
         c.unit_id for c in result.cells.values() if c.requirement.id == lead.pk and c.state != "not_applicable"
@@ -132,7 +132,7 @@ def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader
 
     def states(as_of):
         source = selectors.resolve_source(directive_id=str(directive.pk), as_of=as_of)
-        return {c.unit_id: c.state for c in selectors.compliance_for_source(source).cells.values()}
+        return {c.unit_id: c.state for c in selectors.compliance_for_source(source=source).cells.values()}
 
     finance, home_affairs = province.dept_finance.pk, province.dept_home_affairs.pk
     assert states("15/10/2026") == {finance: "accepted_on_time", home_affairs: "missing"}
@@ -142,7 +142,8 @@ def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader
     assert "Báo cáo tháng (Tháng 10/2026)" in october
     current = client.get(reverse("reports:matrix"), {"directive": directive.pk}).text
     today = min(max(timezone.localdate(), D(2026, 9, 1)), D(2027, 2, 28))  # the current period, within the campaign
-    assert f"Báo cáo tháng (Tháng {today.month}/{today.year})" in current and "Tháng 10/2026" not in current
+    assert f"Báo cáo tháng (Tháng {today.month}/{today.year})" in current
+    assert "Báo cáo tháng (Tháng 10/2026)" not in current  # October is only offered in the period picker
     dashboard = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "as_of": "15/10/2026"})
     assert dashboard.status_code == 200 and "Tháng 10/2026" in dashboard.text
 
@@ -164,3 +165,38 @@ def test_co_operating_units_receive_and_are_notified_but_owe_nothing(
     assert Notification.objects.filter(unit=province.dept_home_affairs, message__contains="9217/UBND-NC").exists()
     requirement = directive.requirements.get()
     assert set(requirement.target_units.values_list("pk", flat=True)) == {province.dept_finance.pk}
+
+
+def test_the_matrix_shows_a_past_period_chosen_with_todays_filings(client_for, leader, province):
+    """A report sent today for last month turns last month's cell to sent, not this month's."""
+    from pledges.tests.factories import ResultReportFactory
+    from reports import selectors
+
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1
+    month = lambda shift: D((index + shift) // 12, (index + shift) % 12 + 1, 1)  # noqa: E731
+    campaign = CampaignFactory(organiser=province.province, starts_on=month(-3), ends_on=month(3))
+    directive = DirectiveFactory(campaign=campaign, issuer=province.province, issued_on=month(-3),
+                                 addressee_kinds=[UnitKind.DEPARTMENT])  # fmt: skip
+    monthly = RequirementFactory(
+        directive=directive, kind=RequirementKind.REPORT, applies_to=[UnitKind.DEPARTMENT], quota_min=None,
+        quota_max=None, deadline=None, recurrence="monthly", due_days="20", title="Báo cáo tháng",
+    )  # fmt: skip
+    last = f"{month(-1).year}-{month(-1).month:02d}"
+    ResultReportFactory(requirement=monthly, unit=province.dept_finance, period=last, status=ReviewStatus.SUBMITTED,
+                        on_time=False, title="Báo cáo tháng trước")  # fmt: skip
+    finance, home_affairs = province.dept_finance.pk, province.dept_home_affairs.pk
+
+    def states(period):
+        source = selectors.resolve_source(directive_id=str(directive.pk), period=period)
+        return {c.unit_id: c.state for c in selectors.compliance_for_source(source=source).cells.values()}
+
+    assert states(last) == {finance: "submitted", home_affairs: "overdue"}  # "Đã gửi, chờ duyệt"
+    assert states("")[finance] != "submitted"  # this month: nothing sent yet
+    assert states("1999-01")[finance] != "submitted"  # not one of its periods: the current one
+    client = client_for(leader)
+    words = f"Tháng {month(-1).month}/{month(-1).year}"
+    page = client.get(reverse("reports:matrix"), {"directive": directive.pk, "period": last}).text
+    assert f"Báo cáo tháng ({words})" in page and f'<option value="{last}" selected>{words}</option>' in page
+    unit_page = client.get(reverse("reports:unit", kwargs={"pk": finance}), {"directive": directive.pk, "period": last})
+    assert "Báo cáo tháng trước" in unit_page.text and f"kỳ {words}" in unit_page.text

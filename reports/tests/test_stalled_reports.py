@@ -38,7 +38,7 @@ def running(province, staff, letter):
 
 
 def test_a_silent_build_is_requeued_and_completes(running, _private_media, django_capture_on_commit_callbacks):
-    assert report_is_stalled(running)
+    assert report_is_stalled(report=running)
     assert services.requeue_stalled_reports() == 1  # eager here: the build runs at once
     running.refresh_from_db()
     assert running.status == ReportStatus.SUCCEEDED and running.attempts == 2 and running.file
@@ -49,7 +49,7 @@ def test_a_build_that_still_beats_is_left_alone(running):
     Report.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(seconds=5))
     assert services.requeue_stalled_reports() == 0
     running.refresh_from_db()
-    assert running.status == ReportStatus.RUNNING and not report_is_stalled(running)
+    assert running.status == ReportStatus.RUNNING and not report_is_stalled(report=running)
 
 
 def test_a_build_that_dies_again_and_again_is_failed_with_a_reason(running):
@@ -67,7 +67,7 @@ def test_the_heartbeat_thread_touches_the_row_while_the_build_runs(running, sett
         time.sleep(0.7)
     running.refresh_from_db()
     assert running.heartbeat_at > before + datetime.timedelta(minutes=1)
-    assert not report_is_stalled(running)
+    assert not report_is_stalled(report=running)
 
 
 def test_staff_rerun_a_stalled_build_from_its_page(running, staff, client, django_capture_on_commit_callbacks):
@@ -84,12 +84,12 @@ def test_staff_rerun_a_stalled_build_from_its_page(running, staff, client, djang
 def test_a_live_build_cannot_be_rerun(running, staff, officer_kp):
     Report.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now())
     running.refresh_from_db()
-    assert not can_rerun_report(staff, running)
+    assert not can_rerun_report(user=staff, report=running)
     with pytest.raises(ValidationError):
         services.report_rerun(user=staff, report=running)
     Report.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=5))
     running.refresh_from_db()
-    assert can_rerun_report(staff, running) and not can_rerun_report(officer_kp, running)
+    assert can_rerun_report(user=staff, report=running) and not can_rerun_report(user=officer_kp, report=running)
 
 
 def test_the_periodic_job_is_scheduled_every_30_seconds(db):

@@ -4,7 +4,9 @@ from django import template
 from django.utils.html import format_html
 
 from ..audit import action_label, audit_rows
+from ..errors import error_summary_items
 from ..formatting import format_date, format_number, format_vnd
+from ..models import ReviewStatus
 
 register = template.Library()
 
@@ -31,12 +33,15 @@ def percent(value):
     return f"{format_number(value, 1)} %"
 
 
+# Keys are the review statuses (the core's own) and the values of the apps' status enums, which the core may
+# not import: DirectiveStatus (published), obligations.CellState (not_started, sent, late, not_applicable),
+# reports.compliance.State (missing, overdue, not_applicable).
 STATUS_STYLES = {
-    "draft": "secondary",
-    "submitted": "info",
-    "returned": "warning",
-    "accepted": "success",
-    "withdrawn": "dark",
+    ReviewStatus.DRAFT: "secondary",
+    ReviewStatus.SUBMITTED: "info",
+    ReviewStatus.RETURNED: "warning",
+    ReviewStatus.ACCEPTED: "success",
+    ReviewStatus.WITHDRAWN: "dark",
     "published": "success",
     "missing": "danger",
     "overdue": "danger",
@@ -68,6 +73,4 @@ def action_label_filter(code):
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)
 def error_summary(context):
     """The error summary of every bound form or formset the page renders (base.html calls it once)."""
-    from ..errors import error_summary_items
-
     return {"items": error_summary_items(context.flatten().values())}

@@ -5,17 +5,29 @@
    (the demo units and Letter 7019, communes up to ~250 units, submissions of every kind, key works,
    load users) in a child process pointed at that database.
 2. Starts gunicorn (2 sync workers, --no-control-socket) on 127.0.0.1 on a free port, production
-   settings (DEBUG=0, collected static files), eager background jobs and a local-memory cache.
-3. A second process logs every virtual user in through the login form, then drives the load with
-   threads for --duration seconds: officers browse what their unit owes and file, leaders open the
-   dashboard, staff work the review queue and lists. Then the same number of users hit /healthz/
-   (a view with no database and no template) through the same stack: the framework's floor.
-4. Prints requests/s, median and p95 latency per page, errors, and the ratio to the floor.
-   Exits non-zero on any error.
+   settings (DEBUG=0, collected static files), eager background jobs and a local-memory cache. It serves
+   `devtools.bench_wsgi:application`: the portal's own application, whose responses carry a
+   `Server-Timing` header with the time spent inside the worker and the number of queries.
+3. A second process logs every virtual user in through the login form. Single-user phase: one user of each
+   role, alone on the server, asks each of its pages --warmup times, then --samples times in sequence; the
+   median of the Server-Timing times is the page's server time without network or queueing, and its query
+   count comes from the same header (the most seen, if it varies). With --profile, each page is then asked
+   5 more times under cProfile and var/bench/profile-<page>-<role>.txt gets the top 15 functions.
+4. Then the mixed load with threads for --duration seconds: officers browse what their unit owes and file,
+   leaders open the dashboard, staff work the review queue and lists. Then the same number of users hit
+   /healthz/ (a view with no database and no template) through the same stack: the framework's floor.
+5. Prints the per-page table, requests/s, median and p95 latency per page under load, the ratio to the floor,
+   and a table of every figure beside its target (issue 19) marked PASS or FAIL; writes it all to
+   var/bench/bench_load.json.
+
+Exit code: non-zero when a request fails (the benchmark allows no error) or the run cannot be made. A figure
+over its target is reported, not fatal: exit code 0, unless --strict, which exits non-zero on any FAIL (for
+CI once the targets are met; the numbers depend on the machine, so they are not a test by default).
 """
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -31,6 +43,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 BENCH_DB_SUFFIX = "_load"  # the run's own database is "<configured name>_load", so parallel runs never collide
+NATIONAL_DB_SUFFIX = "_national"  # kept between runs: seeding ~10,000 units takes minutes
+NATIONAL_MEMORY_LIMIT_GB = 8
 BENCH_PASSWORD = "bench-Password-1"  # noqa: S105 - throwaway users in the throwaway bench database
 TARGET_UNITS = 250
 
@@ -44,18 +58,54 @@ class Command(BaseCommand):
         parser.add_argument("--floor-duration", type=int, default=10, help="seconds on /healthz/ (default 10)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
         parser.add_argument("--keep-db", action="store_true", help="keep the bench database afterwards")
+        parser.add_argument(
+            "--samples", type=int, default=20, help="single-user requests per page, after the warm-up (default 20)"
+        )
+        parser.add_argument("--warmup", type=int, default=5, help="single-user warm-up requests per page (default 5)")
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help=f"profile each page ({PROFILE_REQUESTS} requests under cProfile) into var/bench/profile-*.txt",
+        )
+        parser.add_argument(
+            "--strict", action="store_true", help="exit non-zero when a figure misses its target (default: report only)"
+        )
         parser.add_argument("--seed-only", action="store_true", help="(internal) seed the current database")
+        parser.add_argument(
+            "--scale",
+            choices=["province", "national"],
+            default="province",
+            help="province: the 250-unit province under load (default); national: ~10,000 units of 34 provinces, "
+            "pages, engine and PDF timed in-process on a kept database (<configured name>_national)",
+        )
+        parser.add_argument("--reseed", action="store_true", help="national: drop the kept database and seed again")
+        parser.add_argument("--repeat", type=int, default=5, help="national: runs per figure, median (default 5)")
+        parser.add_argument(
+            "--budget", type=float, default=120, help="national: seconds one run may take before it is stopped"
+        )
+        parser.add_argument(
+            "--province-code", default="66", help="national: the province measured alone (66 = Đắk Lắk)"
+        )
+        parser.add_argument("--national-child", action="store_true", help="(internal) national run in this database")
 
     def handle(self, *args, **options):
         if options["seed_only"]:
             self._seed_child(users=options["users"])
             return
+        if options["national_child"]:
+            return self._national_child(options)
+        if options["scale"] == "national":
+            return self._national(options)
         started = time.monotonic()
         workdir = Path(tempfile.mkdtemp(prefix="cp-bench-"))
+        out_dir = Path(settings.VAR_DIR) / "bench"
+        out_dir.mkdir(parents=True, exist_ok=True)
         server = None
         database = BenchDatabase(settings.DATABASES["default"], workdir)
         try:
             env = self._server_env(database.create(), workdir)
+            if options["profile"]:
+                env["PORTAL_BENCH_PROFILE_DIR"] = str(workdir / "profiles")
             self.stdout.write(f"Database: {database.describe()}")
             plan = self._prepare(env, users=options["users"])
             port = free_port()
@@ -66,9 +116,18 @@ class Command(BaseCommand):
                 "floor_duration": options["floor_duration"],
                 "users": plan["users"],
                 "password": BENCH_PASSWORD,
+                "samples": options["samples"],
+                "warmup": options["warmup"],
+                "profile": PROFILE_REQUESTS if options["profile"] else 0,
             }
             results = self._drive(config)
+            self._print_single(results, options)
             failed = self._print_table(results, plan, options)
+            rows = judge(results["single"], results["app"]["total"]["rps"], results["floor"]["total"]["rps"])
+            self.stdout.write(render_verdicts(rows))
+            (out_dir / "bench_load.json").write_text(json.dumps({"results": results, "verdicts": rows}, indent=1))
+            if options["profile"]:
+                self._write_profiles(workdir / "profiles", out_dir)
         finally:
             if server is not None:
                 stop(server)
@@ -78,6 +137,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Total time {time.monotonic() - started:.0f} s.")
         if failed:
             raise CommandError(f"{failed} request(s) failed: the benchmark allows none.")
+        over = sum(1 for row in rows if not row["ok"])
+        if over and options["strict"]:
+            raise CommandError(f"{over} figure(s) over target (--strict).")
 
     # --- Set-up ---------------------------------------------------------------------------------
 
@@ -125,7 +187,7 @@ class Command(BaseCommand):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "campaign_portal.wsgi:application",
+                "devtools.bench_wsgi:application",  # the portal's application + Server-Timing
                 "--workers",
                 str(workers),
                 "--worker-class",
@@ -182,6 +244,44 @@ class Command(BaseCommand):
 
     # --- Report ---------------------------------------------------------------------------------
 
+    def _print_single(self, results: dict, options) -> None:
+        self.stdout.write(
+            f"\nServer time per page, one user alone, sequential requests ({options['warmup']} warm-up, then "
+            f"{options['samples']} timed), measured inside the worker (Server-Timing): no network, no queueing"
+        )
+        header = f"{'page [as role]':44} {'n':>3} {'median ms':>10} {'queries':>8}"
+        self.stdout.write(header + "\n" + "-" * len(header))
+        for key, row in results["single"].items():
+            median = "-" if row["median"] is None else f"{row['median']:.1f}"
+            queries = "-" if row["queries"] is None else str(row["queries"])
+            if row["queries"] is not None and row["queries_min"] != row["queries"]:
+                queries = f"{row['queries_min']}-{row['queries']}"
+            self.stdout.write(f"{key[:44]:44} {row['n']:>3} {median:>10} {queries:>8}")
+
+    def _write_profiles(self, source: Path, out_dir: Path) -> None:
+        import pstats
+
+        for old in out_dir.glob("profile-*.txt"):
+            old.unlink()
+        written = []
+        for prof in sorted(source.glob("*.prof")):
+            target = out_dir / f"profile-{prof.stem}.txt"
+            own_code = rf"^{re.escape(str(settings.BASE_DIR))}/(?!\.venv/)"  # the portal's code, not libraries
+            with target.open("w") as handle:
+                handle.write(
+                    f"{prof.stem}: {PROFILE_REQUESTS} requests under cProfile, one user alone, after the timed "
+                    "samples (cProfile slows Python code down: compare shares, not milliseconds)\n"
+                )
+                stats = pstats.Stats(str(prof), stream=handle)
+                handle.write(f"\n=== Top {PROFILE_TOP} by cumulative time, the portal's own code ===\n")
+                stats.sort_stats("cumulative").print_stats(own_code, PROFILE_TOP)
+                handle.write(f"\n=== Top {PROFILE_TOP} by cumulative time, everything ===\n")
+                stats.sort_stats("cumulative").print_stats(PROFILE_TOP)
+                handle.write(f"\n=== Top {PROFILE_TOP} by own time (where the CPU goes) ===\n")
+                stats.sort_stats("tottime").print_stats(PROFILE_TOP)
+            written.append(target.name)
+        self.stdout.write(f"Profiles (top {PROFILE_TOP} by cumulative time) in {out_dir}: {', '.join(written)}")
+
     def _print_table(self, results: dict, plan: dict, options) -> int:
         app, floor = results["app"], results["floor"]
         header = f"{'page':34} {'requests':>9} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7}"
@@ -206,6 +306,79 @@ class Command(BaseCommand):
             lines.append(f"  error: {sample}")
         self.stdout.write("\n".join(lines))
         return errors
+
+    # --- National scale -------------------------------------------------------------------------
+
+    def _national(self, options):
+        """Seed (once) and measure the national data set in a kept database of its own."""
+        started = time.monotonic()
+        workdir = Path(tempfile.mkdtemp(prefix="cp-bench-national-"))
+        try:
+            database = BenchDatabase(settings.DATABASES["default"], workdir, suffix=NATIONAL_DB_SUFFIX)
+            env = self._server_env(database.create(keep=not options["reseed"]), workdir)
+            self.stdout.write(f"Database: {database.describe()} (kept between runs; --reseed to rebuild it)")
+            manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+            run([*manage, "migrate", "--noinput", "-v", "0"], env)
+            command = [
+                *manage,
+                "bench_load",
+                "--national-child",
+                "--repeat",
+                str(options["repeat"]),
+                "--budget",
+                str(options["budget"]),
+                "--province-code",
+                options["province_code"],
+            ]
+            if options["strict"]:
+                command.append("--strict")
+            process = subprocess.Popen(
+                command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            for line in process.stdout:
+                self.stdout.write(line.rstrip("\n"))
+            code = process.wait()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        self.stdout.write(f"Total time {time.monotonic() - started:.0f} s.")
+        if code:
+            raise CommandError(f"national benchmark exited with {code}")
+
+    def _national_child(self, options):
+        import resource
+
+        from devtools import bench_national
+
+        # A page that builds millions of cells must fail with MemoryError, not take the shared machine down.
+        limit = NATIONAL_MEMORY_LIMIT_GB * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        shape = bench_national.Shape()
+        others = [name for name in bench_national.other_shapes() if name != shape.label()]
+        if others:
+            raise CommandError(f"this database holds another national data set ({others[0]}): run with --reseed")
+        t0 = time.monotonic()
+        info = bench_national.seed(shape)
+        self.stdout.write(
+            ("Seeded" if info["seeded_now"] else "Reused the data set")
+            + f" in {time.monotonic() - t0:.0f} s: {info['units']} units, {info['provinces']} provinces' letters, "
+            f"{info['requirements']} requirements, {info['submissions']} submissions"
+        )
+        rows = bench_national.run_measurements(
+            shape,
+            repeat=options["repeat"],
+            budget_s=options["budget"],
+            province_code=options["province_code"],
+            write=self.stdout.write,
+        )
+        figures = bench_national.verdicts(rows)
+        self.stdout.write(render_verdicts(figures, title="Targets (issue 19: national data set, 2 cores, PostgreSQL)"))
+        out_dir = Path(settings.VAR_DIR) / "bench"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "bench_national.json").write_text(json.dumps({"data": info, "rows": rows, "verdicts": figures}))
+        self.stdout.write(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        over = sum(1 for f in figures if not f["ok"])
+        if over and options["strict"]:
+            raise CommandError(f"{over} figure(s) over target (--strict).")
 
     # --- Seeding (runs in the child process, connected to the bench database) ----------------
 
@@ -415,6 +588,68 @@ def _load_users(n: int, password: str) -> list[dict]:
     return plan
 
 
+# --- Targets (issue 19) ------------------------------------------------------------------------------
+
+PAGE_TARGET_MS = 15.0
+HEAVY_PAGES = {"reports:dashboard": 60.0, "reports:matrix": 60.0}  # the full 250 × 10 matrix and the dashboard
+QUERY_TARGET = 20
+MIXED_FLOOR_SHARE = 0.10  # mixed throughput ≥ 10 % of /healthz/'s in the same run
+PROFILE_REQUESTS = 5
+PROFILE_TOP = 15
+
+
+def judge(single: dict, mixed_rps: float, floor_rps: float) -> list[dict]:
+    """One row per figure with its target: each page's median server time and query count, then the mixed
+    load's share of the floor. A page that could not be timed (no sample) fails."""
+    rows = []
+    for key, row in single.items():
+        limit = HEAVY_PAGES.get(row["page"], PAGE_TARGET_MS)
+        median, queries = row["median"], row["queries"]
+        rows.append(
+            {
+                "figure": f"{key} server time",
+                "value": "-" if median is None else f"{median:.1f} ms",
+                "target": f"≤ {limit:g} ms",
+                "ok": median is not None and median <= limit,
+            }
+        )
+        rows.append(
+            {
+                "figure": f"{key} queries",
+                "value": "-" if queries is None else str(queries),
+                "target": f"≤ {QUERY_TARGET}",
+                "ok": queries is not None and queries <= QUERY_TARGET,
+            }
+        )
+    share = mixed_rps / floor_rps if floor_rps else 0.0
+    rows.append(
+        {
+            "figure": f"mixed load {mixed_rps:.1f} req/s vs /healthz/ {floor_rps:.0f} req/s",
+            "value": f"{share * 100:.1f} %",
+            "target": f"≥ {MIXED_FLOOR_SHARE * 100:g} %",
+            "ok": share >= MIXED_FLOOR_SHARE,
+        }
+    )
+    return rows
+
+
+def render_verdicts(rows: list[dict], title="Targets (issue 19: 250-unit province, 2 cores, PostgreSQL)") -> str:
+    header = f"{'figure':60} {'value':>10} {'target':>10}  verdict"
+    lines = ["", title, header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row['figure'][:60]:60} {row['value']:>10} {row['target']:>10}  {'PASS' if row['ok'] else 'FAIL'}"
+        )
+    over = sum(1 for row in rows if not row["ok"])
+    lines.append("-" * len(header))
+    lines.append(
+        f"{len(rows) - over} of {len(rows)} figures meet their target"
+        + (f"; {over} FAIL" if over else ": all PASS")
+        + " (exit code 0 unless --strict)"
+    )
+    return "\n".join(lines)
+
+
 PAGES = {
     "officer": ["pledges:owed", "directives:inbox", "pledges:submission_list", "projects:list"],  # + filing
     "leader": ["reports:dashboard", "reports:matrix", "projects:list", "directives:list"],
@@ -495,26 +730,32 @@ def _row(name, row) -> str:
 class BenchDatabase:
     """A dedicated database for the run: created empty, dropped afterwards; never the configured one."""
 
-    def __init__(self, default: dict, workdir: Path):
+    def __init__(self, default: dict, workdir: Path, suffix: str = BENCH_DB_SUFFIX):
         self.default = default
         self.workdir = workdir
         self.postgres = "postgresql" in default["ENGINE"]
-        self.name = f"{default['NAME']}{BENCH_DB_SUFFIX}"
+        self.suffix = suffix
+        self.name = f"{default['NAME']}{suffix}"
 
-    def create(self) -> str:
+    def create(self, keep: bool = False) -> str:
+        """An empty database (or, with keep, the one left by an earlier run, created if missing)."""
         if not self.postgres:
-            self.path = Path(settings.VAR_DIR) / "bench_load.sqlite3"
+            self.path = Path(settings.VAR_DIR) / f"bench{self.suffix}.sqlite3"
             if Path(self.default["NAME"]).resolve() == self.path.resolve():
                 raise CommandError("refusing to run the benchmark on the configured database")
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            if not keep:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return f"sqlite:///{self.path}"
-        if self.default["NAME"].endswith(BENCH_DB_SUFFIX):
+        if self.default["NAME"].endswith((BENCH_DB_SUFFIX, NATIONAL_DB_SUFFIX)):
             raise CommandError(f"DATABASE_URL points at {self.default['NAME']}: point it at the portal's database")
         with self._admin() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{self.name}"')
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
+            if not keep:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            if not (keep and exists):
+                connection.execute(f'CREATE DATABASE "{self.name}"')
         d = self.default
         auth = d.get("USER") or "postgres"
         if d.get("PASSWORD"):
@@ -588,8 +829,8 @@ class User:
         self.cookies = {}
         self.conn = http.client.HTTPConnection(base.hostname, base.port, timeout=60)
 
-    def request(self, method, path, body=None):
-        headers = {"Host": f"{base.hostname}:{base.port}", "User-Agent": "cp-bench"}
+    def request(self, method, path, body=None, headers=None):
+        headers = {"Host": f"{base.hostname}:{base.port}", "User-Agent": "cp-bench", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -612,12 +853,12 @@ class User:
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.getheader("Connection", "").lower() == "close":
             self.conn.close()
-        return response.status, response.getheader("Location", ""), data
+        return response.status, response.getheader("Location", ""), data, response.getheader("Server-Timing", "")
 
     def login(self):
-        status, _, page = self.request("GET", self.spec["login"])
+        status, _, page, _ = self.request("GET", self.spec["login"])
         token = TOKEN.search(page.decode("utf-8", "replace"))
-        status, location, _ = self.request(
+        status, location, _, _ = self.request(
             "POST", self.spec["login"],
             {"username": self.spec["username"], "password": config["password"],
              "csrfmiddlewaretoken": token.group(1) if token else ""},
@@ -633,12 +874,12 @@ class User:
         t0 = time.perf_counter()
         try:
             if action.get("method") == "POST":
-                status, _, page = self.request("GET", action["form"])
+                status, _, page, _ = self.request("GET", action["form"])
                 token = TOKEN.search(page.decode("utf-8", "replace"))
                 data = dict(action["data"], csrfmiddlewaretoken=token.group(1) if token else "")
-                status, location, body = self.request("POST", action["path"], data)
+                status, location, body, _ = self.request("POST", action["path"], data)
             else:
-                status, location, body = self.request("GET", action["path"])
+                status, location, body, _ = self.request("GET", action["path"])
             ok = status in action.get("expect", [200])
             detail = f"HTTP {status} {location}"
         except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
@@ -648,6 +889,68 @@ class User:
             samples[phase].append((action["name"], elapsed, ok))
             if not ok and len(errors) < 50:
                 errors.append(f"{action['name']} {action['path']}: {detail}")
+
+
+def server_times(action, user, n, profile=""):
+    # n sequential requests of one page by one user; returns [(ms, queries)] from the Server-Timing header
+    out = []
+    extra = {"X-Bench-Profile": profile} if profile else {}
+    for _ in range(n):
+        if action.get("method") == "POST":
+            status, _, page, timing = user.request("GET", action["form"], headers=extra)
+            token = TOKEN.search(page.decode("utf-8", "replace"))
+            data = dict(action["data"], csrfmiddlewaretoken=token.group(1) if token else "")
+            status, location, _, timing = user.request("POST", action["path"], data, headers=extra)
+        else:
+            status, location, _, timing = user.request("GET", action["path"], headers=extra)
+        if status not in action.get("expect", [200]):
+            with lock:
+                errors.append(f"single-user {action['name']} {action['path']}: HTTP {status} {location}")
+            continue
+        parsed = parse_timing(timing)
+        if parsed:
+            out.append(parsed)
+    return out
+
+
+def parse_timing(value):
+    app = re.search(r"app;dur=([0-9.]+)", value or "")
+    queries = re.search(r'desc="(\d+) queries"', value or "")
+    return (float(app.group(1)), int(queries.group(1))) if app and queries else None
+
+
+def single_user_phase(users):
+    # One user of each role, alone on the server, asks each of its pages in turn: warm-up, then N samples
+    pages, seen = {}, set()
+    for user in users:
+        role = user.spec["role"]
+        if role in seen:
+            continue
+        seen.add(role)
+        actions = []
+        for action in user.spec["actions"]:
+            if action.get("method") == "POST":  # the form and the write are two pages of their own
+                base_name = action["name"].replace(" GET+POST", "")
+                actions.append({"name": f"{base_name} GET", "path": action["form"]})
+                actions.append(dict(action, name=f"{base_name} POST"))
+            else:
+                actions.append(action)
+        for action in actions:
+            key = f"{action['name']} [{role}]"
+            server_times(action, user, config["warmup"])
+            samples_ = server_times(action, user, config["samples"])
+            if config.get("profile"):
+                slug = key.replace(":", "_").replace(" [", "-").replace("]", "").replace(" ", "_")
+                server_times(action, user, config["profile"], profile=slug)
+            pages[key] = {
+                "page": action["name"],
+                "role": role,
+                "n": len(samples_),
+                "median": statistics.median([s[0] for s in samples_]) if samples_ else None,
+                "queries": max((s[1] for s in samples_), default=None),
+                "queries_min": min((s[1] for s in samples_), default=None),
+            }
+    return pages
 
 
 def run_phase(phase, users, duration, floor=False):
@@ -688,6 +991,7 @@ for t in login_threads:
     t.start()
 for t in login_threads:
     t.join()
+single = single_user_phase(users)
 app_seconds = run_phase("app", users, config["duration"])
 floor_seconds = run_phase("floor", users, config["floor_duration"], floor=True)
 pages = {}
@@ -696,6 +1000,7 @@ for name, elapsed, ok in samples["app"]:
 print(json.dumps({
     "app": {"pages": {n: summary(r, app_seconds) for n, r in pages.items()}, "total": summary(samples["app"], app_seconds)},
     "floor": {"total": summary(samples["floor"], floor_seconds)},
+    "single": single,
     "logins": logins,
     "error_samples": errors,
 }))

@@ -9,7 +9,12 @@ import json
 import zipfile
 from pathlib import Path
 
+import docx
 from django.core.management.base import BaseCommand, CommandError
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from directives.parsing import parse_document
 
@@ -34,10 +39,6 @@ def read_document_text(path: Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -66,9 +67,6 @@ def _table_lines(table) -> list[str]:
 
 
 def _read_pdf(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     try:
         reader = PdfReader(str(path))
         return "\n".join(page.extract_text() or "" for page in reader.pages)

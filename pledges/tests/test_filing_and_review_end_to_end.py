@@ -1,4 +1,4 @@
-"""The issue's "done when", walked through the pages as the users would."""
+"""A district files a briefing and a plan through review; a commune and a department register themes and fields."""
 
 import pytest
 from django.test import Client
