@@ -768,7 +768,10 @@ def _ledgers(reqs, world, *, days, unit_ids) -> list[Ledger]:
         wanted = set(unit_ids)
         mapping = {rid: [u for u in uids if u in wanted] for rid, uids in mapping.items()}
     all_units = set().union(*mapping.values())
-    rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=all_units) if all_units else []
+    # Every unit's filings when no units are asked for: rows of a unit owing nothing are never read,
+    # and a long list of unit ids costs more than the few such rows.
+    row_units = None if unit_ids is None else all_units
+    rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=row_units) if all_units else []
     when = {}  # (kind, pk) → (period named by the filing, its local date): see _filings_of_period
     for row in rows:
         day = timezone.localdate(row.submitted_at) if row.submitted_at else None

@@ -363,35 +363,39 @@ def published_requirements(*, directive=None, campaign=None):
 
 
 def _unit_infos(unit_ids) -> list[UnitInfo]:
-    """The units owing something, with their district (one query)."""
+    """The units owing something, with their district (one query; plain values, no model instances)."""
     infos, keys = [], {}
-    for unit in Unit.objects.filter(pk__in=list(unit_ids)).select_related("parent"):
-        district = None
-        if unit.kind == UnitKind.DISTRICT:
-            district = unit
-        elif unit.parent_id and unit.parent.kind == UnitKind.DISTRICT:
-            district = unit.parent
+    columns = ("pk", "code", "name", "short_name", "kind", "path", "depth", "sort_order", "parent_id")
+    parent = ("parent__kind", "parent__name", "parent__short_name", "parent__sort_order")
+    for row in Unit.objects.filter(pk__in=list(unit_ids)).values_list(*columns, *parent):
+        pk, code, name, short_name, kind, path, depth, sort_order, parent_id, p_kind, p_name, p_short, p_order = row
+        if kind == UnitKind.DISTRICT:
+            district = (pk, name, short_name or name, sort_order)
+        elif parent_id and p_kind == UnitKind.DISTRICT:
+            district = (parent_id, p_name, p_short or p_name, p_order)
+        else:
+            district = None
         info = UnitInfo(
-            id=unit.pk,
-            code=unit.code,
-            name=unit.name,
-            short_name=unit.short_name,
-            kind=unit.kind,
-            path=unit.path,
-            depth=unit.depth,
-            district_id=district.pk if district else None,
-            district_name=district.display_name if district else "",
+            id=pk,
+            code=code,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            path=path,
+            depth=depth,
+            district_id=district[0] if district else None,
+            district_name=district[2] if district else "",
         )
         infos.append(info)
         # Departments, then agencies, then each district followed by its communes.
-        rank = GROUP_ORDER.get(UnitKind.DISTRICT if district else unit.kind, 9)
-        keys[unit.pk] = (
+        rank = GROUP_ORDER.get(UnitKind.DISTRICT if district else kind, 9)
+        keys[pk] = (
             rank,
-            district.sort_order if district else 0,
-            district.name if district else "",
-            unit.depth,
-            unit.sort_order,
-            unit.name,
+            district[3] if district else 0,
+            district[1] if district else "",
+            depth,
+            sort_order,
+            name,
         )
     return sorted(infos, key=lambda u: keys[u.id])
 
