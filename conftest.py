@@ -9,3 +9,14 @@ def pytest_collection_modifyitems(config, items):
     fill in behind them: a slow test started last would keep one worker busy while the other idles."""
     if hasattr(config, "workerinput"):
         items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("browser")))
+
+
+@pytest.fixture(autouse=True)
+def _engine_answers_start_empty():
+    """What the obligations engine kept (directives.freshness) is keyed by the newest EngineVersion id; a
+    rolled-back test's ids are given again on SQLite, so no answer may outlive its test."""
+    from directives import freshness
+
+    freshness.clear()
+    yield
+    freshness.clear()

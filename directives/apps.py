@@ -13,3 +13,7 @@ class DirectivesConfig(AppConfig):
         from .audit import change_rows
 
         register_change_labeler("directives", change_rows)
+
+        from . import freshness
+
+        freshness.connect()  # what the obligations engine computed is reused until a write it reads

@@ -497,3 +497,17 @@ class DirectiveImportPage(models.Model):
 
     def __str__(self):
         return f"{self.record_id} · {self.number}"
+
+
+class EngineVersion(models.Model):
+    """One row per write the obligations engine reads (directives.freshness): the newest id is the
+    version of the data; what the engine computed is reused while it stays the same."""
+
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu")
+        verbose_name_plural = _("phiên bản dữ liệu")
+
+    def __str__(self):
+        return f"#{self.pk} · {self.at:%d/%m/%Y %H:%M:%S}"

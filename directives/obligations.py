@@ -32,7 +32,8 @@ Withdrawn filings are ignored. The count shown ("1/01–02") is the filings hold
 quota (draft, submitted, returned, accepted). Filings are seen as they stood at the end of the as-of
 day, as far as their timestamps tell (`status_at`).
 
-Queries, whatever the number of units or requirements: directives (1), targets (1), named
+Queries, whatever the number of units or requirements: the data's version (1, directives.freshness:
+nothing more while an answer computed at that version is kept), directives (1), targets and named
 addressees (1), units (1) (plus 1 for the requirements when given as ids), receipts (1, only when
 a requirement is receipt-only) and one per registered submission model. Recurring or relative asks add the staff's calendar days (1) and
 receipts (1, relative to receipt). The obligation key carries a period: a recurring requirement owes
@@ -44,19 +45,20 @@ service keeps `target_units` = {lead}; its co-operating units receive the letter
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 
-from . import registry, schedule
+from . import freshness, registry, schedule
 from .models import Directive, DirectiveStatus, Receipt, Requirement, ResponseMode, quota_text
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "status_at",
     "end_of_day",
     "obligations",
+    "obligations_at",
     "obligations_of_unit",
     "periods_owed",
     "current",
@@ -164,11 +167,11 @@ class RequirementInfo:
     signed_on: datetime.date | None = None
     published_on: datetime.date | None = None
 
-    @property
-    def ask(self) -> schedule.Ask:
+    @functools.cached_property
+    def ask(self) -> schedule.Ask:  # worked out once per requirement, not once per cell
         return schedule.ask_of(self)
 
-    @property
+    @functools.cached_property
     def scheduled(self) -> bool:
         """Recurring, or due a number of days after something: periods_for works it out."""
         return self.ask.recurring or self.ask.relative
@@ -406,11 +409,28 @@ class _World:
     targets: dict[int, set]
     named: dict[int, set]
     units: dict[int, tuple]  # pk → (kind, path, valid_from, valid_to)
+    derived: dict = field(default_factory=dict)  # what is worked out of it once (addressees, owers)
+
+
+def _ids_key(requirements) -> tuple | None:
+    """The requirements as a cache key (None when one is not saved yet: nothing is reused then)."""
+    ids = tuple(r.pk if isinstance(r, Requirement) else r for r in requirements)
+    return None if any(pk is None for pk in ids) else ids
 
 
 def _load(requirements, directive_ids=()) -> _World:
-    """`requirements` are ids (one query reads them) or Requirement instances (no query)."""
+    """`requirements` are ids (one query reads them) or Requirement instances (no query); the answer is
+    reused while the data's version stays (directives.freshness)."""
     requirements = list(requirements)
+    key = _ids_key(requirements)
+    if key is None:
+        return _load_now(requirements, directive_ids)
+    directive_ids = tuple(sorted(set(directive_ids)))
+    # In any order, the same world.
+    return freshness.memo(("world", tuple(sorted(key)), directive_ids), lambda: _load_now(requirements, directive_ids))
+
+
+def _load_now(requirements, directive_ids=()) -> _World:
     if requirements and isinstance(requirements[0], Requirement):
         reqs = [
             {"pk": r.pk, "directive_id": r.directive_id, "applies_to": r.applies_to, "response_mode": r.response_mode}
@@ -429,16 +449,22 @@ def _load(requirements, directive_ids=()) -> _World:
         )
     }
     targets = defaultdict(set)
-    if requirement_ids:
-        for rid, uid in Requirement.target_units.through.objects.filter(requirement_id__in=requirement_ids).values_list(
-            "requirement_id", "unit_id"
-        ):
-            targets[rid].add(uid)
     named = defaultdict(set)
-    for did, uid in Directive.addressee_units.through.objects.filter(directive_id__in=directive_ids).values_list(
-        "directive_id", "unit_id"
-    ):
-        named[did].add(uid)
+    # The target units of the requirements and the named addressees of the directives: one query.
+    addressees = (
+        Directive.addressee_units.through.objects.filter(directive_id__in=directive_ids)
+        .order_by()
+        .values_list(Value(0, output_field=IntegerField()), "directive_id", "unit_id")
+    )
+    if requirement_ids:
+        addressees = addressees.union(
+            Requirement.target_units.through.objects.filter(requirement_id__in=requirement_ids)
+            .order_by()
+            .values_list(Value(1, output_field=IntegerField()), "requirement_id", "unit_id"),
+            all=True,
+        )
+    for is_target, owner, uid in addressees:
+        (targets if is_target else named)[owner].add(uid)
     kinds = {k for r in reqs for k in (r["applies_to"] or [])}
     kinds |= {k for d in directives.values() for k in (d["addressee_kinds"] or [])}
     explicit = set().union(*targets.values(), *named.values()) if (targets or named) else set()
@@ -464,6 +490,13 @@ def _day(directive_row) -> datetime.date:
 
 def _addressed(world: _World, directive_id: int) -> set[int]:
     """Rules 1 and 2 of the recipients (named units and addressed kinds), on the reference day."""
+    key = ("addressed", directive_id)
+    if key not in world.derived:
+        world.derived[key] = frozenset(_addressed_now(world, directive_id))
+    return set(world.derived[key])
+
+
+def _addressed_now(world: _World, directive_id: int) -> set[int]:
     d = world.directives[directive_id]
     day, root, kinds = _day(d), root_path(d["issuer__path"]), set(d["addressee_kinds"] or [])
     found = set()
@@ -498,8 +531,12 @@ def _owers_of(world: _World, req: dict, addressed: set[int]) -> list[int]:
 
 
 def _owers_map(world: _World) -> dict[int, list[int]]:
-    addressed = {did: _addressed(world, did) for did in world.directives}
-    return {r["pk"]: _owers_of(world, r, addressed[r["directive_id"]]) for r in world.requirements}
+    if "owers" not in world.derived:
+        addressed = {did: _addressed(world, did) for did in world.directives}
+        world.derived["owers"] = {
+            r["pk"]: tuple(_owers_of(world, r, addressed[r["directive_id"]])) for r in world.requirements
+        }
+    return {rid: list(uids) for rid, uids in world.derived["owers"].items()}
 
 
 def owers(requirements) -> dict[int, list[int]]:
@@ -523,7 +560,15 @@ def owes(requirement: Requirement, unit) -> bool:
 
 def recipient_ids(directive: Directive) -> list[int]:
     """Every unit the directive is sent to (rules 1–3 of the module docstring), in tree order."""
-    world = _load(list(directive.requirements.all()), [directive.pk])
+    if directive.pk is None:
+        return _recipient_ids(directive)
+    return list(freshness.memo(("recipients", directive.pk), lambda: tuple(_recipient_ids(directive))))
+
+
+def _recipient_ids(directive: Directive) -> list[int]:
+    requirements = list(directive.requirements.all())
+    # The requirements name their directive: the same world (and kept answer) as the engine's.
+    world = _load(requirements, [] if requirements else [directive.pk])
     ids = _addressed(world, directive.pk)
     for unit_ids in _owers_map(world).values():
         ids |= set(unit_ids)
@@ -675,31 +720,62 @@ def obligations(*, requirements, as_of: datetime.date | None = None, unit_ids=No
     `requirements` are Requirement instances (directive selected) or ids. A fixed number of queries
     (see the module docstring), whatever the number of units.
     """
+    return obligations_at(requirements=requirements, days=[as_of or timezone.localdate()], unit_ids=unit_ids)[0]
+
+
+def obligations_at(*, requirements, days, unit_ids=None) -> list[Ledger]:
+    """The ledger as of each of `days`, in one pass: the map, the filings and receipts are read once
+    and each filing is rolled back to each day (`status_at`). The dashboard's trend since last week
+    costs no second run of the engine. Each answer is kept while the data's version stays."""
     reqs = _requirement_list(requirements)
-    return _ledger(reqs, _load(reqs) if reqs else None, as_of=as_of or timezone.localdate(), unit_ids=unit_ids)
+    days = list(days)
+    key = _ids_key(reqs)
+    if key is None:
+        return _ledgers(reqs, _load(reqs) if reqs else None, days=days, unit_ids=unit_ids)
+    units_key = None if unit_ids is None else tuple(sorted(set(unit_ids)))
+    found = {}
+
+    def compute_missing():
+        missing = [d for d in dict.fromkeys(days) if d not in found]
+        ledgers = _ledgers(reqs, _load(reqs) if reqs else None, days=missing, unit_ids=unit_ids)
+        return dict(zip(missing, ledgers, strict=True))
+
+    # One lookup per day (one read of the version); the days not kept are computed together.
+    computed = None
+    with freshness.pinned():
+        for day in dict.fromkeys(days):
+
+            def one(day=day):
+                nonlocal computed
+                if computed is None:
+                    computed = compute_missing()
+                return computed[day]
+
+            found[day] = freshness.memo(("ledger", key, day, units_key), one, size=lambda ledger: len(ledger.cells))
+    return [found[d] for d in days]
 
 
 def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
+    return _ledgers(reqs, world, days=[as_of], unit_ids=unit_ids)[0]
+
+
+def _ledgers(reqs, world, *, days, unit_ids) -> list[Ledger]:
     infos = [RequirementInfo.of(r) for r in reqs]
     if not reqs:
-        return Ledger(requirements=[], owers_map={}, cells={}, as_of=as_of)
+        return [Ledger(requirements=[], owers_map={}, cells={}, as_of=day) for day in days]
     mapping = _owers_map(world)
     if unit_ids is not None:
         wanted = set(unit_ids)
         mapping = {rid: [u for u in uids if u in wanted] for rid, uids in mapping.items()}
     all_units = set().union(*mapping.values())
-    cutoff = end_of_day(as_of)
-    filings = defaultdict(list)
+    # Every unit's filings when no units are asked for: rows of a unit owing nothing are never read,
+    # and a long list of unit ids costs more than the few such rows.
+    row_units = None if unit_ids is None else all_units
+    rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=row_units) if all_units else []
     when = {}  # (kind, pk) → (period named by the filing, its local date): see _filings_of_period
-    rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=all_units) if all_units else []
     for row in rows:
-        status = status_at(row, cutoff)
-        if status != ReviewStatus.WITHDRAWN:
-            filings[(row.requirement_id, row.unit_id)].append(
-                Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title, period=row.period)
-            )
-            day = timezone.localdate(row.submitted_at) if row.submitted_at else None
-            when[(row.kind, row.pk)] = (row.period, day)
+        day = timezone.localdate(row.submitted_at) if row.submitted_at else None
+        when[(row.kind, row.pk)] = (row.period, day)
     scheduled = [i for i in infos if i.scheduled]
     calendar = _work_calendar() if scheduled else None
     receipt_days = {}
@@ -709,21 +785,42 @@ def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
             "directive_id", "unit_id", "confirmed_at"
         ):
             receipt_days[(did, uid)] = timezone.localdate(at)
-    receipts = set()
+    receipt_rows = []
     receipt_directives = {i.directive_id for i in infos if i.response_mode == ResponseMode.RECEIPT}
     if receipt_directives and all_units:
-        receipts = set(
+        latest = end_of_day(max(days))
+        receipt_rows = list(
             Receipt.objects.filter(
-                directive_id__in=receipt_directives, unit_id__in=all_units, confirmed_at__lte=cutoff
-            ).values_list("directive_id", "unit_id")
+                directive_id__in=receipt_directives, unit_id__in=all_units, confirmed_at__lte=latest
+            ).values_list("directive_id", "unit_id", "confirmed_at")
         )
-    cells = {}
+    # What does not depend on the day: each requirement's quota and each unit's periods.
+    plans = []
     for req, info in zip(reqs, infos, strict=True):
         minimum, maximum = quota_bounds(req)
+        units = []
         for uid in mapping.get(info.id, ()):
+            periods = periods_for(info, uid, received_on=receipt_days.get((info.directive_id, uid)), calendar=calendar)
+            units.append((uid, periods))
+        plans.append((info, minimum, maximum, units))
+    return [_ledger_on(infos, mapping, plans, rows, when, receipt_rows, as_of=day, all_units=all_units) for day in days]
+
+
+def _ledger_on(infos, mapping, plans, rows, when, receipt_rows, *, as_of, all_units) -> Ledger:
+    cutoff = end_of_day(as_of)
+    filings = defaultdict(list)
+    for row in rows:
+        status = status_at(row, cutoff)
+        if status != ReviewStatus.WITHDRAWN:
+            filings[(row.requirement_id, row.unit_id)].append(
+                Filing(kind=row.kind, pk=row.pk, status=status, on_time=row.on_time, title=row.title, period=row.period)
+            )
+    receipts = {(did, uid) for did, uid, at in receipt_rows if at <= cutoff}
+    cells = {}
+    for info, minimum, maximum, units in plans:
+        for uid, periods in units:
             all_found = tuple(sorted(filings.get((info.id, uid), []), key=lambda f: (f.kind, f.pk)))
             received = (info.directive_id, uid) in receipts
-            periods = periods_for(info, uid, received_on=receipt_days.get((info.directive_id, uid)), calendar=calendar)
             for period in periods:
                 found = _filings_of_period(all_found, when, periods, period)
                 state, on_time = classify(info, found, deadline=period.deadline, as_of=as_of, received=received)

@@ -131,8 +131,8 @@ def registered_kinds() -> list[SubmissionKind]:
 def submission_rows(*, requirement_ids, unit_ids=None) -> list[SubmissionRow]:
     """Every submission answering these requirements (optionally for these units).
 
-    One query per registered model (kinds sharing a model, e.g. themes and difficult fields, share
-    the query), whatever the number of units or submissions.
+    One query for every registered model together (UNION ALL; kinds sharing a model, e.g. themes and
+    difficult fields, share its part), whatever the number of units or submissions.
     """
     requirement_ids = list(requirement_ids)
     if not requirement_ids:
@@ -140,9 +140,86 @@ def submission_rows(*, requirement_ids, unit_ids=None) -> list[SubmissionRow]:
     by_model: dict[str, list[SubmissionKind]] = {}
     for entry in _REGISTRY.values():
         by_model.setdefault(entry.model_label, []).append(entry)
+    groups = list(by_model.values())
+    together = [entries for entries in groups if _one_shape(entries)]
+    rows = _rows_together(together, requirement_ids, unit_ids) if len(together) > 1 else []
+    for entries in groups:
+        if len(together) <= 1 or entries not in together:
+            rows.extend(_rows_for_model(entries, requirement_ids, unit_ids))
+    return rows
+
+
+def _one_shape(entries) -> bool:
+    """The kinds of one model read in one column set: one title field, at most one period field and
+    at most one field telling the kinds apart."""
+    filter_fields = {key for entry in entries for key in entry.filters}
+    periods = {entry.period_field for entry in entries if entry.period_field}
+    return len({entry.title_field for entry in entries}) == 1 and len(periods) <= 1 and len(filter_fields) <= 1
+
+
+def _rows_together(groups, requirement_ids, unit_ids) -> list[SubmissionRow]:
+    """Every model's rows in one query (UNION ALL), the columns cast alike; same rows as one query each."""
+    from django.db.models import F, IntegerField, TextField, Value
+    from django.db.models.functions import Cast
+
+    def text(name):
+        return Cast(F(name), output_field=TextField()) if name else Value("", output_field=TextField())
+
+    queries, shapes = [], []
+    for index, entries in enumerate(groups):
+        model = entries[0].model
+        qs = model._default_manager.filter(requirement_id__in=requirement_ids)
+        if unit_ids is not None:
+            qs = qs.filter(unit_id__in=list(unit_ids))
+        if len(entries) == 1 and entries[0].filters:
+            qs = qs.filter(**entries[0].filters)
+        period = next((entry.period_field for entry in entries if entry.period_field), "")
+        tell = next((key for entry in entries for key in entry.filters), "") if len(entries) > 1 else ""
+        qs = (
+            qs.order_by()
+            .annotate(  # no ORDER BY inside a compound statement (SQLite)
+                x_group=Value(index, output_field=IntegerField()),
+                x_title=text(entries[0].title_field),
+                x_period=text(period),
+                x_tell=text(tell),
+            )
+            .values_list(
+                "x_group",
+                "pk",
+                "unit_id",
+                "requirement_id",
+                "status",
+                "on_time",
+                "submitted_at",
+                "reviewed_at",
+                "x_title",
+                "x_period",
+                "x_tell",
+            )
+        )
+        queries.append(qs)
+        shapes.append((entries, tell, {entry.kind: bool(entry.period_field) for entry in entries}))
+    combined = queries[0].union(*queries[1:], all=True)
     rows = []
-    for entries in by_model.values():
-        rows.extend(_rows_for_model(entries, requirement_ids, unit_ids))
+    for group, pk, unit_id, requirement_id, status, on_time, submitted, reviewed, title, period, told in combined:
+        entries, tell, has_period = shapes[group]
+        for entry in entries:
+            if not tell or all(str(wanted) == told for wanted in entry.filters.values()):
+                rows.append(
+                    SubmissionRow(
+                        entry.kind,
+                        pk,
+                        unit_id,
+                        requirement_id,
+                        status,
+                        on_time,
+                        submitted,
+                        reviewed,
+                        title or "",
+                        (period or "") if has_period[entry.kind] else "",
+                    )
+                )
+                break
     return rows
 
 

@@ -19,7 +19,7 @@ from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 
-from . import import_services, selectors, services
+from . import freshness, import_services, selectors, services
 from .forms import (
     REFERENCE_PREFIX,
     REQUIREMENT_PREFIX,
@@ -469,9 +469,10 @@ def directive_detail(request, pk):
     related = selectors.directive_detail_related(directive=directive)
     context = {"directive": directive, "can_write": scope.is_staff, **related}
     if scope.is_staff or scope.is_leader:
-        context["receipt_rows"] = selectors.directive_receipt_rows(directive=directive)
+        with freshness.pinned():  # the recipients and the counts: one read of the engine's data version
+            context["receipt_rows"] = selectors.directive_receipt_rows(directive=directive)
+            compliance = selectors.requirement_compliance(requirements=related["requirements"])
         context["received_count"] = sum(1 for row in context["receipt_rows"] if row["receipt"])
-        compliance = selectors.requirement_compliance(requirements=related["requirements"])
         for req in related["requirements"]:
             req.compliance = compliance.get(req.pk)
     if scope.is_officer and directive.status == DirectiveStatus.PUBLISHED:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import obligations
+from directives import freshness, obligations
 from directives.models import DirectiveStatus, Requirement
 from directives.obligations import CellState, Filing, RequirementInfo
 
@@ -155,7 +155,7 @@ SHOWN_STATE = {
 def _shown(state: str, on_time: bool) -> str:
     if state == CellState.ACCEPTED:
         return State.ACCEPTED_ON_TIME if on_time else State.ACCEPTED_LATE
-    return SHOWN_STATE[CellState(state)]
+    return SHOWN_STATE[state]  # a CellState is its text: no lookup of the member per cell
 
 
 def shown_state(obligation: obligations.Obligation) -> str:
@@ -363,35 +363,39 @@ def published_requirements(*, directive=None, campaign=None):
 
 
 def _unit_infos(unit_ids) -> list[UnitInfo]:
-    """The units owing something, with their district (one query)."""
+    """The units owing something, with their district (one query; plain values, no model instances)."""
     infos, keys = [], {}
-    for unit in Unit.objects.filter(pk__in=list(unit_ids)).select_related("parent"):
-        district = None
-        if unit.kind == UnitKind.DISTRICT:
-            district = unit
-        elif unit.parent_id and unit.parent.kind == UnitKind.DISTRICT:
-            district = unit.parent
+    columns = ("pk", "code", "name", "short_name", "kind", "path", "depth", "sort_order", "parent_id")
+    parent = ("parent__kind", "parent__name", "parent__short_name", "parent__sort_order")
+    for row in Unit.objects.filter(pk__in=list(unit_ids)).values_list(*columns, *parent):
+        pk, code, name, short_name, kind, path, depth, sort_order, parent_id, p_kind, p_name, p_short, p_order = row
+        if kind == UnitKind.DISTRICT:
+            district = (pk, name, short_name or name, sort_order)
+        elif parent_id and p_kind == UnitKind.DISTRICT:
+            district = (parent_id, p_name, p_short or p_name, p_order)
+        else:
+            district = None
         info = UnitInfo(
-            id=unit.pk,
-            code=unit.code,
-            name=unit.name,
-            short_name=unit.short_name,
-            kind=unit.kind,
-            path=unit.path,
-            depth=unit.depth,
-            district_id=district.pk if district else None,
-            district_name=district.display_name if district else "",
+            id=pk,
+            code=code,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            path=path,
+            depth=depth,
+            district_id=district[0] if district else None,
+            district_name=district[2] if district else "",
         )
         infos.append(info)
         # Departments, then agencies, then each district followed by its communes.
-        rank = GROUP_ORDER.get(UnitKind.DISTRICT if district else unit.kind, 9)
-        keys[unit.pk] = (
+        rank = GROUP_ORDER.get(UnitKind.DISTRICT if district else kind, 9)
+        keys[pk] = (
             rank,
-            district.sort_order if district else 0,
-            district.name if district else "",
-            unit.depth,
-            unit.sort_order,
-            unit.name,
+            district[3] if district else 0,
+            district[1] if district else "",
+            depth,
+            sort_order,
+            name,
         )
     return sorted(infos, key=lambda u: keys[u.id])
 
@@ -413,7 +417,7 @@ def _dated(data: dict, *, isoformat: bool) -> dict:
     return result
 
 
-def from_ledger(ledger: obligations.Ledger, *, period: str = "") -> Compliance:
+def from_ledger(ledger: obligations.Ledger, *, period: str = "", unit_infos=None) -> Compliance:
     """The engine's answer as the pages show it (one query for the units).
 
     A recurring ask shows the period holding the as-of day (the current one today, a past one for a
@@ -449,7 +453,9 @@ def from_ledger(ledger: obligations.Ledger, *, period: str = "") -> Compliance:
             filings=obligation.filings,
         )
     unit_ids = {uid for (_rid, uid) in cells}
-    result = Compliance(requirements=requirements, units=_unit_infos(unit_ids), cells=cells, as_of=ledger.as_of)
+    # The units as read for another day (the same units owe on every day), else one query.
+    units = _unit_infos(unit_ids) if unit_infos is None else [u for u in unit_infos if u.id in unit_ids]
+    result = Compliance(requirements=requirements, units=units, cells=cells, as_of=ledger.as_of)
     result.periods = sorted(begun.items(), reverse=True)  # newest first: [("2026-12", "Tháng 12/2026"), ...]
     return result
 
@@ -459,7 +465,50 @@ def compute(
 ) -> Compliance:
     """The matrix of a directive, a campaign or given requirements, as of a day (the engine decides)."""
     as_of = as_of or timezone.localdate()
+    return compute_at(
+        directive=directive,
+        campaign=campaign,
+        requirements=requirements,
+        days=[as_of],
+        unit_ids=unit_ids,
+        period=period,
+    )[0]
+
+
+def compute_at(
+    *, directive=None, campaign=None, requirements=None, days, unit_ids=None, period: str = ""
+) -> list[Compliance]:
+    """The matrix as of each of `days` in one pass of the engine (the dashboard's trend: today and a
+    week ago). Each answer is kept while nothing the engine reads changes (directives.freshness): a
+    burst of page loads computes the matrix once."""
     if requirements is None:
         requirements = published_requirements(directive=directive, campaign=campaign)
-    ledger = obligations.obligations(requirements=requirements, as_of=as_of, unit_ids=unit_ids)
-    return from_ledger(ledger, period=period)
+    requirements = list(requirements)
+    days = list(days)
+    ids = tuple(getattr(r, "pk", r) for r in requirements)
+    computed = None
+
+    def compute_missing(missing):
+        ledgers = obligations.obligations_at(requirements=requirements, days=missing, unit_ids=unit_ids)
+        result, infos = {}, None
+        for day, ledger in zip(missing, ledgers, strict=True):
+            result[day] = from_ledger(ledger, period=period, unit_infos=infos)
+            infos = infos or result[day].units  # the same units owe on every day: read once
+        return result
+
+    if any(pk is None for pk in ids):
+        found = compute_missing(list(dict.fromkeys(days)))
+        return [found[d] for d in days]
+    units_key = None if unit_ids is None else tuple(sorted(set(unit_ids)))
+    found = {}
+    with freshness.pinned():
+        for day in dict.fromkeys(days):
+
+            def one(day=day):
+                nonlocal computed
+                if computed is None:
+                    computed = compute_missing([d for d in dict.fromkeys(days) if d not in found])
+                return computed[day]
+
+            found[day] = freshness.memo(("compliance", ids, day, units_key, period), one, size=lambda c: len(c.cells))
+    return [found[d] for d in days]

@@ -168,6 +168,13 @@ def compliance_for_source(*, source: Source, unit_ids=None) -> compliance.Compli
     )
 
 
+def compliance_for_source_at(*, source: Source, days, unit_ids=None) -> list[compliance.Compliance]:
+    """The source's matrix as of each of `days`, in one pass of the engine."""
+    return compliance.compute_at(
+        directive=source.directive, campaign=source.campaign, days=days, unit_ids=unit_ids, period=source.period
+    )
+
+
 def milestones_for(*, source: Source, today: datetime.date) -> list[dict]:
     campaign = source.campaign or (source.directive.campaign if source.directive else None)
     if campaign is None:

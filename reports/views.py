@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,14 +19,16 @@ from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
-from directives import registry, schedule
+from directives import freshness, registry, schedule
 
 from . import charts, selectors, services
 from .compliance import STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
+from .templatetags.reports_tags import matrix_cell
 
-OVERDUE_SHOWN = 5  # the most overdue; the rest through the matrix filtered on "overdue"
+OVERDUE_SHOWN = 5
+REVIEW_PAGE_SIZE = 50  # the most overdue; the rest through the matrix filtered on "overdue"
 
 
 def _require_reader(user):
@@ -77,16 +80,12 @@ def dashboard(request):
     context = {"source": source, "choices": choices}
     if source:
         today = source.as_of or timezone.localdate()
-        result = selectors.compliance_for_source(source=source)
+        result, last_week = _with_last_week(source, today)
         district = _district(request, result)
         context.update(districts=result.districts(), district=district)
-        unit_ids = [u.id for u in result.filter_units(district_id=district)] if district else None
         if district:
-            result = selectors.compliance_for_source(source=source, unit_ids=unit_ids)
-        week_ago = selectors.Source(
-            campaign=source.campaign, directive=source.directive, as_of=today - datetime.timedelta(days=7)
-        )
-        last_week = selectors.compliance_for_source(source=week_ago, unit_ids=unit_ids)
+            unit_ids = [u.id for u in result.filter_units(district_id=district)]
+            result, last_week = _with_last_week(source, today, unit_ids=unit_ids)
         context["focus"] = selectors.leader_focus(result=result, today=today, last_week=last_week)
         total = result.total()
         by_requirement = result.by_requirement()
@@ -122,6 +121,19 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
+def _with_last_week(source, today, *, unit_ids=None):
+    """The matrix today and a week ago (the trend): one pass of the engine. A week ago shows the
+    period holding that day (not a period chosen for today)."""
+    week_ago = today - datetime.timedelta(days=7)
+    if not source.period:
+        return selectors.compliance_for_source_at(source=source, days=[today, week_ago], unit_ids=unit_ids)
+    last_week = selectors.Source(campaign=source.campaign, directive=source.directive, as_of=week_ago)
+    return (
+        selectors.compliance_for_source(source=source, unit_ids=unit_ids),
+        selectors.compliance_for_source(source=last_week, unit_ids=unit_ids),
+    )
+
+
 _PLACEHOLDER = 987654321
 
 
@@ -149,38 +161,48 @@ def matrix(request):
     source = _source(request, choices)
     context = {"source": source, "choices": choices, "kinds": UnitKind.choices, "states": STATE_ORDER}
     if source:
-        result = selectors.compliance_for_source(source=source)
-        kind = request.GET.get("kind", "")
-        kind = kind if kind in UnitKind.values else ""
-        district = _district(request, result)
-        state = request.GET.get("state", "")
-        state = state if state in STATE_ORDER else ""
-        units = result.filter_units(kind=kind, district_id=district, state=state)
-        base = f"?{source.querystring}" if source.querystring else ""
-        rows, makers = [], _detail_url_makers()
-        for unit, cells in result.rows(units):
-            unit_url = f"{_unit_url(unit.id)}{base}"
-            rows.append(
-                (
-                    unit,
-                    unit_url,
-                    [(c, _cell_link(c, unit_url, makers)) for c in cells],
-                    result.unit_is_compliant(unit.id),
-                )
-            )
-        context.update(
-            result=result,
-            rows=rows,
-            kind=kind,
-            district=district,
-            state=state,
-            districts=result.districts(),
-            # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
-            by_district=result.by_district() if not district else [],
-            phone_all=request.GET.get("all") == "1",
-            unit_kinds=[(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
-        )
+        with freshness.pinned():  # one read of the data's version for the matrix and its rows
+            context.update(_matrix_context(request, source))
     return render(request, "reports/matrix.html", context)
+
+
+def _matrix_context(request, source) -> dict:
+    result = selectors.compliance_for_source(source=source)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in UnitKind.values else ""
+    district = _district(request, result)
+    state = request.GET.get("state", "")
+    state = state if state in STATE_ORDER else ""
+    base = f"?{source.querystring}" if source.querystring else ""
+    # The rows with each row's cells as one piece of HTML (thousands of cells: one template tag
+    # per cell cost most of the page), kept with the matrix until the next write.
+    rows = freshness.memo(
+        ("matrix-rows", base, result.as_of, kind, district, state, translation.get_language()),
+        lambda: _matrix_rows(result, result.filter_units(kind=kind, district_id=district, state=state), base),
+    )
+    return {
+        "result": result,
+        "rows": rows,
+        "kind": kind,
+        "district": district,
+        "state": state,
+        "districts": result.districts(),
+        # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
+        "by_district": result.by_district() if not district else [],
+        "phone_all": request.GET.get("all") == "1",
+        "unit_kinds": [(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
+    }
+
+
+def _matrix_rows(result, units, base: str) -> list[tuple]:
+    """(unit, its page, its cells as HTML, compliant?) for each unit of the matrix."""
+    rows, makers = [], _detail_url_makers()
+    unit_pattern = _unit_url(_PLACEHOLDER)  # reversed once, not once per row
+    for unit, cells in result.rows(units):
+        unit_url = unit_pattern.replace(str(_PLACEHOLDER), str(unit.id)) + base
+        html = "".join(matrix_cell(c, _cell_link(c, unit_url, makers), unit.name) for c in cells)
+        rows.append((unit, unit_url, mark_safe(html), result.unit_is_compliant(unit.id)))
+    return rows
 
 
 def _unit_url(unit_id: int) -> str:
@@ -224,8 +246,10 @@ def review_queue(request):
     scope = access.scope_for(request.user)
     if scope.role is None:
         raise PermissionDenied
+    # Oldest first, a page at a time: on deadline day hundreds wait, and a reviewer takes the oldest.
     items = selectors.review_queue_for(user=request.user)
-    return render(request, "reports/review_queue.html", {"items": items})
+    page = Paginator(items, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/review_queue.html", {"items": page.object_list, "page": page})
 
 
 # --- reports ---------------------------------------------------------------------------------------

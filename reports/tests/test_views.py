@@ -294,3 +294,23 @@ def test_the_dashboard_remembers_the_campaign_and_area_and_focuses_on_five(clien
     assert "Năm đơn vị chậm nhất" in again.text and "Năm hạn gần nhất" in again.text
     cleared = client.get(reverse("reports:dashboard"), {"directive": directive.pk, "district": ""})
     assert cleared.context["district"] == 0
+
+
+def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province, letter):
+    _, requirement = letter
+    from reports.views import REVIEW_PAGE_SIZE
+
+    for i in range(REVIEW_PAGE_SIZE + 1):
+        file_work(
+            requirement,
+            province.bmt,
+            status=ReviewStatus.SUBMITTED,
+            name=f"Hồ sơ số {i:03d}",
+            submitted_on=datetime.date(2019, 9, 1) + datetime.timedelta(days=i),
+        )
+    client = client_for(staff)
+    first = client.get(reverse("reports:review_queue")).content.decode()
+    assert "Hồ sơ số 000" in first and f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" not in first
+    assert "Trang 1/2" in first
+    second = client.get(reverse("reports:review_queue"), {"page": 2}).content.decode()
+    assert f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" in second and "Hồ sơ số 000" not in second

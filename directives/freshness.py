@@ -1,0 +1,151 @@
+"""Reusing what the obligations engine computed while nothing it reads has changed.
+
+Every write the engine reads (a filing saved or reviewed, a receipt, a requirement, a directive, its
+addressees or targets, a campaign, a unit, a calendar day) adds a row to `EngineVersion`: the newest
+id is the data's version. `memo(key, compute)` keeps answers per version in this process, so a burst
+of page loads computes the matrix once; the next write changes the version and the next page load
+computes afresh. One query (the newest id) per lookup, whatever the size of the answer.
+
+The row is added inside the writer's transaction (its own later reads see the change) and again
+after the commit (other processes reading between the two saw the old data under the old version;
+after the commit the version is new). Process-local: every worker keeps its own answers, the version
+in the database makes them agree. A bump in this process also drops its answers outright.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+MAX_ENTRIES = 48
+MAX_CELLS = 200_000  # answers bigger than this are not kept (memory)
+
+_lock = threading.Lock()
+_answers: OrderedDict = OrderedDict()
+_enabled = True
+_within = threading.local()  # the version read by the outermost memo() under way in this thread
+
+
+def version() -> int:
+    """The data's version: the newest EngineVersion id (0 when there is none). One query."""
+    from .models import EngineVersion
+
+    return EngineVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _add_row() -> None:
+    from .models import EngineVersion
+
+    EngineVersion.objects.create()
+
+
+def bump() -> None:
+    """Something the engine reads changed: a new version now and after the commit."""
+    clear()
+    _add_row()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_after_commit)
+
+
+def _after_commit() -> None:
+    clear()
+    _add_row()
+    from .models import EngineVersion
+
+    # Keep the table short: the newest rows are all that is read.
+    newest = version()
+    if newest % 500 == 0:
+        EngineVersion.objects.filter(pk__lt=newest - 100).delete()
+
+
+def clear() -> None:
+    with _lock:
+        _answers.clear()
+
+
+@contextmanager
+def pinned():
+    """Lookups inside the block read the data's version once (one query for several answers)."""
+    outer = getattr(_within, "version", None)
+    if outer is not None or not _enabled:
+        yield
+        return
+    _within.version = version()
+    try:
+        yield
+    finally:
+        _within.version = None
+
+
+def memo(key, compute, *, size=None):
+    """compute(), or its answer kept for this `key` at the data's current version."""
+    if not _enabled:
+        return compute()
+    outer = getattr(_within, "version", None)
+    current = outer if outer is not None else version()  # nested lookups read the version once
+    full_key = (current, key)
+    with _lock:
+        found = _answers.get(full_key)
+        if found is not None:
+            _answers.move_to_end(full_key)
+            return found
+    _within.version = current
+    try:
+        answer = compute()
+    finally:
+        _within.version = outer
+    if size is not None and size(answer) > MAX_CELLS:
+        return answer
+    with _lock:
+        _answers[full_key] = answer
+        while len(_answers) > MAX_ENTRIES:
+            _answers.popitem(last=False)
+    return answer
+
+
+# --- what bumps -------------------------------------------------------------------------------------
+
+
+_verdicts: dict = {}
+
+
+def _watched(sender) -> bool:
+    found = _verdicts.get(sender)
+    if found is None:
+        from campaign_portal.core.models import ReviewableSubmission, Unit
+
+        from .models import CalendarDay, Campaign, Directive, Receipt, Requirement
+
+        found = sender in (
+            Unit,
+            Requirement,
+            Directive,
+            Receipt,
+            Campaign,
+            CalendarDay,
+            Requirement.target_units.through,
+            Requirement.cooperating_units.through,
+            Directive.addressee_units.through,
+        ) or (isinstance(sender, type) and issubclass(sender, ReviewableSubmission))
+        _verdicts[sender] = found
+    return found
+
+
+def _on_write(sender, **kwargs):
+    if _watched(sender):
+        bump()
+
+
+def _on_m2m(sender, action, **kwargs):
+    if action.startswith("post_") and _watched(sender):
+        bump()
+
+
+def connect() -> None:
+    post_save.connect(_on_write, dispatch_uid="directives.freshness.save")
+    post_delete.connect(_on_write, dispatch_uid="directives.freshness.delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="directives.freshness.m2m")
