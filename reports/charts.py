@@ -3,7 +3,8 @@
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .compliance import STATE_COLOURS, STATE_ORDER
+from directives.state_glossary import COLOURS as STATE_COLOURS
+from directives.state_glossary import ORDER as STATE_ORDER
 
 FONT = "font-family=\"'Liberation Serif', 'Times New Roman', serif\""
 

@@ -21,7 +21,7 @@ from campaign_portal.core.uploads import serve_private_file
 from directives import registry
 
 from . import charts, selectors, services
-from .compliance import STATE_ORDER
+from .compliance import LEGACY_STATES, STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
 
@@ -153,6 +153,7 @@ def matrix(request):
         kind = kind if kind in UnitKind.values else ""
         district = _district(request, result)
         state = request.GET.get("state", "")
+        state = LEGACY_STATES.get(state, (state,))[0]  # links saved before the one glossary
         state = state if state in STATE_ORDER else ""
         units = result.filter_units(kind=kind, district_id=district, state=state)
         base = f"?{source.querystring}" if source.querystring else ""

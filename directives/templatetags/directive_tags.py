@@ -1,6 +1,10 @@
 """Display helpers for the official layout of a directive."""
 
 from django import template
+from django.utils.html import format_html
+
+from ..obligations import CellState
+from ..state_glossary import ACCEPTED_LATE, colours
 
 register = template.Library()
 
@@ -33,3 +37,19 @@ def state_legend(open_=False):
     from ..state_glossary import glossary
 
     return {"states": glossary(), "open": open_}
+
+
+@register.simple_tag
+def state_badge(state, on_time=None, label=None):
+    """An obligation state as the glossary shows it: its label on its colour, plus "trễ hạn" beside an
+    accepted state whose records came in late (timeliness is not a state of its own)."""
+    background, colour = colours(state)
+    badge = format_html(
+        '<span class="badge state-badge" style="background:{};color:{}">{}</span>',
+        background,
+        colour,
+        label or CellState(state).label,
+    )
+    if state == CellState.ACCEPTED and on_time is False:
+        badge += format_html(' <span class="badge state-badge state-late-note">{}</span>', ACCEPTED_LATE)
+    return badge

@@ -68,9 +68,9 @@ def safe_fetcher():
 
 
 def state_css() -> str:
-    from ..compliance import STATE_COLOURS
+    from directives.state_glossary import COLOURS
 
-    return "\n".join(f"td.st-{state} {{ background: {bg}; color: {fg}; }}" for state, (bg, fg) in STATE_COLOURS.items())
+    return "\n".join(f"td.st-{state} {{ background: {bg}; color: {fg}; }}" for state, (bg, fg) in COLOURS.items())
 
 
 def render_html(document: Document) -> str:
