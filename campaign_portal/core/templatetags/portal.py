@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from ..audit import action_label, audit_rows
 from ..formatting import format_date, format_number, format_vnd
+from ..text import cut_at_word
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def vnumber(value, decimals=2):
 
 
 @register.filter
+def cut(value, limit):
+    """Like truncatechars, but at a word: "Tổ chức lễ khởi công…", never "Tổ chức lễ khởi c…"."""
+    return cut_at_word(value, int(limit))
+
+
+@register.filter
 def vdate(value):
     return format_date(value)
 
@@ -31,25 +38,17 @@ def percent(value):
     return f"{format_number(value, 1)} %"
 
 
-STATUS_STYLES = {
-    "draft": "secondary",
-    "submitted": "info",
-    "returned": "warning",
-    "accepted": "success",
-    "withdrawn": "dark",
-    "published": "success",
-    "missing": "danger",
-    "overdue": "danger",
-    "not_started": "light",
-    "sent": "info",
-    "late": "danger",
-    "not_applicable": "light",
-}
+# Review statuses wear the colour of the obligation state of the same name (static/css/states.css,
+# generated from directives/state_glossary.py); obligation states themselves use {% state_badge %}.
+REVIEW_STATUSES = frozenset({"draft", "submitted", "returned", "accepted", "withdrawn"})
+STATUS_STYLES = {"published": "success"}
 
 
 @register.simple_tag
 def status_badge(status, label):
     """A coloured badge that also carries the status in words (colour is never the only signal)."""
+    if str(status) in REVIEW_STATUSES:
+        return format_html('<span class="badge state-badge review-{}">{}</span>', status, label)
     style = STATUS_STYLES.get(str(status), "secondary")
     text_class = " text-dark" if style in ("light", "info", "warning") else ""
     return format_html('<span class="badge text-bg-{}{}">{}</span>', style, text_class, label)
