@@ -9,6 +9,8 @@ are two different questions.
 
 from django.utils.translation import gettext_lazy as _
 
+from campaign_portal.core.models import ReviewStatus
+
 from .obligations import CellState
 
 MEANINGS = {
@@ -30,6 +32,15 @@ COLOURS = {
     CellState.NOT_STARTED: ("#f8d7da", "#58151c"),
     CellState.LATE: ("#b02a37", "#ffffff"),
     CellState.NOT_APPLICABLE: ("#ffffff", "#6c757d"),
+}
+
+# A record's review status wears the colour of the state of the same name ("Đã chấp nhận" is one colour).
+REVIEW_STATES = {
+    ReviewStatus.DRAFT: CellState.DRAFT,
+    ReviewStatus.SUBMITTED: CellState.SENT,
+    ReviewStatus.RETURNED: CellState.RETURNED,
+    ReviewStatus.ACCEPTED: CellState.ACCEPTED,
+    ReviewStatus.WITHDRAWN: CellState.NOT_APPLICABLE,
 }
 
 # The order of legends, filters, tallies and charts: done first, then what waits, then what is owed.
@@ -58,3 +69,16 @@ def colours(state) -> tuple[str, str]:
 def glossary() -> list[tuple[str, str, str]]:
     """(value, label, meaning) for every state, in the legend's order."""
     return [(state.value, state.label, MEANINGS[state]) for state in ORDER]
+
+
+CSS_HEADER = "/* Generated from directives/state_glossary.py (css()); test_state_glossary checks it. Do not edit. */\n"
+
+
+def css() -> str:
+    """The badges' colours for static/css/states.css: states, and review statuses in their state's colour."""
+    rules = [f".badge.state-{s.value} {{ background: {bg}; color: {fg}; }}" for s, (bg, fg) in COLOURS.items()]
+    rules += [
+        f".badge.review-{status.value} {{ background: {COLOURS[state][0]}; color: {COLOURS[state][1]}; }}"
+        for status, state in REVIEW_STATES.items()
+    ]
+    return CSS_HEADER + "\n".join(rules) + "\n"

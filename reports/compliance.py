@@ -124,6 +124,7 @@ class Tally:
     applicable: int = 0
     done: int = 0
     accepted_late: int = 0
+    units_late: int = 0  # units with at least one overdue cell
     states: Counter = field(default_factory=Counter)
 
     @property
@@ -206,7 +207,9 @@ class Compliance:
         for unit in units:
             tally.units += 1
             tally.compliant_units += self._compliant.get(unit.id, False)
-            for cell in self._unit_cells.get(unit.id, ()):
+            cells = self._unit_cells.get(unit.id, ())
+            tally.units_late += any(cell.state == CellState.LATE for cell in cells)
+            for cell in cells:
                 tally.add(cell)
         return tally
 

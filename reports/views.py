@@ -177,6 +177,8 @@ def matrix(request):
             districts=result.districts(),
             # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
             by_district=result.by_district() if not district else [],
+            # A map without districts (since 2025): the phone's summary is by kind of unit.
+            by_kind=result.by_kind() if not (district or kind or state) else [],
             phone_all=request.GET.get("all") == "1",
             unit_kinds=[(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
         )

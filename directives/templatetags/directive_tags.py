@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..obligations import CellState
-from ..state_glossary import ACCEPTED_LATE, colours
+from ..state_glossary import ACCEPTED_LATE
 
 register = template.Library()
 
@@ -43,12 +43,8 @@ def state_legend(open_=False):
 def state_badge(state, on_time=None, label=None):
     """An obligation state as the glossary shows it: its label on its colour, plus "trễ hạn" beside an
     accepted state whose records came in late (timeliness is not a state of its own)."""
-    background, colour = colours(state)
     badge = format_html(
-        '<span class="badge state-badge" style="background:{};color:{}">{}</span>',
-        background,
-        colour,
-        label or CellState(state).label,
+        '<span class="badge state-badge state-{}">{}</span>', CellState(state).value, label or CellState(state).label
     )
     if state == CellState.ACCEPTED and on_time is False:
         badge += format_html(' <span class="badge state-badge state-late-note">{}</span>', ACCEPTED_LATE)
