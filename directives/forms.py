@@ -150,6 +150,22 @@ class RequirementForm(NFCFormMixin, forms.Form):
         help_text=_("“Nộp hồ sơ”: báo cáo hoặc hồ sơ theo loại yêu cầu; hai cách kia không phải nộp gì."),
     )
 
+    DETAIL_FIELDS = (
+        "recurrence", "due_days", "due_next_period", "relative_days", "relative_from", "relative_working_days",
+        "lead_unit", "cooperating_units", "response_mode",
+    )  # fmt: skip
+
+    def has_details(self) -> bool:
+        """The folded settings hold something other than their defaults, or an error: show them open."""
+        if any(name in self.errors for name in self.DETAIL_FIELDS):
+            return True
+        defaults = {"recurrence": Recurrence.NONE, "response_mode": ResponseMode.FILE}
+        for name in self.DETAIL_FIELDS:
+            value = self[name].value()
+            if value not in (None, "", [], False, "False", "false", defaults.get(name)):
+                return True
+        return False
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("quota_min"), cleaned.get("quota_max")

@@ -17,7 +17,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from campaign_portal.core.models import Unit, UnitKind
-from campaign_portal.core.text import fold, nfc
+from campaign_portal.core.text import cut_at_word, fold, nfc
 from campaign_portal.core.uploads import validate_upload
 
 from .models import RequirementKind
@@ -213,14 +213,7 @@ def _date(value):
 
 def short_title(text: str, limit: int = TITLE_MAX) -> str:
     """At most `limit` characters, cut at a word (at a comma or semicolon when one is near the end)."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–")
-    pause = max(head.rfind(", "), head.rfind("; "))
-    if pause >= limit * 2 // 3:
-        head = head[:pause]
-    return head + "…"
+    return cut_at_word(text, limit)
 
 
 # --- the rest of the form ------------------------------------------------------------------

@@ -1,8 +1,15 @@
-"""What each obligation state means, in one sentence a unit officer understands (the legend on every
-page that shows states). The states themselves are `directives.obligations.CellState`; a state added
-there without a meaning here fails `directives/tests/test_state_glossary.py`."""
+"""The one glossary of obligation states: label, meaning and colour of each state, for every page,
+chart and document that shows one (the officer's page, the matrix, the dashboard, the PDF/DOCX/XLSX).
+
+The states themselves are `directives.obligations.CellState`; a state added there without a meaning
+and a colour here fails `directives/tests/test_state_glossary.py`. Whether an accepted record came in
+late is not a state of its own: it is shown beside the state ("trễ hạn"), as review and timeliness
+are two different questions.
+"""
 
 from django.utils.translation import gettext_lazy as _
+
+from campaign_portal.core.models import ReviewStatus
 
 from .obligations import CellState
 
@@ -16,7 +23,62 @@ MEANINGS = {
     CellState.NOT_APPLICABLE: _("Yêu cầu không giao cho đơn vị này, hoặc chỉ để biết."),
 }
 
+# Background and text colour of each state (WCAG AA contrast); colour is never the only signal.
+COLOURS = {
+    CellState.ACCEPTED: ("#d1e7dd", "#0a3622"),
+    CellState.SENT: ("#cfe2ff", "#052c65"),
+    CellState.RETURNED: ("#fff3cd", "#664d03"),
+    CellState.DRAFT: ("#e9ecef", "#343a40"),
+    CellState.NOT_STARTED: ("#f8d7da", "#58151c"),
+    CellState.LATE: ("#b02a37", "#ffffff"),
+    CellState.NOT_APPLICABLE: ("#ffffff", "#6c757d"),
+}
+
+# A record's review status wears the colour of the state of the same name ("Đã chấp nhận" is one colour).
+REVIEW_STATES = {
+    ReviewStatus.DRAFT: CellState.DRAFT,
+    ReviewStatus.SUBMITTED: CellState.SENT,
+    ReviewStatus.RETURNED: CellState.RETURNED,
+    ReviewStatus.ACCEPTED: CellState.ACCEPTED,
+    ReviewStatus.WITHDRAWN: CellState.NOT_APPLICABLE,
+}
+
+# The order of legends, filters, tallies and charts: done first, then what waits, then what is owed.
+ORDER = [
+    CellState.ACCEPTED,
+    CellState.SENT,
+    CellState.RETURNED,
+    CellState.DRAFT,
+    CellState.NOT_STARTED,
+    CellState.LATE,
+    CellState.NOT_APPLICABLE,
+]
+
+# Beside "accepted" when the accepted records came in after the deadline (not a state of its own).
+ACCEPTED_LATE = _("trễ hạn")
+
+
+def label(state) -> str:
+    return CellState(state).label
+
+
+def colours(state) -> tuple[str, str]:
+    return COLOURS[CellState(state)]
+
 
 def glossary() -> list[tuple[str, str, str]]:
-    """(value, label, meaning) for every state, in the enum's order."""
-    return [(state.value, state.label, MEANINGS[state]) for state in CellState]
+    """(value, label, meaning) for every state, in the legend's order."""
+    return [(state.value, state.label, MEANINGS[state]) for state in ORDER]
+
+
+CSS_HEADER = "/* Generated from directives/state_glossary.py (css()); test_state_glossary checks it. Do not edit. */\n"
+
+
+def css() -> str:
+    """The badges' colours for static/css/states.css: states, and review statuses in their state's colour."""
+    rules = [f".badge.state-{s.value} {{ background: {bg}; color: {fg}; }}" for s, (bg, fg) in COLOURS.items()]
+    rules += [
+        f".badge.review-{status.value} {{ background: {COLOURS[state][0]}; color: {COLOURS[state][1]}; }}"
+        for status, state in REVIEW_STATES.items()
+    ]
+    return CSS_HEADER + "\n".join(rules) + "\n"

@@ -102,7 +102,7 @@ class FundingSourceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].widget.attrs.update({"class": "form-control text-end", "placeholder": "0"})
+        self.fields["amount"].widget.attrs.update({"class": "form-control text-end"})  # no "0": it read as a value
 
     def clean(self):
         cleaned = super().clean()

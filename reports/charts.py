@@ -3,9 +3,22 @@
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .compliance import STATE_COLOURS, STATE_ORDER
+from campaign_portal.core.text import cut_at_word
+from directives.state_glossary import COLOURS as STATE_COLOURS
+from directives.state_glossary import ORDER as STATE_ORDER
 
 FONT = "font-family=\"'Liberation Serif', 'Times New Roman', serif\""
+
+
+def _label(text: str, x: int, y: int, width: int, font_size: int = 12) -> str:
+    """A bar's label right-aligned before x, cut at a word to fit `width` (the full text as its tooltip)."""
+    fits = max(8, int(width / (font_size * 0.6)))
+    shown = cut_at_word(text, fits)
+    return (
+        f'<text x="{x}" y="{y}" text-anchor="end"><title>{escape(text)}</title>{escape(shown)}</text>'
+        if shown != text
+        else f'<text x="{x}" y="{y}" text-anchor="end">{escape(text)}</text>'
+    )
 
 
 def _fmt(value: float) -> str:
@@ -30,7 +43,7 @@ def percent_bars(
     for index, (label, value) in enumerate(items):
         y = top + index * (bar + gap)
         shown = value or 0
-        parts.append(f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{escape(label)}</text>')
+        parts.append(_label(str(label), label_width - 6, y + bar - 5, label_width - 12, font_size))
         parts.append(f'<rect x="{label_width}" y="{y}" width="{plot}" height="{bar}" fill="#f1f3f5"/>')
         fill = "#198754" if shown >= 80 else "#fd7e14" if shown >= 50 else "#dc3545"
         parts.append(f'<rect x="{label_width}" y="{y}" width="{plot * shown / 100:.1f}" height="{bar}" fill="{fill}"/>')
@@ -56,7 +69,7 @@ def state_bars(tallies, *, width: int = 640, bar: int = 18, label_width: int = 2
         parts.append(f'<text x="0" y="14" font-weight="bold">{escape(title)}</text>')
     for index, tally in enumerate(tallies):
         y = top + index * (bar + gap)
-        parts.append(f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{escape(tally.label)}</text>')
+        parts.append(_label(str(tally.label), label_width - 6, y + bar - 5, label_width - 12))
         x = float(label_width)
         total = tally.applicable or 1
         for state in states:

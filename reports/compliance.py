@@ -4,9 +4,9 @@ Who owes what and the state of each cell are decided by `directives.obligations`
 every page); this module only turns the engine's answer into what the pages show: short codes,
 colours, tallies by requirement, kind and district, and the snapshot stored with a report.
 
-The presentation state refines the engine's state in one way only: an accepted cell is shown as
-"accepted on time" or "accepted late" (the engine's `on_time`). Otherwise one engine state is one
-shown state: not_started → missing, sent → submitted, late → overdue, the others keep their name.
+A cell's state is the engine's state (`CellState`), labelled and coloured by the one glossary
+(`directives.state_glossary`); whether accepted records came in late is the cell's `on_time`, shown
+beside the state, never as a state of its own.
 
 Queries, whatever the number of units: the engine's (fixed) and 1 for the units.
 """
@@ -17,60 +17,26 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import freshness, obligations
+from directives import freshness, obligations, state_glossary
 from directives.models import DirectiveStatus, Requirement
 from directives.obligations import CellState, Filing, RequirementInfo
 
-
-class State(models.TextChoices):
-    ACCEPTED_ON_TIME = "accepted_on_time", _("Đã chấp nhận, đúng hạn")
-    ACCEPTED_LATE = "accepted_late", _("Đã chấp nhận, trễ hạn")
-    SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
-    RETURNED = "returned", _("Bị trả lại")
-    DRAFT = "draft", _("Đang soạn")
-    MISSING = "missing", _("Chưa nộp")
-    OVERDUE = "overdue", _("Quá hạn")
-    NOT_APPLICABLE = "not_applicable", _("Không áp dụng")
-
-
-DONE_STATES = frozenset({State.ACCEPTED_ON_TIME, State.ACCEPTED_LATE})
+# The states are the engine's (`CellState`), shown with the one glossary's labels and colours.
+DONE_STATES = obligations.DONE_STATES
 # States in which the unit still owes something (reminders go to these).
-OWING_STATES = frozenset({State.RETURNED, State.DRAFT, State.MISSING, State.OVERDUE})
-STATE_ORDER = [
-    State.ACCEPTED_ON_TIME,
-    State.ACCEPTED_LATE,
-    State.SUBMITTED,
-    State.RETURNED,
-    State.DRAFT,
-    State.MISSING,
-    State.OVERDUE,
-    State.NOT_APPLICABLE,
-]
-# Short codes for the matrix and the printed appendix (colour is never the only signal).
-STATE_SHORT = {
-    State.ACCEPTED_ON_TIME: _("Đạt"),
-    State.ACCEPTED_LATE: _("Đạt (trễ)"),
-    State.SUBMITTED: _("Chờ duyệt"),
-    State.RETURNED: _("Trả lại"),
-    State.DRAFT: _("Đang soạn"),
-    State.MISSING: _("Chưa nộp"),
-    State.OVERDUE: _("Quá hạn"),
-    State.NOT_APPLICABLE: "—",
-}
-STATE_COLOURS = {  # background, text: used by the HTML matrix, the PDF and the XLSX
-    State.ACCEPTED_ON_TIME: ("#d1e7dd", "#0a3622"),
-    State.ACCEPTED_LATE: ("#e2f0d9", "#3d5a1e"),
-    State.SUBMITTED: ("#cfe2ff", "#052c65"),
-    State.RETURNED: ("#fff3cd", "#664d03"),
-    State.DRAFT: ("#e9ecef", "#343a40"),
-    State.MISSING: ("#f8d7da", "#58151c"),
-    State.OVERDUE: ("#dc3545", "#ffffff"),
-    State.NOT_APPLICABLE: ("#ffffff", "#6c757d"),
+OWING_STATES = obligations.OWING_STATES
+STATE_ORDER = state_glossary.ORDER
+# Snapshots taken before the reports app showed the engine's states: their values → (state, on_time).
+LEGACY_STATES = {
+    "accepted_on_time": (CellState.ACCEPTED, True),
+    "accepted_late": (CellState.ACCEPTED, False),
+    "submitted": (CellState.SENT, None),
+    "missing": (CellState.NOT_STARTED, None),
+    "overdue": (CellState.LATE, None),
 }
 
 
@@ -99,6 +65,7 @@ class Cell:
     counted: int = 0
     accepted: int = 0
     filings: tuple = ()
+    on_time: bool | None = None
 
     @property
     def is_done(self) -> bool:
@@ -106,7 +73,7 @@ class Cell:
 
     @property
     def applies(self) -> bool:
-        return self.state != State.NOT_APPLICABLE
+        return self.state != CellState.NOT_APPLICABLE
 
     @property
     def quota_label(self) -> str:
@@ -122,16 +89,21 @@ class Cell:
         return bool(self.requirement.quota_max) and self.counted > self.requirement.quota_max
 
     @property
-    def label(self):
-        return State(self.state).label
+    def accepted_late(self) -> bool:
+        return self.state == CellState.ACCEPTED and self.on_time is False
 
     @property
-    def short(self):
-        return STATE_SHORT[State(self.state)]
+    def label(self):
+        return CellState(self.state).label
+
+    @property
+    def text(self) -> str:
+        """The state in words, with "trễ hạn" beside an accepted state that came in late."""
+        return f"{self.label} ({state_glossary.ACCEPTED_LATE})" if self.accepted_late else str(self.label)
 
     @property
     def colours(self):
-        return STATE_COLOURS[State(self.state)]
+        return state_glossary.colours(self.state)
 
     @property
     def link_filing(self) -> Filing | None:
@@ -139,33 +111,6 @@ class Cell:
         visible = [f for f in self.filings if f.status != ReviewStatus.DRAFT]
         order = {ReviewStatus.ACCEPTED: 0, ReviewStatus.SUBMITTED: 1, ReviewStatus.RETURNED: 2}
         return min(visible, key=lambda f: (order.get(f.status, 9), f.pk), default=None)
-
-
-# The engine's state → the state shown (see the module docstring).
-SHOWN_STATE = {
-    CellState.NOT_STARTED: State.MISSING,
-    CellState.DRAFT: State.DRAFT,
-    CellState.SENT: State.SUBMITTED,
-    CellState.RETURNED: State.RETURNED,
-    CellState.LATE: State.OVERDUE,
-    CellState.NOT_APPLICABLE: State.NOT_APPLICABLE,
-}
-
-
-def _shown(state: str, on_time: bool) -> str:
-    if state == CellState.ACCEPTED:
-        return State.ACCEPTED_ON_TIME if on_time else State.ACCEPTED_LATE
-    return SHOWN_STATE[state]  # a CellState is its text: no lookup of the member per cell
-
-
-def shown_state(obligation: obligations.Obligation) -> str:
-    """The state a page shows for one obligation of the engine."""
-    return _shown(obligation.state, obligation.on_time)
-
-
-def classify(requirement: RequirementInfo, filings, as_of: datetime.date) -> str:
-    """The state shown for these filings of a single-period requirement (the engine decides)."""
-    return _shown(*obligations.classify(requirement, filings, deadline=requirement.deadline, as_of=as_of))
 
 
 @dataclass
@@ -178,6 +123,8 @@ class Tally:
     compliant_units: int = 0
     applicable: int = 0
     done: int = 0
+    accepted_late: int = 0
+    units_late: int = 0  # units with at least one overdue cell
     states: Counter = field(default_factory=Counter)
 
     @property
@@ -192,10 +139,14 @@ class Tally:
         if cell.applies:
             self.applicable += 1
             self.done += cell.is_done
+            self.accepted_late += cell.accepted_late
             self.states[cell.state] += 1
 
     def state_list(self):
         return [(state, state.label, self.states.get(state.value, 0)) for state in STATE_ORDER[:-1]]
+
+    def count(self, state) -> int:
+        return self.states.get(str(state), 0)
 
 
 class Compliance:
@@ -224,7 +175,7 @@ class Compliance:
         found = self.cells.get((requirement_id, unit_id))
         if found is None:
             found = Cell(
-                requirement=self._requirements_by_id[requirement_id], unit_id=unit_id, state=State.NOT_APPLICABLE
+                requirement=self._requirements_by_id[requirement_id], unit_id=unit_id, state=CellState.NOT_APPLICABLE
             )
         return found
 
@@ -257,7 +208,9 @@ class Compliance:
         for unit in units:
             tally.units += 1
             tally.compliant_units += self._compliant.get(unit.id, False)
-            for cell in self._unit_cells.get(unit.id, ()):
+            cells = self._unit_cells.get(unit.id, ())
+            tally.units_late += any(cell.state == CellState.LATE for cell in cells)
+            for cell in cells:
                 tally.add(cell)
         return tally
 
@@ -302,7 +255,7 @@ class Compliance:
         return [self._tally(pk, name, groups[pk]) for pk, name in self.districts()]
 
     def overdue(self) -> list[Cell]:
-        cells = [c for c in self.cells.values() if c.state == State.OVERDUE]
+        cells = [c for c in self.cells.values() if c.state == CellState.LATE]
         paths = {u.id: u.path for u in self.units}
         return sorted(cells, key=lambda c: (c.requirement.deadline, paths.get(c.unit_id, ""), c.requirement.position))
 
@@ -324,6 +277,7 @@ class Compliance:
                     c.counted,
                     c.accepted,
                     [[f.kind, f.pk, f.status, f.on_time, f.title, f.period] for f in c.filings],
+                    c.on_time,
                 ]
                 for c in sorted(self.cells.values(), key=lambda c: (c.requirement.id, c.unit_id))
             ],
@@ -335,14 +289,16 @@ class Compliance:
         by_id = {r.id: r for r in requirements}
         units = [UnitInfo(**u) for u in data["units"]]
         cells = {}
-        for rid, uid, state, counted, accepted, filings in data["cells"]:
+        for rid, uid, state, counted, accepted, filings, *rest in data["cells"]:
+            state, on_time = LEGACY_STATES.get(state, (state, rest[0] if rest else None))
             cells[(rid, uid)] = Cell(
                 requirement=by_id[rid],
                 unit_id=uid,
-                state=state,
+                state=str(state),
                 counted=counted,
                 accepted=accepted,
                 filings=tuple(Filing(*f) for f in filings),
+                on_time=on_time,
             )
         return cls(
             requirements=requirements, units=units, cells=cells, as_of=datetime.date.fromisoformat(data["as_of"])
@@ -447,10 +403,11 @@ def from_ledger(ledger: obligations.Ledger, *, period: str = "", unit_infos=None
         cells[pair] = Cell(
             requirement=by_id[pair[0]],
             unit_id=obligation.unit_id,
-            state=shown_state(obligation),
+            state=str(obligation.state),
             counted=obligation.counted,
             accepted=obligation.accepted,
             filings=obligation.filings,
+            on_time=obligation.on_time if obligation.state == CellState.ACCEPTED else None,
         )
     unit_ids = {uid for (_rid, uid) in cells}
     # The units as read for another day (the same units owe on every day), else one query.

@@ -27,6 +27,7 @@ from campaign_portal.core.queue import enqueue_on_commit, send_now
 from campaign_portal.core.text import fold
 from directives import obligations
 from directives.models import Campaign, Directive, DirectiveStatus, Requirement
+from directives.obligations import CellState
 
 from . import compliance, documents, emulation_memo, snapshot
 from .models import ReminderKind, ReminderLog, Report, ReportFormat, ReportKind, ReportStatus
@@ -413,7 +414,7 @@ OVERDUE_LOOKBACK = datetime.timedelta(days=60)
 
 def _reminder_kind(cell, today: datetime.date) -> str | None:
     deadline = cell.requirement.deadline
-    if cell.state == compliance.State.OVERDUE:
+    if cell.state == CellState.LATE:
         return ReminderKind.OVERDUE
     if cell.state in compliance.OWING_STATES:
         return {7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}.get((deadline - today).days)

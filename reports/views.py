@@ -22,7 +22,7 @@ from campaign_portal.core.uploads import serve_private_file
 from directives import freshness, registry, schedule
 
 from . import charts, selectors, services
-from .compliance import STATE_ORDER
+from .compliance import LEGACY_STATES, STATE_ORDER
 from .forms import ReportRequestForm
 from .models import ReportKind, ReportStatus
 from .templatetags.reports_tags import matrix_cell
@@ -172,6 +172,7 @@ def _matrix_context(request, source) -> dict:
     kind = kind if kind in UnitKind.values else ""
     district = _district(request, result)
     state = request.GET.get("state", "")
+    state = LEGACY_STATES.get(state, (state,))[0]  # links saved before the one glossary
     state = state if state in STATE_ORDER else ""
     base = f"?{source.querystring}" if source.querystring else ""
     # The rows with each row's cells as one piece of HTML (thousands of cells: one template tag
@@ -189,6 +190,8 @@ def _matrix_context(request, source) -> dict:
         "districts": result.districts(),
         # On a phone: a summary by area first, the matrix of one area on demand (not 76 cards).
         "by_district": result.by_district() if not district else [],
+        # A map without districts (since 2025): the phone's summary is by kind of unit.
+        "by_kind": result.by_kind() if not (district or kind or state) else [],
         "phone_all": request.GET.get("all") == "1",
         "unit_kinds": [(k, label) for k, label in UnitKind.choices if k != UnitKind.PROVINCE],
     }

@@ -41,7 +41,8 @@ class VNDField(forms.IntegerField):
         kwargs.setdefault("min_value", 0)
         super().__init__(max_value=max_value, **kwargs)
         self.widget.input_type = "text"
-        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "12.500.000.000"})
+        # No example as a placeholder: a grey "12.500.000.000" in an empty box reads as an amount already given.
+        self.widget.attrs.update({"inputmode": "numeric"})
 
     def to_python(self, value):
         if isinstance(value, str):

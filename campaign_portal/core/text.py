@@ -17,3 +17,19 @@ def fold(value: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most `limit` characters (the "…" included), cut at a word and never mid-phrase when a comma or
+    semicolon is near the end: titles, breadcrumbs and list lines are cut this way, never mid-word."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    head = head.rstrip(",;:.-– ")
+    pause = max(head.rfind(", "), head.rfind("; "))
+    if pause >= limit * 2 // 3:
+        head = head[:pause]
+    return head + "…"

@@ -1,10 +1,12 @@
 """Display helpers for the official layout of a directive."""
 
 from django import template
+from django.utils.html import format_html
 
 from campaign_portal.core.models import UnitKind
 
-from ..state_glossary import glossary
+from ..obligations import CellState
+from ..state_glossary import ACCEPTED_LATE, glossary
 
 register = template.Library()
 
@@ -33,3 +35,15 @@ def unit_kind_labels(kinds) -> str:
 def state_legend(open_=False):
     """The legend of obligation states: each state once, with the one thing it means."""
     return {"states": glossary(), "open": open_}
+
+
+@register.simple_tag
+def state_badge(state, on_time=None, label=None):
+    """An obligation state as the glossary shows it: its label on its colour, plus "trễ hạn" beside an
+    accepted state whose records came in late (timeliness is not a state of its own)."""
+    badge = format_html(
+        '<span class="badge state-badge state-{}">{}</span>', CellState(state).value, label or CellState(state).label
+    )
+    if state == CellState.ACCEPTED and on_time is False:
+        badge += format_html(' <span class="badge state-badge state-late-note">{}</span>', ACCEPTED_LATE)
+    return badge

@@ -82,7 +82,7 @@ def test_a_500_requirement_import_is_saved_without_loss_then_corrected_and_publi
     with django_assert_max_num_queries(30):
         page = client.get(url("edit", directive.pk) + "?trang=3").text
     size = requirement_page_size()
-    assert page.count('class="card requirement-row') == size
+    assert page.count('class="requirement-row') == size
     assert f"Yêu cầu {2 * size + 1}–{3 * size}" in page
     pairs = form_pairs(page, url("edit", directive.pk))
     assert len(pairs) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS / 2
@@ -132,6 +132,33 @@ def test_each_field_shows_the_line_it_came_from_and_unread_fields_are_marked(cli
     assert 'placeholder="KT. CHỦ TỊCH' not in page
     # The letter's text beside the form, with the source lines that fields point at.
     assert 'id="src-line-4"' in page and 'href="#src-line-4"' in page
+
+
+def test_the_requirements_are_one_table_with_each_rows_source_line(client_for, staff, province):
+    page = client_for(staff).post(url("import"), {"text": big_letter(3)}, follow=True).text
+    table = page[
+        page.index('class="table table-sm table-stack align-top requirement-table') : page.index('id="req-rows"')
+    ]
+    # One header names the columns; each requirement is a group of rows in it, not a card of its own.
+    assert table.count("<thead") == 1 and table.count('<tbody class="requirement-row') == 3
+    assert "card requirement-row" not in page
+    # The fields under the header carry no second visible label (order, item, kind, deadline, quota ×2).
+    assert table.count('<div class="label-hidden">') == 6 * 3
+    # Each requirement shows the line of the letter it was read from; nothing in it is a blank extra row.
+    assert table.count('class="form-text source-line') == 3
+    assert 'name="req-TOTAL_FORMS" value="3"' in page
+    # The rarer settings are folded away while they hold their defaults.
+    assert table.count('<details class="req-more">') == 3
+
+
+def test_a_requirement_the_reader_cannot_place_is_marked(client_for, staff, province):
+    client = client_for(staff)
+    client.post(url("import"), {"text": big_letter(2)})
+    record = DirectiveImport.objects.get()
+    record.sources = {k: v for k, v in record.sources.items() if not k.startswith("req:")}
+    record.save(update_fields=["sources"])
+    page = client.get(url("edit", record.directive_id)).text
+    assert page.count("Cổng không tìm thấy dòng này trong văn bản: kiểm tra nội dung.") == 2
 
 
 def test_titles_are_cut_at_a_word_under_80_characters():

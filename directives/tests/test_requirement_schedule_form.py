@@ -45,7 +45,7 @@ Nơi nhận:                                  KT. CHỦ TỊCH
 
 
 def _row(page: str, index: int) -> str:
-    rows = page.split('class="card requirement-row')
+    rows = page.split('class="requirement-row')
     return rows[index + 1]
 
 
@@ -59,7 +59,7 @@ def test_import_proposes_recurrence_relative_deadline_lead_units_and_signer(clie
     assert response.status_code == 200 and response.redirect_chain  # the draft is saved first, then edited
     page = response.text
     assert 'value="Trần Văn Bình"' in page and "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH</textarea>" in page
-    assert page.count('class="card requirement-row') == 4
+    assert page.count('class="requirement-row') == 4
     monthly, relative, lead, follow_up = (_row(page, i) for i in range(4))
     assert _selected(monthly, "recurrence") == ["monthly"] and 'name="req-0-due_days" value="20"' in monthly
     assert _selected(monthly, "lead_unit") == [""]  # every commune owes it

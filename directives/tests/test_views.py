@@ -104,7 +104,7 @@ def test_import_page_prefills_from_text(client_for, staff, province):
     assert response.redirect_chain == [(url("edit", draft.pk), 302)]
     page = response.text
     assert 'value="7019/UBND-TH"' in page and 'value="27/08/2019"' in page
-    assert page.count('class="card requirement-row') == 5
+    assert page.count('class="requirement-row') == 5
     assert 'value="key_works" selected' in page and 'value="difficult_field" selected' in page
     assert 'value="126-KH/TU"' in page and 'value="31/07/2019"' in page
     assert f'<option value="{province.province.pk}" selected>' in page
@@ -507,7 +507,7 @@ def test_import_from_pdf_upload(client_for, staff):
     pdf = weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
     response = client_for(staff).post(url("import"), {"file": upload("7019.pdf", pdf)}, follow=True)
     assert response.status_code == 200
-    assert 'value="7019/UBND-TH"' in response.text and response.text.count('class="card requirement-row') == 5
+    assert 'value="7019/UBND-TH"' in response.text and response.text.count('class="requirement-row') == 5
 
 
 def test_import_from_docx_with_a_header_table(client_for, staff):
@@ -527,7 +527,7 @@ def test_import_from_docx_with_a_header_table(client_for, staff):
     document.save(data)
     response = client_for(staff).post(url("import"), {"file": upload("7019.docx", data.getvalue())}, follow=True)
     assert 'value="7019/UBND-TH"' in response.text and 'value="27/08/2019"' in response.text
-    assert response.text.count('class="card requirement-row') == 5
+    assert response.text.count('class="requirement-row') == 5
 
 
 # --- found in the browser (QA) -------------------------------------------------------------------------

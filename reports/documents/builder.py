@@ -14,10 +14,12 @@ from campaign_portal.core.formatting import format_date, place_date_line
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.text import nfc
 from directives.models import DocType, RequirementKind
+from directives.obligations import CellState
+from directives.state_glossary import ORDER as STATE_ORDER
 from projects.models import Risk
 
 from .. import charts
-from ..compliance import STATE_COLOURS, Compliance, State
+from ..compliance import Compliance
 from .model import Appendix, Column, Document, Percent, Section, StateValue, Table
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -79,8 +81,8 @@ def _cite(ref: dict, proper_names=()) -> str:
 
 
 def _state_value(cell) -> StateValue:
-    background, colour = STATE_COLOURS[State(cell.state)]
-    text = str(cell.short)
+    background, colour = cell.colours
+    text = cell.text
     if cell.applies and cell.requirement.quota_text:
         text = f"{text} ({cell.quota_label})"
     return StateValue(state=str(cell.state), text=text, background=background, colour=colour)
@@ -106,8 +108,8 @@ def _requirement_table(result: Compliance) -> Table:
                 requirement.deadline,
                 tally.applicable,
                 tally.done,
-                tally.states.get(State.SUBMITTED, 0),
-                tally.states.get(State.OVERDUE, 0),
+                tally.count(CellState.SENT),
+                tally.count(CellState.LATE),
                 Percent(tally.percent),
             ]
         )
@@ -307,7 +309,7 @@ def _matrix_table(result: Compliance, units=None) -> Table:
         cells = result.row(unit.id)
         done = _("Có") if result.unit_is_compliant(unit.id) else _("Chưa")
         rows.append([index, unit.name] + [_state_value(c) for c in cells] + [done])
-    note = " · ".join(f"{State(s).label}" for s in State.values if s != State.NOT_APPLICABLE)
+    note = " · ".join(str(s.label) for s in STATE_ORDER if s != CellState.NOT_APPLICABLE)
     return Table("ma-tran", _("Ma trận thực hiện"), columns, rows, note=note)
 
 
@@ -543,7 +545,7 @@ def unit_document(data: dict, *, sha: str, number: str = "", parameters=None) ->
         ],
         rows,
     )
-    done = sum(1 for r in rows if r[3].state in (State.ACCEPTED_ON_TIME, State.ACCEPTED_LATE))
+    done = sum(1 for r in rows if r[3].state == CellState.ACCEPTED)
     general = Section(
         _("Kết quả thực hiện các nhiệm vụ"),
         paragraphs=[_("Đơn vị phải thực hiện %(n)s nhiệm vụ, đã đạt %(done)s.") % {"n": len(rows), "done": done}],

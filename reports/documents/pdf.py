@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from ..compliance import STATE_COLOURS
+from directives.state_glossary import COLOURS
+
 from .model import Document
 
 
@@ -70,7 +71,7 @@ def safe_fetcher():
 
 
 def state_css() -> str:
-    return "\n".join(f"td.st-{state} {{ background: {bg}; color: {fg}; }}" for state, (bg, fg) in STATE_COLOURS.items())
+    return "\n".join(f"td.st-{state} {{ background: {bg}; color: {fg}; }}" for state, (bg, fg) in COLOURS.items())
 
 
 def render_html(document: Document) -> str:

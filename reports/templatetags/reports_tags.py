@@ -1,27 +1,28 @@
-"""Matrix cells and state badges: colour plus words, one tag per cell (hundreds of rows)."""
+"""Matrix cells: the glossary's colour plus words, one tag per cell (hundreds of rows)."""
 
 from functools import lru_cache
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..compliance import STATE_COLOURS, STATE_SHORT, State
+from directives import state_glossary
+from directives.obligations import CellState
 
 register = template.Library()
 
 
 @lru_cache(maxsize=64)
 def _state_words(state: str, language: str):
-    """Translated short text and label of a state, once per language (not once per cell)."""
-    st = State(state)
-    return escape(str(STATE_SHORT[st])), escape(str(st.label)), STATE_COLOURS[st]
+    """Translated label of a state, its "late" note and its colours, once per language (not per cell)."""
+    late = escape(str(state_glossary.ACCEPTED_LATE))
+    return escape(str(CellState(state).label)), late, state_glossary.colours(state)
 
 
 @register.simple_tag
 def matrix_cell(cell, url, unit_name):
-    """A <td> with the state in words, the count against the quota, and a link to drill down.
+    """A <td> with the state in the glossary's words, the count against the quota, and a link to drill down.
 
     Built with f-strings over escaped parts: the matrix has thousands of cells and format_html
     per cell cost a third of the page's time.
@@ -29,26 +30,14 @@ def matrix_cell(cell, url, unit_name):
     requirement = escape(cell.requirement.short_label)
     if not cell.applies:
         return mark_safe(f'<td class="state-cell state-na text-center text-muted" data-label="{requirement}">—</td>')
-    short, label, (background, colour) = _state_words(str(cell.state), get_language() or "")
+    label, late, (background, colour) = _state_words(str(cell.state), get_language() or "")
+    body = f'{label} <span class="late-note">({late})</span>' if cell.accepted_late else label
     quota = cell.quota_label
-    body = f"{short}<br><small>{escape(quota)}</small>" if quota else short
+    if quota:
+        body = f"{body}<br><small>{escape(quota)}</small>"
     if url:
-        body = (
-            f'<a class="stretched-link text-reset" href="{escape(url)}" title="{escape(unit_name)} · {label}">'
-            f"{body}</a>"
-        )
+        body = f'<a class="stretched-link text-reset" href="{escape(url)}" title="{escape(unit_name)}">{body}</a>'
     return mark_safe(
         f'<td class="state-cell text-center position-relative" style="background:{background};color:{colour}" '
-        f'data-label="{requirement}">{body}</td>'
-    )
-
-
-@register.simple_tag
-def state_chip(state, label=None):
-    background, colour = STATE_COLOURS[State(state)]
-    return format_html(
-        '<span class="badge border" style="background:{};color:{}">{}</span>',
-        background,
-        colour,
-        label or State(state).label,
+        f'data-state="{cell.state}" data-label="{requirement}">{body}</td>'
     )

@@ -11,9 +11,9 @@ from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.services import unit_upsert
 from directives import freshness
 from directives.models import EngineVersion
+from directives.obligations import CellState
 from projects.models import KeyWork
 from projects.services import key_work_transition
-from reports.compliance import State
 
 from .conftest import file_work
 
@@ -36,14 +36,11 @@ def leader_client(client_for, leader):
 def test_a_filing_sent_then_accepted_shows_on_the_next_load(leader_client, officer_kp, staff, province, letter):
     directive, requirement = letter
     work = file_work(requirement, province.krong_pac, status=ReviewStatus.DRAFT)
-    assert _state(leader_client, directive, requirement, province.krong_pac) == State.OVERDUE  # a draft, past due
+    assert _state(leader_client, directive, requirement, province.krong_pac) == CellState.LATE  # a draft, past due
     key_work_transition(user=officer_kp, work=work, target=ReviewStatus.SUBMITTED)
-    assert _state(leader_client, directive, requirement, province.krong_pac) == State.SUBMITTED
+    assert _state(leader_client, directive, requirement, province.krong_pac) == CellState.SENT
     key_work_transition(user=staff, work=KeyWork.objects.get(pk=work.pk), target=ReviewStatus.ACCEPTED)
-    assert _state(leader_client, directive, requirement, province.krong_pac) in (
-        State.ACCEPTED_ON_TIME,
-        State.ACCEPTED_LATE,
-    )
+    assert _state(leader_client, directive, requirement, province.krong_pac) == CellState.ACCEPTED
     # The dashboard and the directive page read the same kept answers: both see it too.
     dashboard = leader_client.get(reverse("reports:dashboard"), {"directive": directive.pk}).context
     assert dashboard["total"].done == 1
@@ -57,7 +54,7 @@ def test_a_requirement_edit_shows_on_the_next_load(leader_client, province, lett
     assert province.ea_kly.pk in {u.id for u in _matrix(leader_client, directive).units}
     requirement.deadline = datetime.date.today() + datetime.timedelta(days=30)
     requirement.save()
-    assert _state(leader_client, directive, requirement, province.ea_kly) == State.MISSING  # no longer late
+    assert _state(leader_client, directive, requirement, province.ea_kly) == CellState.NOT_STARTED  # no longer late
 
 
 def test_a_unit_added_or_dissolved_shows_on_the_next_load(leader_client, province, letter):
@@ -81,11 +78,11 @@ def test_a_write_by_another_process_is_seen_through_the_version(leader_client, p
     version the kept answer is served (the cache is real), with one the next load computes afresh."""
     directive, requirement = letter
     work = file_work(requirement, province.krong_pac, status=ReviewStatus.SUBMITTED)
-    assert _state(leader_client, directive, requirement, province.krong_pac) == State.SUBMITTED
+    assert _state(leader_client, directive, requirement, province.krong_pac) == CellState.SENT
     KeyWork.objects.filter(pk=work.pk).update(status=ReviewStatus.RETURNED)  # no signal in this process
-    assert _state(leader_client, directive, requirement, province.krong_pac) == State.SUBMITTED  # kept
+    assert _state(leader_client, directive, requirement, province.krong_pac) == CellState.SENT  # kept
     EngineVersion.objects.create()  # what the other process's write leaves
-    assert _state(leader_client, directive, requirement, province.krong_pac) == State.OVERDUE  # returned, past due
+    assert _state(leader_client, directive, requirement, province.krong_pac) == CellState.LATE  # returned, past due
 
 
 def test_answers_are_kept_until_a_write(leader_client, province, letter, django_assert_max_num_queries):

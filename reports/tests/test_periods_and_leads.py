@@ -136,8 +136,8 @@ def test_the_matrix_shows_the_current_period_and_any_past_one(client_for, leader
         return {c.unit_id: c.state for c in selectors.compliance_for_source(source=source).cells.values()}
 
     finance, home_affairs = province.dept_finance.pk, province.dept_home_affairs.pk
-    assert states("15/10/2026") == {finance: "accepted_on_time", home_affairs: "missing"}
-    assert states("25/11/2026") == {finance: "overdue", home_affairs: "overdue"}  # November: nobody filed
+    assert states("15/10/2026") == {finance: "accepted", home_affairs: "not_started"}
+    assert states("25/11/2026") == {finance: "late", home_affairs: "late"}  # November: nobody filed
     client = client_for(leader)
     october = client.get(reverse("reports:matrix"), {"directive": directive.pk, "as_of": "15/10/2026"}).text
     assert "Báo cáo tháng (Tháng 10/2026)" in october

@@ -66,7 +66,9 @@ def test_matrix_drill_down_and_filters(client_for, leader, province, filed):
     body = response.content.decode()
     work = filed[1].key_works.get(unit=province.krong_pac)
     assert reverse("projects:detail", kwargs={"pk": work.pk}) in body
-    assert "Đạt" in body and "Chờ duyệt" in body and "1/01–02" in body
+    # The glossary's words, as on the officer's page and in the legend.
+    assert "Đã chấp nhận" in body and "Đã gửi, chờ duyệt" in body and "1/01–02" in body
+    assert "Chú giải trạng thái" in body
     response = client.get(reverse("reports:matrix"), {"directive": directive.pk, "district": province.bmt.pk})
     assert "Thành phố Buôn Ma Thuột" in response.content.decode()
     assert "Huyện Krông Pắc" not in response.content.decode()

@@ -7,6 +7,7 @@ from ..audit import action_label, audit_rows
 from ..errors import error_summary_items
 from ..formatting import format_date, format_number, format_vnd
 from ..models import ReviewStatus
+from ..text import cut_at_word
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ def vnumber(value, decimals=2):
 
 
 @register.filter
+def cut(value, limit):
+    """Like truncatechars, but at a word: "Tổ chức lễ khởi công…", never "Tổ chức lễ khởi c…"."""
+    return cut_at_word(value, int(limit))
+
+
+@register.filter
 def vdate(value):
     return format_date(value)
 
@@ -33,28 +40,17 @@ def percent(value):
     return f"{format_number(value, 1)} %"
 
 
-# Keys are the review statuses (the core's own) and the values of the apps' status enums, which the core may
-# not import: DirectiveStatus (published), obligations.CellState (not_started, sent, late, not_applicable),
-# reports.compliance.State (missing, overdue, not_applicable).
-STATUS_STYLES = {
-    ReviewStatus.DRAFT: "secondary",
-    ReviewStatus.SUBMITTED: "info",
-    ReviewStatus.RETURNED: "warning",
-    ReviewStatus.ACCEPTED: "success",
-    ReviewStatus.WITHDRAWN: "dark",
-    "published": "success",
-    "missing": "danger",
-    "overdue": "danger",
-    "not_started": "light",
-    "sent": "info",
-    "late": "danger",
-    "not_applicable": "light",
-}
+# Review statuses wear the colour of the obligation state of the same name (static/css/states.css,
+# generated from directives/state_glossary.py); obligation states themselves use {% state_badge %}.
+REVIEW_STATUSES = frozenset(ReviewStatus.values)
+STATUS_STYLES = {"published": "success"}
 
 
 @register.simple_tag
 def status_badge(status, label):
     """A coloured badge that also carries the status in words (colour is never the only signal)."""
+    if str(status) in REVIEW_STATUSES:
+        return format_html('<span class="badge state-badge review-{}">{}</span>', status, label)
     style = STATUS_STYLES.get(str(status), "secondary")
     text_class = " text-dark" if style in ("light", "info", "warning") else ""
     return format_html('<span class="badge text-bg-{}{}">{}</span>', style, text_class, label)

@@ -1,7 +1,9 @@
 import datetime
 
+from django.template import Context, Template
+
 from campaign_portal.core.formatting import format_number, format_vnd, place_date_line
-from campaign_portal.core.text import fold, nfc
+from campaign_portal.core.text import cut_at_word, fold, nfc
 
 
 def test_money_uses_dot_thousands_and_dong_sign():
@@ -37,3 +39,11 @@ def test_time_since_reads_in_vietnamese():
     with translation.override("vi"):
         text = timesince(timezone.now() - datetime.timedelta(days=400))
     assert text == "1\xa0năm, 1\xa0tháng"
+
+
+def test_titles_in_pages_are_cut_at_a_word_never_mid_word():
+    title = "Tổ chức lễ khởi công công trình chào mừng kỷ niệm 120 năm thành lập tỉnh"
+    assert cut_at_word(title, 30) == "Tổ chức lễ khởi công công…"
+    assert cut_at_word(title, 200) == title
+    rendered = Template("{% load portal %}{{ t|cut:20 }}").render(Context({"t": title}))
+    assert rendered == "Tổ chức lễ khởi…" and len(rendered) <= 20

@@ -19,7 +19,7 @@ def test_dashboard_opens_on_the_current_campaign_with_a_mix_of_states(demo, page
     text = main.inner_text()
     assert current.name in text, text[:500]
     assert f"năm {timezone.localdate().year}" in text or str(current.starts_on.year) in text
-    for state in ("Đã chấp nhận", "Đã gửi, chờ duyệt", "Quá hạn", "Đang soạn", "Chưa nộp"):
+    for state in ("Đã chấp nhận", "Đã gửi, chờ duyệt", "Quá hạn", "Đang soạn", "Chưa thực hiện"):
         assert state in text, state
     assert "2.620 ngày" not in text  # the 2019 campaign is no longer the first screen
     shoot(page, "leader-dashboard-current-campaign")
