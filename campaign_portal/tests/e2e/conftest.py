@@ -61,6 +61,10 @@ def browser_context_args(browser_context_args):
     }
 
 
+# A step may wait this long for its element. In a parallel run the other worker shares the two cores (OCR,
+# real processes), so a step that takes 3 s alone can take over 10 s; a failing test still fails, later.
+STEP_TIMEOUT_MS = 30_000
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
@@ -69,7 +73,7 @@ def phone_page(browser, browser_context_args, request):
     """A page in a 390×844 phone-sized context."""
     context = browser.new_context(**{**browser_context_args, **PHONE})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     yield page
     _screenshot_on_failure(request, page)
     context.close()
@@ -96,9 +100,9 @@ def _screenshot_on_failure(request, page):
 
 @pytest.fixture
 def page(context, request):
-    """A page that fails fast (10 s) instead of Playwright's 30 s; on failure its last state is saved."""
+    """A page whose steps wait STEP_TIMEOUT_MS for their element; on failure its last state is saved."""
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     yield page
     _screenshot_on_failure(request, page)
 
