@@ -12,6 +12,7 @@ from campaign_portal.core.models import Notification, ReviewStatus, Role, UnitKi
 from campaign_portal.core.tests.factories import make_user
 from directives import services as directive_services
 from directives.models import RequirementKind
+from directives.obligations import CellState
 from directives.tests.factories import CampaignFactory, DirectiveFactory, RequirementFactory
 from reports import services
 from reports.models import ReminderLog, ReportFormat, ReportStatus
@@ -192,9 +193,9 @@ def test_the_matrix_shows_a_past_period_chosen_with_todays_filings(client_for, l
         source = selectors.resolve_source(directive_id=str(directive.pk), period=period)
         return {c.unit_id: c.state for c in selectors.compliance_for_source(source=source).cells.values()}
 
-    assert states(last) == {finance: "submitted", home_affairs: "overdue"}  # "Đã gửi, chờ duyệt"
-    assert states("")[finance] != "submitted"  # this month: nothing sent yet
-    assert states("1999-01")[finance] != "submitted"  # not one of its periods: the current one
+    assert states(last) == {finance: CellState.SENT, home_affairs: CellState.LATE}  # "Đã gửi, chờ duyệt"
+    assert states("")[finance] != CellState.SENT  # this month: nothing sent yet
+    assert states("1999-01")[finance] != CellState.SENT  # not one of its periods: the current one
     client = client_for(leader)
     words = f"Tháng {month(-1).month}/{month(-1).year}"
     page = client.get(reverse("reports:matrix"), {"directive": directive.pk, "period": last}).text
