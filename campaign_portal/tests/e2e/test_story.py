@@ -125,6 +125,8 @@ class Story:
         self.click("Lưu dự thảo và xem trước")
         self.snap("staff-preview")
         # The preview shows the recipients; "Ban hành" opens the confirmation, which lists them again.
+        # wait_for: the click starts the navigation, domcontentloaded may still be the form's (count() does not wait)
+        self.page.locator("[data-recipient-count]").first.wait_for()
         assert self.page.locator("[data-recipient-count]").count()
         self.page.get_by_role("link", name=self.label("Ban hành", exact=True)).first.click()
         self.page.wait_for_load_state("domcontentloaded")
