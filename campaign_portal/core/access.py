@@ -62,7 +62,10 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    membership = Membership.objects.select_related("unit", "unit__parent").filter(user=user).first()
+    if "membership" in user._state.fields_cache:  # loaded with the user (core.auth.PortalBackend)
+        membership = user._state.fields_cache["membership"]
+    else:
+        membership = Membership.objects.select_related("unit", "unit__parent").filter(user=user).first()
     scope = Scope(role=membership.role, unit=membership.unit) if membership else NO_SCOPE
     if membership is None and user.is_superuser:
         scope = Scope(role=Role.ADMIN, unit=None)

@@ -3,7 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
 from .access import scope_for
-from .notifications import unread_for
+from .notifications import unread_count
 
 
 def _navigation(user, scope, path):
@@ -35,7 +35,7 @@ def portal(request):
         "portal_province": settings.PORTAL_PROVINCE_NAME,
     }
     if scope is not None and scope.role:
-        context["portal_unread"] = unread_for(user).count()
+        context["portal_unread"] = unread_count(user)
         context["portal_nav"] = _navigation(user, scope, request.path)
         primary = getattr(import_string(settings.PORTAL_NAVIGATION.rsplit(".", 1)[0]), "PRIMARY", None)
         if primary and len(context["portal_nav"]) > primary + 1:

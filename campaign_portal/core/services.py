@@ -63,6 +63,7 @@ def membership_set(*, user, unit: Unit, role: str, title: str = "") -> Membershi
     )
     if hasattr(user, "_portal_scope"):
         del user._portal_scope
+    user._state.fields_cache.pop("membership", None)  # loaded with the user by core.auth.PortalBackend
     return membership
 
 
