@@ -548,9 +548,14 @@ def owers(requirements) -> dict[int, list[int]]:
 
 
 def owes_any(unit, *, kind: str) -> bool:
-    """Does `unit` owe any requirement of this kind under a published letter? (1 query, or 5 when there are some.)"""
+    """Does `unit` owe any requirement of this kind under a published letter? (Kept per data version: the menu
+    of every officer's page asks it.)"""
+    return unit.pk in freshness.memo(("owers of kind", kind), lambda: _owers_of_kind(kind))
+
+
+def _owers_of_kind(kind: str) -> frozenset[int]:
     reqs = list(Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED, kind=kind))
-    return bool(reqs) and any(unit.pk in unit_ids for unit_ids in owers(reqs).values())
+    return frozenset(pk for unit_ids in owers(reqs).values() for pk in unit_ids) if reqs else frozenset()
 
 
 def owes(requirement: Requirement, unit) -> bool:

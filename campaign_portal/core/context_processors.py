@@ -1,17 +1,28 @@
+import functools
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
 
 from .access import scope_for
 from .notifications import unread_count
 
 
+@functools.lru_cache(maxsize=256)
+def _url(name: str, prefix: str, urlconf: str) -> str | None:
+    """A menu item's address: the same for every request with this script prefix and URLconf (None: no such page)."""
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def _navigation(user, scope, path):
     items = []
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     for name, label, icon, *when in import_string(settings.PORTAL_NAVIGATION).get(scope.role, []):
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        url = _url(name, prefix, urlconf)
+        if url is None:
             continue
         if when and not when[0](user, scope):
             continue

@@ -35,6 +35,15 @@ def test_a_commune_addressed_by_a_key_works_ask_sees_key_works(client_for, offic
     assert "Công trình trọng điểm" in labels and "Duyệt hồ sơ cấp xã" not in labels
 
 
+def test_the_key_works_item_appears_on_the_next_page_once_an_ask_addresses_the_commune(client_for, officer_commune):
+    from campaign_portal.core.models import UnitKind
+
+    client = client_for(officer_commune)
+    assert "Công trình trọng điểm" not in _labels(client.get(reverse("pledges:owed")))
+    RequirementFactory(applies_to=[UnitKind.COMMUNE])  # the menu's answer is kept per data version
+    assert "Công trình trọng điểm" in _labels(client.get(reverse("pledges:owed")))
+
+
 def test_a_long_menu_keeps_four_items_in_the_bar_and_the_rest_under_more(client_for, staff):
     page = client_for(staff).get(reverse("core:audit_log"))
     # Staff have 8 items (Chờ duyệt … Nhật ký): 4 in the bar, 4 under "Thêm", the activity log among them.
