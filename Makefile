@@ -70,20 +70,28 @@ BENCH_SECRET_KEY := $(or $(SECRET_KEY),bench-$(shell head -c 32 /dev/urandom | o
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=$(BENCH_SECRET_KEY) PORTAL_DEVTOOLS=1 \
 	STATIC_ROOT=$(CURDIR)/var/bench-static
 
-# SCALE=national (or `make bench-national`): ~10,000 units of 34 provinces in <BENCH_DB>_national, kept
-# between runs (seeded once, a few minutes); pages, engine and PDF timed in-process.
-SCALE ?= province
+# `make bench` runs every benchmark of issue 19 and ends with one table of all figures (bench_summary):
+# the 250-unit province in-process (bench_reports) and through gunicorn (bench_load), then the national data
+# set (~10,000 units of 34 provinces in <BENCH_DB>_national, seeded once — a few minutes — and kept between
+# runs). SCALE=province or SCALE=national runs one part. BENCH_ARGS go to bench_load (the province),
+# NATIONAL_ARGS to the national run (e.g. --reseed); --strict in BENCH_ARGS makes the summary's verdict the
+# exit code.
+SCALE ?= all
+NATIONAL_ARGS ?=
+BENCH_STARTED := $(shell date +%s)
 
 bench: dev-venv
 	@createdb -h 127.0.0.1 -U postgres $(BENCH_DB) 2>/dev/null || true
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-ifeq ($(SCALE),national)
-	$(BENCH_ENV) $(BIN)/python manage.py bench_load --scale national $(BENCH_ARGS)
-else
+ifneq ($(SCALE),national)
 	$(BENCH_ENV) $(BIN)/python manage.py bench_reports
-	$(BENCH_ENV) $(BIN)/python manage.py bench_load $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_load $(filter-out --strict,$(BENCH_ARGS))
 endif
+ifneq ($(SCALE),province)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_load --scale national $(NATIONAL_ARGS)
+endif
+	$(BENCH_ENV) $(BIN)/python manage.py bench_summary --since $(BENCH_STARTED) $(filter --strict,$(BENCH_ARGS))
 
 bench-national:
 	$(MAKE) bench SCALE=national

@@ -99,3 +99,32 @@ def test_too_many_queries_an_untimed_page_and_a_low_mixed_share_fail():
 def test_all_figures_within_target_say_so():
     table = render_verdicts(judge(single("projects:list", 3.0, 5), 500, 1000))
     assert "FAIL" not in table and "3 of 3 figures meet their target: all PASS" in table
+
+
+def test_the_summary_shows_this_runs_figures_and_names_the_parts_that_did_not_run(tmp_path, settings):
+    import io
+    import json
+    import os
+    import time
+
+    from django.core.management import CommandError, call_command
+
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "bench").mkdir()
+    started = time.time()
+    verdict = {"figure": "reports:matrix [leader] server time", "value": "41.0 ms", "target": "≤ 60 ms", "ok": True}
+    over = {"figure": "pledges:owed [officer] server time", "value": "38.0 ms", "target": "≤ 15 ms", "ok": False}
+    (tmp_path / "bench" / "bench_load.json").write_text(json.dumps({"verdicts": [verdict, over]}))
+    old = tmp_path / "bench" / "bench_national.json"
+    old.write_text(json.dumps({"verdicts": [dict(verdict, figure="from an earlier run")]}))
+    os.utime(old, (started - 3600, started - 3600))
+
+    out = io.StringIO()
+    call_command("bench_summary", since=started - 1, stdout=out)
+    text = out.getvalue()
+    assert "load: reports:matrix [leader] server time" in text and "PASS" in text and "FAIL" in text
+    assert "from an earlier run" not in text
+    assert "national data set (bench_load --scale national): not run" in text
+    assert "250-unit province, in-process (bench_reports): not run" in text
+    with pytest.raises(CommandError, match="1 figure"):
+        call_command("bench_summary", since=started - 1, strict=True, stdout=io.StringIO())

@@ -55,7 +55,9 @@ class Command(BaseCommand):
             actions, _missing = _actions(membership.role, membership.unit)
             plan.append((membership, actions))
         if not plan:
-            raise CommandError("No load users here: run `make bench BENCH_ARGS=--keep-db` and point DATABASE_URL at it.")
+            raise CommandError(
+                "No load users here: run `make bench BENCH_ARGS=--keep-db` and point DATABASE_URL at it."
+            )
         out = Path(settings.VAR_DIR) / "bench"
         out.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"{'page [role]':46} {'median ms':>10} {'min ms':>8} {'queries':>8}")
@@ -77,9 +79,7 @@ class Command(BaseCommand):
                         times.append(seconds * 1000)
                         counts.append(count)
                     key = f"{name} [{membership.role}]"
-                    self.stdout.write(
-                        f"{key:46} {statistics.median(times):10.1f} {min(times):8.1f} {max(counts):8d}"
-                    )
+                    self.stdout.write(f"{key:46} {statistics.median(times):10.1f} {min(times):8.1f} {max(counts):8d}")
                     if options["profile"]:
                         self._profile(ask, key, out)
 
