@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import IntegerField, Value
 from django.utils import timezone
 
 from campaign_portal.core import access
@@ -221,36 +222,95 @@ class QueueItem:
         return (timezone.localdate() - timezone.localdate(self.submitted_at)).days
 
 
-def review_queue_for(*, user) -> list[QueueItem]:
-    """Submitted records of every registered kind in the user's review scope, oldest first.
+_FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)  # "never sent" sorts last
 
-    One query per registered kind (unit and requirement joined), whatever the number of records.
+
+class ReviewQueue:
+    """Everything awaiting review, oldest first, read a page at a time (Paginator slices it).
+
+    The order is read for every record (kind, pk and the time it was sent: one query for every kind
+    together); only the records of the page shown are loaded, one query per kind on that page.
     """
-    condition = access.unit_filter(user, mode="review")
-    items = []
-    for entry in registry.registered_kinds():
+
+    def __init__(self, *, entries, condition):
+        self._entries = entries
+        self._condition = condition
+        self._keys = None
+
+    def _queryset(self, entry):
         qs = entry.queryset().filter(status=ReviewStatus.SUBMITTED)
-        if condition is not None:
-            qs = qs.filter(condition)
-        qs = qs.select_related("unit", "requirement__directive").order_by("submitted_at", "pk")
-        label = RequirementKind(entry.kind).label if entry.kind in RequirementKind.values else entry.kind
-        for obj in qs:
-            requirement = obj.requirement
-            items.append(
-                QueueItem(
-                    kind=entry.kind,
-                    kind_label=str(label),
-                    pk=obj.pk,
-                    title=str(getattr(obj, entry.title_field, "")),
-                    unit=obj.unit,
-                    requirement_label=f"{requirement.ordinal}. {requirement.label}",
-                    directive_label=str(requirement.directive.number or requirement.directive.subject[:40]),
-                    submitted_at=obj.submitted_at,
-                    url=entry.detail_url_for(obj.pk),
+        return qs.filter(self._condition) if self._condition is not None else qs
+
+    def keys(self) -> list[tuple]:
+        """(sent at, kind, pk) of every record, in the queue's order."""
+        if self._keys is None:
+            parts = [
+                self._queryset(entry)
+                .order_by()
+                .values_list(Value(index, output_field=IntegerField()), "pk", "submitted_at")
+                for index, entry in enumerate(self._entries)
+            ]
+            rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else (parts[0] if parts else [])
+            self._keys = sorted((at or _FAR, self._entries[index].kind, pk) for index, pk, at in rows)
+        return self._keys
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        wanted = self.keys()[index]
+        found = {}
+        for entry in self._entries:
+            pks = [pk for _at, kind, pk in wanted if kind == entry.kind]
+            if pks:
+                qs = (
+                    self._queryset(entry)
+                    .filter(pk__in=pks)
+                    .select_related("unit", "requirement__directive")
+                    .only(*_QUEUE_FIELDS, entry.title_field)
                 )
-            )
-    far = timezone.now() + datetime.timedelta(days=3650)
-    return sorted(items, key=lambda i: (i.submitted_at or far, i.kind, i.pk))
+                found.update({(entry.kind, obj.pk): _queue_item(entry, obj) for obj in qs})
+        return [found[(kind, pk)] for _at, kind, pk in wanted if (kind, pk) in found]
+
+
+# What a row of the queue shows (a letter's text, a record's details are not read).
+_QUEUE_FIELDS = (
+    "pk",
+    "submitted_at",
+    "unit__name",
+    "requirement__ordinal",
+    "requirement__title",
+    "requirement__kind",
+    "requirement__directive__number",
+    "requirement__directive__subject",
+)
+
+
+def _queue_item(entry, obj) -> QueueItem:
+    requirement = obj.requirement
+    label = RequirementKind(entry.kind).label if entry.kind in RequirementKind.values else entry.kind
+    return QueueItem(
+        kind=entry.kind,
+        kind_label=str(label),
+        pk=obj.pk,
+        title=str(getattr(obj, entry.title_field, "")),
+        unit=obj.unit,
+        requirement_label=f"{requirement.ordinal}. {requirement.label}",
+        directive_label=str(requirement.directive.number or requirement.directive.subject[:40]),
+        submitted_at=obj.submitted_at,
+        url=entry.detail_url_for(obj.pk),
+    )
+
+
+def review_queue_for(*, user) -> ReviewQueue:
+    """Submitted records of every registered kind in the user's review scope, oldest first (then by
+    kind and id). Slice it (a page): one query orders them all, one per kind loads the page's records."""
+    return ReviewQueue(entries=registry.registered_kinds(), condition=access.unit_filter(user, mode="review"))
 
 
 FOCUS_SIZE = 5
