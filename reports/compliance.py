@@ -306,13 +306,16 @@ class Compliance:
 
 
 # --- building from the engine's answer -------------------------------------------------------------
-def published_requirements(*, directive=None, campaign=None):
-    """Requirements of one directive, or of every published directive of a campaign (one query)."""
+def published_requirements(*, directive=None, campaign=None, root: str = ""):
+    """Requirements of one directive, or of every published directive of a campaign (of the letters
+    issued under `root`, a province's path, when given): one query."""
     qs = Requirement.objects.select_related("directive__issuer", "directive__campaign")
     if directive is not None:
         qs = qs.filter(directive=directive)
     elif campaign is not None:
         qs = qs.filter(directive__campaign=campaign, directive__status=DirectiveStatus.PUBLISHED)
+        if root:
+            qs = qs.filter(directive__issuer__path__startswith=root)
     else:
         raise ValueError("a directive or a campaign is needed")
     return list(qs.order_by("directive__issued_on", "directive_id", "position", "id"))

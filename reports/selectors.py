@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import IntegerField, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import registry, schedule
+from campaign_portal.core.text import fold
+from directives import freshness, obligations, registry, schedule
 from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
+from directives.obligations import CellState
 
 from . import compliance
 from .models import Report, ReportKind, ReportStatus
@@ -72,11 +75,14 @@ class Source:
     directive: Directive | None = None
     as_of: datetime.date | None = None  # None: today
     period: str = ""  # a recurring ask's period to show ("2026-11"); "": the one holding the as-of day
+    province: Unit | None = None  # a campaign of several provinces: the letters of this one only
 
     @property
     def label(self) -> str:
         if self.directive is not None:
             return str(self.directive)
+        if self.campaign and self.province:
+            return f"{self.campaign.name} · {self.province.name}"
         return self.campaign.name if self.campaign else ""
 
     @property
@@ -97,6 +103,8 @@ class Source:
             items.append(f"as_of={self.as_of:%d/%m/%Y}")
         if self.period:
             items.append(f"period={self.period}")
+        if self.province and not self.directive:
+            items.append(f"province={self.province.pk}")
         return "&".join(items)
 
     def __bool__(self) -> bool:
@@ -112,7 +120,7 @@ def source_choices() -> dict:
     directives = list(
         _published_directives()
         .filter(requirements__isnull=False)
-        .select_related("campaign")
+        .select_related("campaign", "issuer")
         .distinct()
         .order_by("-issued_on", "-id")
     )
@@ -132,12 +140,42 @@ def parse_day(*, value) -> datetime.date | None:
     return None
 
 
-def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None, period=None) -> Source:
-    """The requested source, else the current campaign (running today), else the latest one with directives."""
+def resolve_source(
+    *, campaign_id=None, directive_id=None, choices=None, as_of=None, period=None, province_id=None
+) -> Source:
+    """The requested source, else the current campaign (running today), else the latest one with directives.
+    A campaign whose letters come from several provinces is narrowed to `province_id`'s when it is one."""
+    choices = choices if choices is not None else source_choices()
     source = _resolve_source(campaign_id=campaign_id, directive_id=directive_id, choices=choices)
     source.as_of = parse_day(value=as_of)
     source.period = period if schedule.is_period_key(period) else ""
+    if province_id and source.campaign is not None and source.directive is None:
+        source.province = next(
+            (u for u in campaign_provinces(source=source, choices=choices) if str(u.pk) == str(province_id)), None
+        )
     return source
+
+
+def campaign_provinces(*, source: Source, choices: dict) -> list[Unit]:
+    """The provinces whose letters a campaign holds, when there are several (the whole country's
+    campaign), in name order; [] for a directive or a campaign of one province (no query then)."""
+    if source.campaign is None or source.directive is not None:
+        return []
+    roots = {
+        obligations.root_path(d.issuer.path if d.issuer_id else "")
+        for d in choices["directives"]
+        if d.campaign_id == source.campaign.pk
+    }
+    if len(roots) < 2:
+        return []
+    return sorted(Unit.objects.filter(path__in=roots), key=lambda u: fold(u.name))
+
+
+def _requirements_of(source: Source):
+    """A province's share of a campaign's requirements; None: the source's own (the engine reads them)."""
+    if source.province is None:
+        return None
+    return compliance.published_requirements(campaign=source.campaign, root=source.province.path)
 
 
 def _resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Source:
@@ -163,6 +201,7 @@ def compliance_for_source(*, source: Source, unit_ids=None) -> compliance.Compli
     return compliance.compute(
         directive=source.directive,
         campaign=source.campaign,
+        requirements=_requirements_of(source),
         as_of=source.as_of,
         unit_ids=unit_ids,
         period=source.period,
@@ -172,8 +211,47 @@ def compliance_for_source(*, source: Source, unit_ids=None) -> compliance.Compli
 def compliance_for_source_at(*, source: Source, days, unit_ids=None) -> list[compliance.Compliance]:
     """The source's matrix as of each of `days`, in one pass of the engine."""
     return compliance.compute_at(
-        directive=source.directive, campaign=source.campaign, days=days, unit_ids=unit_ids, period=source.period
+        directive=source.directive,
+        campaign=source.campaign,
+        requirements=_requirements_of(source),
+        days=days,
+        unit_ids=unit_ids,
+        period=source.period,
     )
+
+
+@dataclass
+class ProvinceLine:
+    """One province of a whole-country campaign: its letters' cells counted (compliance.Tally)."""
+
+    province: Unit
+    tally: compliance.Tally
+
+
+def national_summary(*, source: Source, provinces: list[Unit]) -> dict:
+    """A campaign of every province, one line per province: its units and their cells counted by
+    state in the database (directives.obligations.unit_lines), never walked here cell by cell."""
+    as_of = source.as_of or timezone.localdate()
+    lines = freshness.memo(
+        ("national-lines", source.campaign.pk, as_of),
+        lambda: obligations.unit_lines(
+            requirements=compliance.published_requirements(campaign=source.campaign), as_of=as_of
+        ),
+    )
+    label = gettext("Toàn quốc")
+    total = compliance.Tally(key="all", label=label)
+    by_root = {p.path: compliance.Tally(key=str(p.pk), label=p.name) for p in provinces}
+    for line in lines:
+        tally = by_root.get(line.root)
+        for target in (tally, total) if tally is not None else (total,):
+            target.units += 1
+            target.compliant_units += line.applicable > 0 and line.states.get(CellState.ACCEPTED, 0) == line.applicable
+            target.units_late += line.states.get(CellState.LATE, 0) > 0
+            target.applicable += line.applicable
+            target.done += line.states.get(CellState.ACCEPTED, 0)
+            target.accepted_late += line.accepted_late
+            target.states.update(line.states)
+    return {"total": total, "provinces": [ProvinceLine(p, by_root[p.path]) for p in provinces]}
 
 
 def milestones_for(*, source: Source, today: datetime.date) -> list[dict]:

@@ -20,6 +20,7 @@ from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
 from directives import freshness, registry, schedule
+from directives.obligations import CellState
 
 from . import charts, selectors, services
 from .compliance import LEGACY_STATES, STATE_ORDER
@@ -37,7 +38,7 @@ def _require_reader(user):
         raise PermissionDenied
 
 
-REMEMBERED = ("campaign", "directive", "district")
+REMEMBERED = ("campaign", "directive", "district", "province")
 REMEMBERED_KEY = "reports.focus"
 
 
@@ -59,7 +60,33 @@ def _source(request, choices=None):
         choices=choices,
         as_of=request.GET.get("as_of"),
         period=request.GET.get("period"),
+        province_id=chosen.get("province"),
     )
+
+
+def _national(request, source, choices, *, page: str):
+    """A campaign of every province without one chosen: one line per province (its units' cells
+    counted in the database), each opening that province's dashboard or matrix. None otherwise."""
+    provinces = selectors.campaign_provinces(source=source, choices=choices)
+    if not provinces or source.province is not None:
+        return None, provinces
+    summary = selectors.national_summary(source=source, provinces=provinces)
+    context = {
+        "source": source,
+        "choices": choices,
+        "provinces": provinces,
+        "page": page,
+        "today": source.as_of or timezone.localdate(),
+        "total": summary["total"],
+        "sent": summary["total"].count(CellState.SENT),
+        "lines": summary["provinces"],
+        "states": STATE_ORDER[:-1],
+        "chart": charts.percent_bars(
+            [(line.tally.label, line.tally.compliant_percent) for line in summary["provinces"]],
+            title=_("Tỷ lệ đơn vị hoàn thành theo tỉnh, thành phố"),
+        ),
+    }
+    return render(request, "reports/national.html", context), provinces
 
 
 def _district(request, result) -> int:
@@ -77,7 +104,10 @@ def dashboard(request):
     _require_reader(request.user)
     choices = selectors.source_choices()
     source = _source(request, choices)
-    context = {"source": source, "choices": choices}
+    national, provinces = _national(request, source, choices, page="dashboard")
+    if national is not None:
+        return national
+    context = {"source": source, "choices": choices, "provinces": provinces}
     if source:
         today = source.as_of or timezone.localdate()
         result, last_week = _with_last_week(source, today)
@@ -159,7 +189,16 @@ def matrix(request):
     _require_reader(request.user)
     choices = selectors.source_choices()
     source = _source(request, choices)
-    context = {"source": source, "choices": choices, "kinds": UnitKind.choices, "states": STATE_ORDER}
+    national, provinces = _national(request, source, choices, page="matrix")
+    if national is not None:
+        return national
+    context = {
+        "source": source,
+        "choices": choices,
+        "kinds": UnitKind.choices,
+        "states": STATE_ORDER,
+        "provinces": provinces,
+    }
     if source:
         with freshness.pinned():  # one read of the data's version for the matrix and its rows
             context.update(_matrix_context(request, source))
