@@ -30,6 +30,8 @@ from .templatetags.reports_tags import matrix_cell
 
 OVERDUE_SHOWN = 5
 REVIEW_PAGE_SIZE = 50  # the most overdue; the rest through the matrix filtered on "overdue"
+MATRIX_PAGE_CELLS = 5_000  # a bigger matrix is shown a page of units at a time
+MATRIX_MIN_PAGE = 50
 
 
 def _require_reader(user):
@@ -214,15 +216,26 @@ def _matrix_context(request, source) -> dict:
     state = LEGACY_STATES.get(state, (state,))[0]  # links saved before the one glossary
     state = state if state in STATE_ORDER else ""
     base = f"?{source.querystring}" if source.querystring else ""
+    units = result.filter_units(kind=kind, district_id=district, state=state)
+    # A letter of many asks (50 × 300 units: 15,000 cells) is shown a page of units at a time;
+    # the 250 × 10 province matrix stays whole.
+    page = None
+    if len(units) * len(result.requirements) > MATRIX_PAGE_CELLS:
+        per_page = max(MATRIX_MIN_PAGE, MATRIX_PAGE_CELLS // len(result.requirements))
+        page = Paginator(units, per_page).get_page(request.GET.get("page"))
+        units = page.object_list
     # The rows with each row's cells as one piece of HTML (thousands of cells: one template tag
     # per cell cost most of the page), kept with the matrix until the next write.
-    rows = freshness.memo(
-        ("matrix-rows", base, result.as_of, kind, district, state, translation.get_language()),
-        lambda: _matrix_rows(result, result.filter_units(kind=kind, district_id=district, state=state), base),
-    )
+    key = (base, result.as_of, kind, district, state, page.number if page else 0, translation.get_language())
+    rows = freshness.memo(("matrix-rows", *key), lambda: _matrix_rows(result, units, base))
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "result": result,
         "rows": rows,
+        "page": page,
+        "page_query": query.urlencode(),
+        "unit_count": page.paginator.count if page else len(rows),
         "kind": kind,
         "district": district,
         "state": state,

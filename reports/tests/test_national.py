@@ -69,3 +69,18 @@ def test_one_province_campaign_unchanged(client_for, leader, letter):
     """A campaign of one province's letters keeps the province's own dashboard (no national lines)."""
     response = client_for(leader).get(reverse("reports:dashboard") + f"?campaign={letter[0].campaign.pk}")
     assert response.status_code == 200 and "lines" not in response.context and "focus" in response.context
+
+
+def test_a_big_matrix_a_page_of_units_at_a_time(client_for, leader, country, monkeypatch):
+    """Past MATRIX_PAGE_CELLS cells (a 50-ask letter of 300 units), the matrix shows a page of units."""
+    from reports import views
+
+    monkeypatch.setattr(views, "MATRIX_PAGE_CELLS", 1)
+    monkeypatch.setattr(views, "MATRIX_MIN_PAGE", 1)
+    client = client_for(leader)
+    url = reverse("reports:matrix") + f"?campaign={country['campaign'].pk}&province={country['gia_lai'].pk}"
+    first = client.get(url)
+    assert [row[0].name for row in first.context["rows"]] == ["Xã Ia 0"]
+    assert first.context["unit_count"] == 2 and "Trang 1/2" in first.content.decode()
+    second = client.get(url + "&page=2")
+    assert [row[0].name for row in second.context["rows"]] == ["Xã Ia 1"]
