@@ -414,7 +414,7 @@ def from_ledger(ledger: obligations.Ledger, *, period: str = "", unit_infos=None
         if o.period is not None and (o.period.starts_on is None or o.period.starts_on <= ledger.as_of):
             begun.setdefault(o.key.period, o.period.label)
     for rid, uid in pairs:
-        chosen = [o for o in ledger.periods(rid, uid) if period and o.key.period == period]
+        chosen = [o for o in ledger.periods(rid, uid) if o.key.period == period] if period else []
         obligation = chosen[0] if chosen else ledger.get(rid, uid)  # else the period holding the as-of day
         if not obligation.applies:
             continue

@@ -14,7 +14,7 @@ from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import fold
 from directives import freshness, obligations, registry, schedule
-from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
+from directives.models import Campaign, Directive, DirectiveStatus, Requirement, RequirementKind
 from directives.obligations import CellState
 
 from . import compliance
@@ -235,7 +235,12 @@ def national_summary(*, source: Source, provinces: list[Unit]) -> dict:
     lines = freshness.memo(
         ("national-lines", source.campaign.pk, as_of),
         lambda: obligations.unit_lines(
-            requirements=compliance.published_requirements(campaign=source.campaign), as_of=as_of
+            requirements=Requirement.objects.filter(
+                directive__campaign=source.campaign, directive__status=DirectiveStatus.PUBLISHED
+            )
+            .select_related("directive__issuer", "directive__campaign")
+            .only(*obligations.SQL_FIELDS),
+            as_of=as_of,
         ),
     )
     label = gettext("Toàn quốc")
