@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core import access
@@ -38,6 +39,19 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
+class UnitSelect(QuickSelect):
+    """The list of every unit, written once per version of the data (directives.freshness: a unit
+    added, renamed or dissolved is a new version) and language, then reused: no query, no options."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from directives import freshness
+
+        units = getattr(self.choices, "queryset", None)  # whose units: the reader's scope
+        scope = str(units.query) if units is not None else repr(self.choices)
+        key = ("unit-select", name, str(value), tuple(sorted((attrs or {}).items())), get_language(), scope)
+        return freshness.memo(key, lambda: super(UnitSelect, self).render(name, value, attrs, renderer))
+
+
 def _attrs(attrs) -> str:
     """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     out = []
@@ -59,7 +73,7 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
         label=_("Đơn vị (với báo cáo của một đơn vị)"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=QuickSelect,
+        widget=UnitSelect,
     )
     format = forms.ChoiceField(label=_("Định dạng"), choices=ReportFormat.choices, initial=ReportFormat.PDF)
     cutoff = forms.DateField(

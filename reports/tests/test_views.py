@@ -319,3 +319,14 @@ def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province,
     assert "Trang 1/2" in first
     second = client.get(reverse("reports:review_queue"), {"page": 2}).content.decode()
     assert f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" in second and "Hồ sơ số 000" not in second
+
+
+def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, officer_kp, province, letter):
+    """The unit list is kept between loads; a unit added is listed on the next one, and an officer's
+    list (their own unit) is never the staff's."""
+    client = client_for(staff)
+    assert "Xã Mới Lập" not in client.get(reverse("reports:list")).content.decode()
+    UnitFactory(code="DLK-KPA-ML", name="Xã Mới Lập", kind=UnitKind.COMMUNE, parent=province.krong_pac)
+    assert "Xã Mới Lập" in client.get(reverse("reports:list")).content.decode()
+    form = client_for(officer_kp).get(reverse("reports:list")).context["form"]
+    assert "Xã Mới Lập" not in str(form["unit"]) and "Krông Pắc" in str(form["unit"])
