@@ -40,6 +40,10 @@ receipts (1, relative to receipt). The obligation key carries a period: a recurr
 one obligation per period (directives.schedule), `periods_for` is the one place that decides them.
 A requirement with a lead unit (`Requirement.lead_unit`) targets that unit only: the requirement
 service keeps `target_units` = {lead}; its co-operating units receive the letter but owe nothing.
+
+A whole country's pages (300,000 cells) count the same states in the database: `cell_states` and
+`unit_lines` run these rules as one SQL statement for one-time asks (directives.obligations_sql,
+tested to agree with this engine cell by cell) and this engine for recurring or relative ones.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 # ruff: noqa: S608 - statements built from the models' table names; every value is a parameter
 """The obligations engine's rules as one SQL statement, for pages too big to walk cell by cell.
 
-Called from `directives.obligations` only (`cell_states`, `unit_tallies`): the rules are those of its
+Called from `directives.obligations` only (`cell_states`, `unit_lines`): the rules are those of its
 module docstring, written once more in SQL for one-time asks (no recurrence, no relative deadline:
 one period, key ""), and a property test (reports/tests/test_obligations_property.py) checks that
 both give the same state and `on_time` to every cell of the same data. Recurring and relative asks
