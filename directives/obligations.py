@@ -40,6 +40,10 @@ receipts (1, relative to receipt). The obligation key carries a period: a recurr
 one obligation per period (directives.schedule), `periods_for` is the one place that decides them.
 A requirement with a lead unit (`Requirement.lead_unit`) targets that unit only: the requirement
 service keeps `target_units` = {lead}; its co-operating units receive the letter but owe nothing.
+
+A whole country's pages (300,000 cells) count the same states in the database: `cell_states` and
+`unit_lines` run these rules as one SQL statement for one-time asks (directives.obligations_sql,
+tested to agree with this engine cell by cell) and this engine for recurring or relative ones.
 """
 
 from __future__ import annotations
@@ -98,6 +102,9 @@ __all__ = [
     "filing_periods",
     "check_period",
     "deadline_for",
+    "cell_states",
+    "unit_lines",
+    "UnitLine",
 ]
 
 
@@ -1055,3 +1062,109 @@ def addressee_check(unit: Unit, *, day: datetime.date) -> AddresseeCheck:
     if unit.is_valid_on(day):
         return AddresseeCheck(unit=unit, day=day, ok=True)
     return AddresseeCheck(unit=unit, day=day, ok=False, successors=_successors_on(unit, day))
+
+
+# --- the same states counted in the database (pages of a whole country) -----------------------------
+
+
+def _sql_spec(requirement: Requirement, as_of: datetime.date) -> dict:
+    """What directives.obligations_sql needs of a requirement (directive, issuer, campaign selected)."""
+    directive = requirement.directive
+    deadline = requirement.deadline
+    return {
+        "id": requirement.pk,
+        "directive_id": directive.pk,
+        "root": root_path(directive.issuer.path if directive.issuer_id else ""),
+        "day": reference_day(directive.issued_on, directive.campaign.starts_on if directive.campaign_id else None),
+        "mode": requirement.response_mode or ResponseMode.FILE,
+        "late": deadline is not None and as_of > deadline,
+        "needed": requirement.quota_min or 1,
+        "any_kind": not requirement.applies_to,
+        "applies_to": list(requirement.applies_to or []),
+        "addressee_kinds": list(directive.addressee_kinds or []),
+    }
+
+
+# What the SQL side reads of a requirement (for `.only()`: a country's 1,700 requirements, not their letters' text).
+SQL_FIELDS = (
+    "directive__issuer__path",
+    "directive__issued_on",
+    "directive__campaign__starts_on",
+    "directive__addressee_kinds",
+    "applies_to",
+    "response_mode",
+    "deadline",
+    "quota_min",
+    "recurrence",
+    "due_days",
+    "due_next_period",
+    "relative_days",
+    "relative_from",
+    "relative_working_days",
+)
+
+
+def _split(requirements, as_of):
+    """The one-time asks as SQL specs, and the recurring or relative ones (the Python engine's)."""
+    reqs = _requirement_list(requirements)
+    scheduled = [r for r in reqs if schedule.ask_of(r).recurring or schedule.ask_of(r).relative]
+    ids = {r.pk for r in scheduled}
+    return [_sql_spec(r, as_of) for r in reqs if r.pk not in ids], scheduled
+
+
+def cell_states(*, requirements, as_of: datetime.date | None = None) -> dict[tuple[int, int], tuple[str, bool]]:
+    """{(requirement id, unit id): (state, on_time)} of every owed cell, as `obligations` decides them
+    (the current period of a recurring ask), one-time asks counted by one SQL query."""
+    from . import obligations_sql
+
+    as_of = as_of or timezone.localdate()
+    specs, scheduled = _split(requirements, as_of)
+    found = {
+        (rid, uid): (state, on_time)
+        for rid, uid, _root, state, on_time in obligations_sql.cells(specs, cutoff=end_of_day(as_of))
+    }
+    if scheduled:  # read again whole (ids): the SQL side may have been given only the fields it reads
+        ledger = obligations(requirements=[r.pk for r in scheduled], as_of=as_of)
+        for rid, uids in ledger.owers.items():
+            for uid in uids:
+                cell = ledger.get(rid, uid)
+                if cell.applies:
+                    found[(rid, uid)] = (str(cell.state), cell.on_time)
+    return found
+
+
+@dataclass
+class UnitLine:
+    """One unit's cells under one root's letters, counted: applicable, accepted late, per state."""
+
+    root: str
+    unit_id: int
+    applicable: int = 0
+    accepted_late: int = 0
+    states: dict = field(default_factory=dict)
+
+
+def unit_lines(*, requirements, as_of: datetime.date | None = None) -> list[UnitLine]:
+    """Per (issuer's root, unit): its owed cells counted by state, in the database (one query for the
+    one-time asks, whatever the number of cells); recurring or relative asks by the Python engine."""
+    from . import obligations_sql
+
+    as_of = as_of or timezone.localdate()
+    specs, scheduled = _split(requirements, as_of)
+    lines = {}
+    for root, uid, applicable, late, *counts in obligations_sql.unit_lines(specs, cutoff=end_of_day(as_of)):
+        states = {s: n for s, n in zip(obligations_sql.STATE_COLUMNS, counts, strict=True) if n}
+        lines[(root, uid)] = UnitLine(root, uid, applicable, late, states)
+    if scheduled:
+        roots = {r.pk: root_path(r.directive.issuer.path if r.directive.issuer_id else "") for r in scheduled}
+        ledger = obligations(requirements=[r.pk for r in scheduled], as_of=as_of)
+        for rid, uids in ledger.owers.items():
+            for uid in uids:
+                cell = ledger.get(rid, uid)
+                if not cell.applies:
+                    continue
+                line = lines.setdefault((roots[rid], uid), UnitLine(roots[rid], uid))
+                line.applicable += 1
+                line.accepted_late += cell.state == CellState.ACCEPTED and not cell.on_time
+                line.states[str(cell.state)] = line.states.get(str(cell.state), 0) + 1
+    return list(lines.values())

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
@@ -169,6 +170,16 @@ class Compliance:
         self._compliant = {
             uid: bool(found) and all(c.is_done for c in found) for uid, found in self._unit_cells.items()
         }
+        # The tallies, counted once: the result is kept between page loads until the next write
+        # (directives.freshness), so the dashboard's next load counts nothing again.
+        self._tallies: dict = {}
+
+    def _kept(self, name: str, count):
+        key = (name, get_language())  # labels are words of the reader's language
+        if key not in self._tallies:
+            self._tallies[key] = count()
+        found = self._tallies[key]
+        return list(found) if isinstance(found, list) else found
 
     # --- reading cells ---------------------------------------------------------------------
     def cell(self, requirement_id: int, unit_id: int) -> Cell:
@@ -215,13 +226,16 @@ class Compliance:
         return tally
 
     def total(self) -> Tally:
-        return self._tally("all", _("Toàn tỉnh"), self.units)
+        return self._kept("total", lambda: self._tally("all", _("Toàn tỉnh"), self.units))
 
     @property
     def compliant_percent(self) -> float | None:
         return self.total().compliant_percent
 
     def by_requirement(self) -> list[Tally]:
+        return self._kept("by_requirement", self._by_requirement)
+
+    def _by_requirement(self) -> list[Tally]:
         result = []
         for requirement in self.requirements:
             tally = Tally(key=str(requirement.id), label=requirement.short_label)
@@ -233,6 +247,9 @@ class Compliance:
         return result
 
     def by_kind(self) -> list[Tally]:
+        return self._kept("by_kind", self._by_kind)
+
+    def _by_kind(self) -> list[Tally]:
         groups = defaultdict(list)
         for unit in self.units:
             groups[unit.kind].append(unit)
@@ -248,6 +265,9 @@ class Compliance:
 
     def by_district(self) -> list[Tally]:
         """Each district with its communes (units outside any district are left to by_kind)."""
+        return self._kept("by_district", self._by_district)
+
+    def _by_district(self) -> list[Tally]:
         groups = defaultdict(list)
         for unit in self.units:
             if unit.district_id:
@@ -255,6 +275,9 @@ class Compliance:
         return [self._tally(pk, name, groups[pk]) for pk, name in self.districts()]
 
     def overdue(self) -> list[Cell]:
+        return self._kept("overdue", self._overdue)
+
+    def _overdue(self) -> list[Cell]:
         cells = [c for c in self.cells.values() if c.state == CellState.LATE]
         paths = {u.id: u.path for u in self.units}
         return sorted(cells, key=lambda c: (c.requirement.deadline, paths.get(c.unit_id, ""), c.requirement.position))
@@ -306,13 +329,16 @@ class Compliance:
 
 
 # --- building from the engine's answer -------------------------------------------------------------
-def published_requirements(*, directive=None, campaign=None):
-    """Requirements of one directive, or of every published directive of a campaign (one query)."""
+def published_requirements(*, directive=None, campaign=None, root: str = ""):
+    """Requirements of one directive, or of every published directive of a campaign (of the letters
+    issued under `root`, a province's path, when given): one query."""
     qs = Requirement.objects.select_related("directive__issuer", "directive__campaign")
     if directive is not None:
         qs = qs.filter(directive=directive)
     elif campaign is not None:
         qs = qs.filter(directive__campaign=campaign, directive__status=DirectiveStatus.PUBLISHED)
+        if root:
+            qs = qs.filter(directive__issuer__path__startswith=root)
     else:
         raise ValueError("a directive or a campaign is needed")
     return list(qs.order_by("directive__issued_on", "directive_id", "position", "id"))
@@ -388,7 +414,7 @@ def from_ledger(ledger: obligations.Ledger, *, period: str = "", unit_infos=None
         if o.period is not None and (o.period.starts_on is None or o.period.starts_on <= ledger.as_of):
             begun.setdefault(o.key.period, o.period.label)
     for rid, uid in pairs:
-        chosen = [o for o in ledger.periods(rid, uid) if period and o.key.period == period]
+        chosen = [o for o in ledger.periods(rid, uid) if o.key.period == period] if period else []
         obligation = chosen[0] if chosen else ledger.get(rid, uid)  # else the period holding the as-of day
         if not obligation.applies:
             continue

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core import access
@@ -11,14 +14,66 @@ from campaign_portal.core.models import Unit, UnitKind
 from .models import ReportFormat, ReportKind
 
 
+class QuickSelect(forms.Select):
+    """Django's <select>, its options written in Python: the unit list has hundreds of options, and a
+    template per option cost most of the page. The same HTML as select.html and select_option.html."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        _attrs(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append(mark_safe("\n  </optgroup>"))
+        parts.append(mark_safe("\n</select>"))
+        return mark_safe("".join(parts))
+
+
+class UnitSelect(QuickSelect):
+    """The list of every unit, written once per version of the data (directives.freshness: a unit
+    added, renamed or dissolved is a new version) and language, then reused: no query, no options."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from directives import freshness
+
+        units = getattr(self.choices, "queryset", None)  # whose units: the reader's scope
+        scope = str(units.query) if units is not None else repr(self.choices)
+        key = ("unit-select", name, str(value), tuple(sorted((attrs or {}).items())), get_language(), scope)
+        return freshness.memo(key, lambda: super(UnitSelect, self).render(name, value, attrs, renderer))
+
+
+def _attrs(attrs) -> str:
+    """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    out = []
+    for key, val in attrs.items():
+        if val is True:
+            out.append(f" {conditional_escape(key)}")
+        elif val is not False:
+            out.append(f' {conditional_escape(key)}="{conditional_escape(str(val))}"')
+    return mark_safe("".join(out))
+
+
 class ReportRequestForm(NFCFormMixin, forms.Form):
     # The emulation memo is requested from the ranking pages (emulation_memo.request_view).
     kind = forms.ChoiceField(
         label=_("Loại báo cáo"), choices=[c for c in ReportKind.choices if c[0] != ReportKind.EMULATION_MEMO]
     )
-    source = forms.ChoiceField(label=_("Về phong trào hoặc văn bản"))
+    source = forms.ChoiceField(label=_("Về phong trào hoặc văn bản"), widget=QuickSelect)
     unit = forms.ModelChoiceField(
-        label=_("Đơn vị (với báo cáo của một đơn vị)"), queryset=Unit.objects.none(), required=False
+        label=_("Đơn vị (với báo cáo của một đơn vị)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=UnitSelect,
     )
     format = forms.ChoiceField(label=_("Định dạng"), choices=ReportFormat.choices, initial=ReportFormat.PDF)
     cutoff = forms.DateField(
@@ -56,7 +111,9 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
         options += [(f"directive:{d.pk}", _("Văn bản: %(name)s") % {"name": d}) for d in choices["directives"]]
         self.fields["source"].choices = options
         if scope.reads_all:
-            self.fields["unit"].queryset = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+            units = Unit.objects.exclude(kind=UnitKind.PROVINCE).order_by("path")
+            # The page lists names only; a submitted form gets the whole unit (the service reads it).
+            self.fields["unit"].queryset = units if self.is_bound else units.only("pk", "name")
         else:
             self.fields["unit"].queryset = Unit.objects.filter(pk=scope.unit.pk) if scope.unit else Unit.objects.none()
             self.fields["unit"].initial = scope.unit.pk if scope.unit else None

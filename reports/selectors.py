@@ -6,12 +6,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import IntegerField, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
-from directives import registry, schedule
-from directives.models import Campaign, Directive, DirectiveStatus, RequirementKind
+from campaign_portal.core.text import fold
+from directives import freshness, obligations, registry, schedule
+from directives.models import Campaign, Directive, DirectiveStatus, Requirement, RequirementKind
+from directives.obligations import CellState
 
 from . import compliance
 from .models import Report, ReportKind, ReportStatus
@@ -71,11 +75,14 @@ class Source:
     directive: Directive | None = None
     as_of: datetime.date | None = None  # None: today
     period: str = ""  # a recurring ask's period to show ("2026-11"); "": the one holding the as-of day
+    province: Unit | None = None  # a campaign of several provinces: the letters of this one only
 
     @property
     def label(self) -> str:
         if self.directive is not None:
             return str(self.directive)
+        if self.campaign and self.province:
+            return f"{self.campaign.name} · {self.province.name}"
         return self.campaign.name if self.campaign else ""
 
     @property
@@ -96,6 +103,8 @@ class Source:
             items.append(f"as_of={self.as_of:%d/%m/%Y}")
         if self.period:
             items.append(f"period={self.period}")
+        if self.province and not self.directive:
+            items.append(f"province={self.province.pk}")
         return "&".join(items)
 
     def __bool__(self) -> bool:
@@ -111,7 +120,7 @@ def source_choices() -> dict:
     directives = list(
         _published_directives()
         .filter(requirements__isnull=False)
-        .select_related("campaign")
+        .select_related("campaign", "issuer")
         .distinct()
         .order_by("-issued_on", "-id")
     )
@@ -131,12 +140,42 @@ def parse_day(*, value) -> datetime.date | None:
     return None
 
 
-def resolve_source(*, campaign_id=None, directive_id=None, choices=None, as_of=None, period=None) -> Source:
-    """The requested source, else the current campaign (running today), else the latest one with directives."""
+def resolve_source(
+    *, campaign_id=None, directive_id=None, choices=None, as_of=None, period=None, province_id=None
+) -> Source:
+    """The requested source, else the current campaign (running today), else the latest one with directives.
+    A campaign whose letters come from several provinces is narrowed to `province_id`'s when it is one."""
+    choices = choices if choices is not None else source_choices()
     source = _resolve_source(campaign_id=campaign_id, directive_id=directive_id, choices=choices)
     source.as_of = parse_day(value=as_of)
     source.period = period if schedule.is_period_key(period) else ""
+    if province_id and source.campaign is not None and source.directive is None:
+        source.province = next(
+            (u for u in campaign_provinces(source=source, choices=choices) if str(u.pk) == str(province_id)), None
+        )
     return source
+
+
+def campaign_provinces(*, source: Source, choices: dict) -> list[Unit]:
+    """The provinces whose letters a campaign holds, when there are several (the whole country's
+    campaign), in name order; [] for a directive or a campaign of one province (no query then)."""
+    if source.campaign is None or source.directive is not None:
+        return []
+    roots = {
+        obligations.root_path(d.issuer.path if d.issuer_id else "")
+        for d in choices["directives"]
+        if d.campaign_id == source.campaign.pk
+    }
+    if len(roots) < 2:
+        return []
+    return sorted(Unit.objects.filter(path__in=roots), key=lambda u: fold(u.name))
+
+
+def _requirements_of(source: Source):
+    """A province's share of a campaign's requirements; None: the source's own (the engine reads them)."""
+    if source.province is None:
+        return None
+    return compliance.published_requirements(campaign=source.campaign, root=source.province.path)
 
 
 def _resolve_source(*, campaign_id=None, directive_id=None, choices=None) -> Source:
@@ -162,6 +201,7 @@ def compliance_for_source(*, source: Source, unit_ids=None) -> compliance.Compli
     return compliance.compute(
         directive=source.directive,
         campaign=source.campaign,
+        requirements=_requirements_of(source),
         as_of=source.as_of,
         unit_ids=unit_ids,
         period=source.period,
@@ -171,8 +211,52 @@ def compliance_for_source(*, source: Source, unit_ids=None) -> compliance.Compli
 def compliance_for_source_at(*, source: Source, days, unit_ids=None) -> list[compliance.Compliance]:
     """The source's matrix as of each of `days`, in one pass of the engine."""
     return compliance.compute_at(
-        directive=source.directive, campaign=source.campaign, days=days, unit_ids=unit_ids, period=source.period
+        directive=source.directive,
+        campaign=source.campaign,
+        requirements=_requirements_of(source),
+        days=days,
+        unit_ids=unit_ids,
+        period=source.period,
     )
+
+
+@dataclass
+class ProvinceLine:
+    """One province of a whole-country campaign: its letters' cells counted (compliance.Tally)."""
+
+    province: Unit
+    tally: compliance.Tally
+
+
+def national_summary(*, source: Source, provinces: list[Unit]) -> dict:
+    """A campaign of every province, one line per province: its units and their cells counted by
+    state in the database (directives.obligations.unit_lines), never walked here cell by cell."""
+    as_of = source.as_of or timezone.localdate()
+    lines = freshness.memo(
+        ("national-lines", source.campaign.pk, as_of),
+        lambda: obligations.unit_lines(
+            requirements=Requirement.objects.filter(
+                directive__campaign=source.campaign, directive__status=DirectiveStatus.PUBLISHED
+            )
+            .select_related("directive__issuer", "directive__campaign")
+            .only(*obligations.SQL_FIELDS),
+            as_of=as_of,
+        ),
+    )
+    label = gettext("Toàn quốc")
+    total = compliance.Tally(key="all", label=label)
+    by_root = {p.path: compliance.Tally(key=str(p.pk), label=p.name) for p in provinces}
+    for line in lines:
+        tally = by_root.get(line.root)
+        for target in (tally, total) if tally is not None else (total,):
+            target.units += 1
+            target.compliant_units += line.applicable > 0 and line.states.get(CellState.ACCEPTED, 0) == line.applicable
+            target.units_late += line.states.get(CellState.LATE, 0) > 0
+            target.applicable += line.applicable
+            target.done += line.states.get(CellState.ACCEPTED, 0)
+            target.accepted_late += line.accepted_late
+            target.states.update(line.states)
+    return {"total": total, "provinces": [ProvinceLine(p, by_root[p.path]) for p in provinces]}
 
 
 def milestones_for(*, source: Source, today: datetime.date) -> list[dict]:
@@ -221,36 +305,95 @@ class QueueItem:
         return (timezone.localdate() - timezone.localdate(self.submitted_at)).days
 
 
-def review_queue_for(*, user) -> list[QueueItem]:
-    """Submitted records of every registered kind in the user's review scope, oldest first.
+_FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)  # "never sent" sorts last
 
-    One query per registered kind (unit and requirement joined), whatever the number of records.
+
+class ReviewQueue:
+    """Everything awaiting review, oldest first, read a page at a time (Paginator slices it).
+
+    The order is read for every record (kind, pk and the time it was sent: one query for every kind
+    together); only the records of the page shown are loaded, one query per kind on that page.
     """
-    condition = access.unit_filter(user, mode="review")
-    items = []
-    for entry in registry.registered_kinds():
+
+    def __init__(self, *, entries, condition):
+        self._entries = entries
+        self._condition = condition
+        self._keys = None
+
+    def _queryset(self, entry):
         qs = entry.queryset().filter(status=ReviewStatus.SUBMITTED)
-        if condition is not None:
-            qs = qs.filter(condition)
-        qs = qs.select_related("unit", "requirement__directive").order_by("submitted_at", "pk")
-        label = RequirementKind(entry.kind).label if entry.kind in RequirementKind.values else entry.kind
-        for obj in qs:
-            requirement = obj.requirement
-            items.append(
-                QueueItem(
-                    kind=entry.kind,
-                    kind_label=str(label),
-                    pk=obj.pk,
-                    title=str(getattr(obj, entry.title_field, "")),
-                    unit=obj.unit,
-                    requirement_label=f"{requirement.ordinal}. {requirement.label}",
-                    directive_label=str(requirement.directive.number or requirement.directive.subject[:40]),
-                    submitted_at=obj.submitted_at,
-                    url=entry.detail_url_for(obj.pk),
+        return qs.filter(self._condition) if self._condition is not None else qs
+
+    def keys(self) -> list[tuple]:
+        """(sent at, kind, pk) of every record, in the queue's order."""
+        if self._keys is None:
+            parts = [
+                self._queryset(entry)
+                .order_by()
+                .values_list(Value(index, output_field=IntegerField()), "pk", "submitted_at")
+                for index, entry in enumerate(self._entries)
+            ]
+            rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else (parts[0] if parts else [])
+            self._keys = sorted((at or _FAR, self._entries[index].kind, pk) for index, pk, at in rows)
+        return self._keys
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        wanted = self.keys()[index]
+        found = {}
+        for entry in self._entries:
+            pks = [pk for _at, kind, pk in wanted if kind == entry.kind]
+            if pks:
+                qs = (
+                    self._queryset(entry)
+                    .filter(pk__in=pks)
+                    .select_related("unit", "requirement__directive")
+                    .only(*_QUEUE_FIELDS, entry.title_field)
                 )
-            )
-    far = timezone.now() + datetime.timedelta(days=3650)
-    return sorted(items, key=lambda i: (i.submitted_at or far, i.kind, i.pk))
+                found.update({(entry.kind, obj.pk): _queue_item(entry, obj) for obj in qs})
+        return [found[(kind, pk)] for _at, kind, pk in wanted if (kind, pk) in found]
+
+
+# What a row of the queue shows (a letter's text, a record's details are not read).
+_QUEUE_FIELDS = (
+    "pk",
+    "submitted_at",
+    "unit__name",
+    "requirement__ordinal",
+    "requirement__title",
+    "requirement__kind",
+    "requirement__directive__number",
+    "requirement__directive__subject",
+)
+
+
+def _queue_item(entry, obj) -> QueueItem:
+    requirement = obj.requirement
+    label = RequirementKind(entry.kind).label if entry.kind in RequirementKind.values else entry.kind
+    return QueueItem(
+        kind=entry.kind,
+        kind_label=str(label),
+        pk=obj.pk,
+        title=str(getattr(obj, entry.title_field, "")),
+        unit=obj.unit,
+        requirement_label=f"{requirement.ordinal}. {requirement.label}",
+        directive_label=str(requirement.directive.number or requirement.directive.subject[:40]),
+        submitted_at=obj.submitted_at,
+        url=entry.detail_url_for(obj.pk),
+    )
+
+
+def review_queue_for(*, user) -> ReviewQueue:
+    """Submitted records of every registered kind in the user's review scope, oldest first (then by
+    kind and id). Slice it (a page): one query orders them all, one per kind loads the page's records."""
+    return ReviewQueue(entries=registry.registered_kinds(), condition=access.unit_filter(user, mode="review"))
 
 
 FOCUS_SIZE = 5

@@ -20,6 +20,7 @@ from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
 from directives import freshness, registry, schedule
+from directives.obligations import CellState
 
 from . import charts, selectors, services
 from .compliance import LEGACY_STATES, STATE_ORDER
@@ -29,6 +30,8 @@ from .templatetags.reports_tags import matrix_cell
 
 OVERDUE_SHOWN = 5
 REVIEW_PAGE_SIZE = 50  # the most overdue; the rest through the matrix filtered on "overdue"
+MATRIX_PAGE_CELLS = 5_000  # a bigger matrix is shown a page of units at a time
+MATRIX_MIN_PAGE = 50
 
 
 def _require_reader(user):
@@ -37,7 +40,7 @@ def _require_reader(user):
         raise PermissionDenied
 
 
-REMEMBERED = ("campaign", "directive", "district")
+REMEMBERED = ("campaign", "directive", "district", "province")
 REMEMBERED_KEY = "reports.focus"
 
 
@@ -59,7 +62,33 @@ def _source(request, choices=None):
         choices=choices,
         as_of=request.GET.get("as_of"),
         period=request.GET.get("period"),
+        province_id=chosen.get("province"),
     )
+
+
+def _national(request, source, choices, *, page: str):
+    """A campaign of every province without one chosen: one line per province (its units' cells
+    counted in the database), each opening that province's dashboard or matrix. None otherwise."""
+    provinces = selectors.campaign_provinces(source=source, choices=choices)
+    if not provinces or source.province is not None:
+        return None, provinces
+    summary = selectors.national_summary(source=source, provinces=provinces)
+    context = {
+        "source": source,
+        "choices": choices,
+        "provinces": provinces,
+        "page": page,
+        "today": source.as_of or timezone.localdate(),
+        "total": summary["total"],
+        "sent": summary["total"].count(CellState.SENT),
+        "lines": summary["provinces"],
+        "states": STATE_ORDER[:-1],
+        "chart": charts.percent_bars(
+            [(line.tally.label, line.tally.compliant_percent) for line in summary["provinces"]],
+            title=_("Tỷ lệ đơn vị hoàn thành theo tỉnh, thành phố"),
+        ),
+    }
+    return render(request, "reports/national.html", context), provinces
 
 
 def _district(request, result) -> int:
@@ -77,7 +106,10 @@ def dashboard(request):
     _require_reader(request.user)
     choices = selectors.source_choices()
     source = _source(request, choices)
-    context = {"source": source, "choices": choices}
+    national, provinces = _national(request, source, choices, page="dashboard")
+    if national is not None:
+        return national
+    context = {"source": source, "choices": choices, "provinces": provinces}
     if source:
         today = source.as_of or timezone.localdate()
         result, last_week = _with_last_week(source, today)
@@ -159,7 +191,16 @@ def matrix(request):
     _require_reader(request.user)
     choices = selectors.source_choices()
     source = _source(request, choices)
-    context = {"source": source, "choices": choices, "kinds": UnitKind.choices, "states": STATE_ORDER}
+    national, provinces = _national(request, source, choices, page="matrix")
+    if national is not None:
+        return national
+    context = {
+        "source": source,
+        "choices": choices,
+        "kinds": UnitKind.choices,
+        "states": STATE_ORDER,
+        "provinces": provinces,
+    }
     if source:
         with freshness.pinned():  # one read of the data's version for the matrix and its rows
             context.update(_matrix_context(request, source))
@@ -175,15 +216,26 @@ def _matrix_context(request, source) -> dict:
     state = LEGACY_STATES.get(state, (state,))[0]  # links saved before the one glossary
     state = state if state in STATE_ORDER else ""
     base = f"?{source.querystring}" if source.querystring else ""
+    units = result.filter_units(kind=kind, district_id=district, state=state)
+    # A letter of many asks (50 × 300 units: 15,000 cells) is shown a page of units at a time;
+    # the 250 × 10 province matrix stays whole.
+    page = None
+    if len(units) * len(result.requirements) > MATRIX_PAGE_CELLS:
+        per_page = max(MATRIX_MIN_PAGE, MATRIX_PAGE_CELLS // len(result.requirements))
+        page = Paginator(units, per_page).get_page(request.GET.get("page"))
+        units = page.object_list
     # The rows with each row's cells as one piece of HTML (thousands of cells: one template tag
     # per cell cost most of the page), kept with the matrix until the next write.
-    rows = freshness.memo(
-        ("matrix-rows", base, result.as_of, kind, district, state, translation.get_language()),
-        lambda: _matrix_rows(result, result.filter_units(kind=kind, district_id=district, state=state), base),
-    )
+    key = (base, result.as_of, kind, district, state, page.number if page else 0, translation.get_language())
+    rows = freshness.memo(("matrix-rows", *key), lambda: _matrix_rows(result, units, base))
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "result": result,
         "rows": rows,
+        "page": page,
+        "page_query": query.urlencode(),
+        "unit_count": page.paginator.count if page else len(rows),
         "kind": kind,
         "district": district,
         "state": state,

@@ -130,3 +130,60 @@ def test_officer_page_directive_page_and_matrix_agree(spec):
                 else:
                     assert row is None or row.status == obligations.CellState.NOT_APPLICABLE
         transaction.set_rollback(True)
+
+
+# --- the same states counted in the database (directives.obligations_sql) --------------------------
+
+sql_world_st = st.fixed_dictionaries(
+    {
+        "world": world_st,
+        # named addressees: indexes into the units, 8 = a commune of another province
+        "named": st.lists(st.integers(0, 8), max_size=3, unique=True),
+        "addressee_kinds": st.sampled_from([[UnitKind.DEPARTMENT, UnitKind.COMMUNE], [UnitKind.COMMUNE], []]),
+        "days_back": st.sampled_from([0, 1]),  # as of today, or of yesterday (filings rolled back)
+    }
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=sql_world_st)
+def test_the_engine_in_sql_agrees_with_the_engine_cell_by_cell(spec):
+    from directives.models import Directive
+
+    today = timezone.localdate()
+    as_of = today - datetime.timedelta(days=spec["days_back"])
+    with transaction.atomic():
+        units, reqs = _build(spec["world"], today)
+        other = UnitFactory(code="Q-ROOT", name="Tỉnh khác", kind=UnitKind.PROVINCE)
+        foreign = UnitFactory(code="Q-U0", kind=UnitKind.COMMUNE, parent=other)
+        letter = Directive.objects.get(pk=reqs[0].directive_id)
+        letter.addressee_kinds = spec["addressee_kinds"]
+        letter.save()
+        everyone = [*units, foreign]
+        letter.addressee_units.set([everyone[i] for i in spec["named"] if i < len(everyone)])
+        reqs = list(Requirement.objects.filter(directive=letter).select_related("directive__issuer"))
+        ledger = obligations.obligations(requirements=reqs, as_of=as_of)
+        expected = {}
+        for rid, uids in ledger.owers.items():
+            for uid in uids:
+                cell = ledger.get(rid, uid)
+                if cell.applies:
+                    expected[(rid, uid)] = (str(cell.state), cell.on_time)
+        with CaptureQueriesContext(connection) as ctx:
+            found = obligations.cell_states(requirements=reqs, as_of=as_of)
+        # Which requirements name targets (1), the statement (1); on PostgreSQL its planner settings,
+        # inside a savepoint (savepoint, set, release): 5.
+        assert len(ctx.captured_queries) <= 5
+        assert found == expected
+        # Counted per unit in the database: the same counts as the cells above.
+        lines = {line.unit_id: line for line in obligations.unit_lines(requirements=reqs, as_of=as_of)}
+        assert set(lines) == {uid for _rid, uid in expected}
+        for uid, line in lines.items():
+            states = [state for (_rid, u), (state, _on_time) in expected.items() if u == uid]
+            assert line.applicable == len(states)
+            assert line.states == {s: states.count(s) for s in set(states)}
+            late = [1 for (_rid, u), (s, on_time) in expected.items() if u == uid and s == "accepted" and not on_time]
+            assert line.accepted_late == len(late)
+            assert line.root == "/P-ROOT/" or line.root.endswith("/")
+        transaction.set_rollback(True)

@@ -131,7 +131,8 @@ def test_review_queue_oldest_first_in_scope(
     file_work(requirement, province.krong_pac, status=ReviewStatus.ACCEPTED, name="Đã duyệt")
     client = client_for(staff)
     client.get(reverse("reports:review_queue"))
-    # session, user, membership, unread count + one query per registered kind
+    # session, user, membership, unread count, navigation + the queue's order (every kind in one
+    # query) + one query per kind shown on the page
     with django_assert_max_num_queries(10):
         body = client.get(reverse("reports:review_queue")).content.decode()
     assert body.index("Cũ hơn") < body.index("Mới hơn") and "Đã duyệt" not in body
@@ -298,7 +299,7 @@ def test_the_dashboard_remembers_the_campaign_and_area_and_focuses_on_five(clien
     assert cleared.context["district"] == 0
 
 
-def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province, letter):
+def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province, letter, django_assert_max_num_queries):
     _, requirement = letter
     from reports.views import REVIEW_PAGE_SIZE
 
@@ -311,8 +312,21 @@ def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province,
             submitted_on=datetime.date(2019, 9, 1) + datetime.timedelta(days=i),
         )
     client = client_for(staff)
-    first = client.get(reverse("reports:review_queue")).content.decode()
+    client.get(reverse("reports:review_queue"))
+    with django_assert_max_num_queries(10):  # as above: only the page's records are loaded
+        first = client.get(reverse("reports:review_queue")).content.decode()
     assert "Hồ sơ số 000" in first and f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" not in first
     assert "Trang 1/2" in first
     second = client.get(reverse("reports:review_queue"), {"page": 2}).content.decode()
     assert f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" in second and "Hồ sơ số 000" not in second
+
+
+def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, officer_kp, province, letter):
+    """The unit list is kept between loads; a unit added is listed on the next one, and an officer's
+    list (their own unit) is never the staff's."""
+    client = client_for(staff)
+    assert "Xã Mới Lập" not in client.get(reverse("reports:list")).content.decode()
+    UnitFactory(code="DLK-KPA-ML", name="Xã Mới Lập", kind=UnitKind.COMMUNE, parent=province.krong_pac)
+    assert "Xã Mới Lập" in client.get(reverse("reports:list")).content.decode()
+    form = client_for(officer_kp).get(reverse("reports:list")).context["form"]
+    assert "Xã Mới Lập" not in str(form["unit"]) and "Krông Pắc" in str(form["unit"])
