@@ -416,7 +416,7 @@ def progress_add(
         is_late=progress_is_late(reported_on=reported_on, entered_on=today, due_date=target.due_date),
     )
     checked = upload_check(evidence, kinds=TargetEvidence.upload_kinds) if evidence is not None else None
-    progress.full_clean()
+    progress.full_clean(exclude=["target", "created_by"])  # both loaded already: no query to find them again
     progress.save()
     if checked is not None:
         upload_store(model=TargetEvidence, uploaded=checked, user=user, progress=progress)

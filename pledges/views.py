@@ -146,12 +146,17 @@ def review_list(request):
         raise PermissionDenied
     filters = _list_filters(request)
     page = Paginator(selectors.review_queue_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
+    rows = selectors.decorate_rows(rows=page.object_list)
+    for row in rows:
+        row.update(_review_extras(row))
     return render(
         request,
         "pledges/review_list.html",
         {
             "page": page,
-            "rows": selectors.decorate_rows(rows=page.object_list),
+            "rows": rows,
+            "labels": _review_labels(),
+            "next_url": request.get_full_path(),
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "querystring": _querystring(request),
@@ -485,7 +490,8 @@ def transition(request, slug, pk):
     if _is_htmx(request):
         obj.refresh_from_db()
         if error and obj.status == ReviewStatus.SUBMITTED:
-            return render(request, "pledges/_review_row.html", {"row": _review_row(obj, slug), "error": error})
+            context = {"row": _review_row(obj, slug), "error": error, "labels": _review_labels()}
+            return render(request, "pledges/_review_row.html", {**context, "next_url": request.get_full_path()})
         return render(request, "pledges/_review_row_done.html", {"obj": obj, "url": _detail_url(obj), "slug": slug})
     if error:
         messages.error(request, error)
@@ -496,8 +502,28 @@ def transition(request, slug, pk):
     return redirect(back if back and safe else _detail_url(obj))
 
 
-def _review_row(obj, slug) -> dict:
+def _review_labels() -> dict:
+    """The words of a review row, translated once per page rather than once per row."""
     return {
+        "record": _("Hồ sơ"),
+        "unit": _("Đơn vị"),
+        "sent": _("Gửi lúc"),
+        "review": _("Duyệt"),
+        "late": _("trễ hạn"),
+        "comment": _("Ý kiến"),
+        "comment_hint": _("Ý kiến (bắt buộc khi trả lại)"),
+        "accept": _("Chấp nhận"),
+        "return": _("Trả lại"),
+    }
+
+
+def _review_extras(row) -> dict:
+    """A review row's transition URL (its template makes no {% url %})."""
+    return {"transition_url": registry.url_with_id("pledges:transition", row["obj_id"], slug=row["slug"])}
+
+
+def _review_row(obj, slug) -> dict:
+    row = {
         "slug": slug,
         "obj_id": obj.pk,
         "obj_title": obj.title,
@@ -507,8 +533,12 @@ def _review_row(obj, slug) -> dict:
         "sent_at": obj.submitted_at,
         "obj_on_time": obj.on_time,
         "period_label": obj.period_label,
+        "period_text": _("kỳ %(p)s") % {"p": obj.period_label} if obj.period_label else "",
+        "sent_text": selectors.when(obj.submitted_at),
         "url": _detail_url(obj),
     }
+    row.update(_review_extras(row))
+    return row
 
 
 @login_required

@@ -79,11 +79,20 @@ def _path_filter(field: str, unit: Unit, *, include_self=True) -> Q:
     return q if include_self else q & ~Q(**{f"{prefix}pk": unit.pk})
 
 
-def _predecessors_of(unit: Unit):
+def _predecessors_of(unit: Unit) -> QuerySet:
     """Ids of the units `unit` succeeded, two generations back, as a subquery (no extra query)."""
     links = Unit.successors.through.objects
     parents = links.filter(to_unit=unit).values("from_unit")
-    return Unit.objects.filter(Q(pk__in=parents) | Q(pk__in=links.filter(to_unit__in=parents).values("from_unit")))
+    return links.filter(Q(to_unit=unit) | Q(to_unit__in=parents)).values("from_unit")
+
+
+def _history_of(user, unit: Unit) -> QuerySet:
+    """`_predecessors_of(unit)`, built once per request (a list page scopes one queryset per kind)."""
+    cached = getattr(user, "_portal_history", None)
+    if cached is None or cached[0] != unit.pk:
+        cached = (unit.pk, _predecessors_of(unit))
+        user._portal_history = cached
+    return cached[1]
 
 
 def unit_filter(user, *, mode: str = "read", field: str = "unit") -> Q | None:
@@ -99,7 +108,7 @@ def unit_filter(user, *, mode: str = "read", field: str = "unit") -> Q | None:
         if scope.unit is None:
             return nothing
         prefix = f"{field}__" if field else ""
-        history = Q(**{f"{prefix}pk__in": _predecessors_of(scope.unit).values("pk")})
+        history = Q(**{f"{prefix}pk__in": _history_of(user, scope.unit)})
         return _path_filter(field, scope.unit) | history
     if mode == "write":
         if scope.is_officer:
@@ -162,7 +171,15 @@ def can_read_unit(user, unit: Unit) -> bool:
     scope = scope_for(user)
     if scope.reads_all or (scope.unit is not None and unit.path.startswith(scope.unit.path)):
         return True
-    return scope.unit is not None and _predecessors_of(scope.unit).filter(pk=unit.pk).exists()
+    return scope.unit is not None and _predecessors_of(scope.unit).filter(from_unit=unit.pk).exists()
+
+
+def can_read_submission(user, unit: Unit, status: str) -> bool:
+    """`scope_submissions`'s rule for one record already loaded: a readable unit's record, a draft only
+    for its own unit (no query, unless the unit is outside the user's subtree: its history is asked)."""
+    scope = scope_for(user)
+    own = scope.is_officer and scope.unit.pk == unit.pk
+    return (status != ReviewStatus.DRAFT or own) and (own or can_read_unit(user, unit))
 
 
 def can_publish(user) -> bool:
@@ -179,12 +196,17 @@ def can_request_unit_report(user, unit: Unit | None, *, province_wide: bool) -> 
     return scope.reads_all or (scope.is_officer and scope.unit.pk == unit.pk)
 
 
-def get_object_for_user(visible_qs: QuerySet, pk, *, user=None, write: bool = False, can_write=None):
-    """404 when the object is not visible (same answer as 'does not exist'), 403 when read-only."""
+def get_object_for_user(visible_qs: QuerySet, pk, *, user=None, write: bool = False, can_write=None, can_read=None):
+    """404 when the object is not visible (same answer as 'does not exist'), 403 when read-only.
+
+    `visible_qs` is scoped to what the user reads, or `can_read(user, obj)` says it of the one object found.
+    """
     try:
         obj = visible_qs.get(pk=pk)
     except (visible_qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if can_read is not None and not can_read(user, obj):
+        raise Http404
     if write and not (can_write(user, obj) if can_write else False):
         raise PermissionDenied
     return obj

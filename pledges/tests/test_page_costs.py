@@ -1,0 +1,156 @@
+"""The officer's and reviewer's pages stay cheap (issue 19) and show every write on the next load."""
+
+import datetime
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign_portal.core import access
+from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.services import unit_set_successors
+from campaign_portal.core.tests.factories import UnitFactory, make_user
+from pledges import selectors, services
+from pledges.models import Commitment, Dissemination, EmulationPlan, TargetProgress
+from pledges.tests.factories import CommitmentFactory, DisseminationFactory, EmulationPlanFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- "what my unit owes": kept per data version, fresh after every write ----------------------------------
+
+
+def test_owed_page_shows_a_new_filing_on_the_next_load(letter, province, officer_kp, client_for):
+    client = client_for(officer_kp)
+    url = reverse("pledges:owed")
+    assert "Quán triệt tại Krông Pắc" not in client.get(url).content.decode()
+    client.get(url)  # kept now
+    DisseminationFactory(unit=province.krong_pac, requirement=letter.dissemination, title="Quán triệt tại Krông Pắc")
+    assert "Quán triệt tại Krông Pắc" in client.get(url).content.decode()
+
+
+def test_owed_page_shows_a_review_on_the_next_load(letter, province, officer_kp, staff, client_for):
+    plan = EmulationPlanFactory(
+        unit=province.krong_pac, requirement=letter.plan, status=ReviewStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    client = client_for(officer_kp)
+    url = reverse("pledges:owed")
+    assert "review-submitted" in client.get(url).content.decode()
+    services.submission_transition(user=staff, submission=plan, target=ReviewStatus.ACCEPTED, comment="", url="/")
+    body = client.get(url).content.decode()
+    assert "review-accepted" in body and "review-submitted" not in body
+
+
+def test_owed_page_kept_answer_costs_no_engine_query(
+    letter, province, officer_kp, client_for, django_assert_max_num_queries
+):
+    client = client_for(officer_kp)
+    url = reverse("pledges:owed")
+    client.get(url)
+    # session, user, membership; the kept rows' data version (1); the page shell's unread count and
+    # membership (2); the menu's checks (units below 1; key works filed 1, else their asks 1 and owers 4).
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+# --- lists: one page and a count, whatever the data -------------------------------------------------------
+
+
+def _fill(letter, province, n):
+    for i in range(n):
+        DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted", title=f"Q {i}")
+        CommitmentFactory(unit=province.krong_pac_town, requirement=letter.theme, status="submitted", title=f"C {i}")
+    EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, title="Nháp của huyện")
+    CommitmentFactory(unit=province.ea_kly, requirement=letter.theme, title="Nháp của xã")
+
+
+def test_listing_pages_and_count_agree(letter, province, officer_kp, staff):
+    _fill(letter, province, 30)
+    for listing in (selectors.submission_list_for(user=officer_kp), selectors.review_queue_for(user=staff)):
+        rows = list(listing)
+        assert listing.count() == len(rows) == len(listing[:100]) and len(listing[:50]) == 50
+        assert listing[50:] == rows[50:]
+        assert {row["slug"] for row in rows} <= {"quan-triet", "ke-hoach", "dang-ky", "bao-cao"}
+    mine = {row["obj_title"] for row in selectors.submission_list_for(user=officer_kp)}
+    assert "Nháp của huyện" in mine and "Nháp của xã" not in mine  # drafts only for their own unit
+    sent = [row["sent_at"] for row in selectors.review_queue_for(user=staff)]
+    assert sent == sorted(sent)  # oldest first
+
+
+@pytest.mark.parametrize("name", ["pledges:submission_list", "pledges:review_list"])
+def test_list_pages_second_page_and_a_write_on_the_next_load(
+    name, letter, province, officer_kp, staff, client_for, django_assert_max_num_queries
+):
+    _fill(letter, province, 30)
+    client = client_for(staff)
+    url = reverse(name)
+    # session, user, membership; the COUNT and the page (2); the reviewable-units check (review list);
+    # the page shell's unread count and membership (2); the menu's checks (at most 6).
+    with django_assert_max_num_queries(14):
+        body = client.get(url + "?page=2").content.decode()
+    assert "Trang 2/2" in body
+    DisseminationFactory(unit=province.tan_loi, requirement=letter.dissemination, status="submitted", title="Mới gửi")
+    assert "Mới gửi" in client.get(url + "?q=moi gui").content.decode()
+
+
+# --- progress: one query finds the target, the same answers as the scoped querysets ------------------------
+
+
+def test_progress_page_queries(letter, province, officer_kp, client_for, django_assert_max_num_queries):
+    plan = EmulationPlanFactory(unit=province.krong_pac, requirement=letter.plan, status="accepted")
+    target = TargetFactory(plan=plan, target_value=80)
+    client = client_for(officer_kp)
+    url = reverse("pledges:progress_add", kwargs={"pk": target.pk})
+    # session, user; the target with its plan and unit (1); membership; the shell (unread, membership,
+    # the menu's checks).
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    # session, user, the target, membership; the previous value, the update and its audit entry (3);
+    # the view's and the service's savepoints and their releases (4). No query to find the target again.
+    with django_assert_max_num_queries(11):
+        assert client.post(url, {"reported_on": today, "actual_value": "5"}).status_code == 302
+    assert TargetProgress.objects.get(target=target).actual_value == 5
+
+
+def test_target_access_matches_the_scoped_querysets(letter, province, officer_kp, officer_bmt, staff, leader):
+    """get_target_for_user checks the owner in Python: the same answer as scope_submissions for every pair."""
+    successor = UnitFactory(
+        code="DLK-EKL-2025", name="Xã Ea Kly mới", kind=UnitKind.COMMUNE, parent=province.province,
+        valid_from=datetime.date(2025, 7, 1),
+    )  # fmt: skip
+    unit_set_successors(unit=province.ea_kly, successors=[successor])
+    users = [officer_kp, officer_bmt, staff, leader, make_user(unit=province.ea_kly), make_user(unit=successor)]
+    targets = []
+    for unit in (province.krong_pac, province.ea_kly, province.tan_loi, successor):
+        for status in (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED):
+            plan = EmulationPlanFactory(unit=unit, requirement=letter.plan, status=status)
+            theme = CommitmentFactory(unit=unit, requirement=letter.theme, status=status)
+            targets += [TargetFactory(plan=plan), TargetFactory(plan=None, commitment=theme)]
+    for user in users:
+        for target in targets:
+            owner = target.owner
+            expected = access.scope_submissions(type(owner).objects.filter(pk=owner.pk), user).exists()
+            assert access.can_read_submission(user, owner.unit, owner.status) is expected, (user, owner)
+            try:
+                selectors.get_target_for_user(user=user, pk=target.pk)
+                found = True
+            except Http404:
+                found = False
+            assert found is expected, (user, owner)
+
+
+def test_scoped_reads_unchanged_for_history(letter, province):
+    """The history (predecessors, two generations back) is one subquery the querysets share."""
+    mid = UnitFactory(code="X-2025", name="Xã 2025", kind=UnitKind.COMMUNE, parent=province.province)
+    late = UnitFactory(code="X-2030", name="Xã 2030", kind=UnitKind.COMMUNE, parent=province.province)
+    unit_set_successors(unit=province.ea_kly, successors=[mid])
+    unit_set_successors(unit=mid, successors=[late])
+    old = DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted")
+    officer = make_user(unit=late)
+    for model in (Dissemination, EmulationPlan, Commitment):
+        assert access.scope_submissions(model.objects.all(), officer).count() == (1 if model is Dissemination else 0)
+    assert access.can_read_unit(officer, province.ea_kly) and access.can_read_unit(officer, mid)
+    assert not access.can_read_unit(officer, province.tan_loi)
+    assert {row["obj_id"] for row in selectors.submission_list_for(user=officer)} == {old.pk}
