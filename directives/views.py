@@ -466,13 +466,13 @@ def directive_withdraw(request, pk):
 def directive_detail(request, pk):
     directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     scope = scope_for(request.user)
-    related = selectors.directive_detail_related(directive=directive)
+    related = selectors.directive_detail_related(directive=directive, cooperating=False)
     context = {"directive": directive, "can_write": scope.is_staff, **related}
     if scope.is_staff or scope.is_leader:
         with freshness.pinned():  # the recipients and the counts: one read of the engine's data version
-            context["receipt_rows"] = selectors.directive_receipt_rows(directive=directive)
+            context["receipt_rows"] = selectors.directive_receipt_table(directive=directive)
             compliance = selectors.requirement_compliance(requirements=related["requirements"])
-        context["received_count"] = sum(1 for row in context["receipt_rows"] if row["receipt"])
+        context["received_count"] = sum(1 for row in context["receipt_rows"] if row["received"])
         for req in related["requirements"]:
             req.compliance = compliance.get(req.pk)
     if scope.is_officer and directive.status == DirectiveStatus.PUBLISHED:

@@ -311,6 +311,37 @@ def test_detail_for_staff_shows_receipts_and_compliance(client_for, staff, offic
     assert "0/2" in page  # key works: two districts owe, none filed
 
 
+def test_detail_query_count_is_fixed(client_for, staff, province, letter, django_assert_max_num_queries):
+    client = client_for(staff)
+    client.get(url("detail", letter.pk))  # warm the session and the engine's kept answers
+    # session, user, membership (scope), the directive, its requirements (+ their target units),
+    # references (+ the cited letters in the portal), attachments, the data version, the receipts (the
+    # recipients in order and the compliance counts kept); base.html: unread notifications
+    with django_assert_max_num_queries(12):
+        assert client.get(url("detail", letter.pk)).status_code == 200
+    for unit in (province.krong_pac, province.bmt, province.ea_kly, province.tan_loi):
+        Receipt.objects.create(directive=letter, unit=unit, confirmed_by=staff)
+    # After a write: the engine's answers afresh (its map, the filings and receipts it reads, the
+    # recipients and their order)
+    with django_assert_max_num_queries(19):
+        assert client.get(url("detail", letter.pk)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(url("detail", letter.pk)).status_code == 200
+
+
+def test_detail_receipts_and_unit_names_show_on_the_next_load(client_for, staff, officer_kp, province, letter):
+    """The recipients in order are kept per data version: a receipt or a renamed unit shows at once."""
+    client = client_for(staff)
+    page = client.get(url("detail", letter.pk)).text
+    assert "0/" in page and str(officer_kp) not in page
+    Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
+    page = client.get(url("detail", letter.pk)).text
+    assert str(officer_kp) in page and "Đã nhận" in page
+    province.krong_pac.name = "Huyện Krông Pắc (mới)"
+    province.krong_pac.save(update_fields=["name"])
+    assert "Huyện Krông Pắc (mới)" in client.get(url("detail", letter.pk)).text
+
+
 def test_detail_for_officer_offers_receipt(client_for, officer_kp, letter):
     response = client_for(officer_kp).get(url("detail", letter.pk))
     assert response.status_code == 200
