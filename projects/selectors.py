@@ -86,10 +86,14 @@ class TableFilters:
     extra: dict = field(default_factory=dict)
 
 
-def key_work_table(*, user, filters: TableFilters | None = None, today=None):
-    """The province table (or the officer's own): filtered and sorted in SQL, rows need no extra query."""
+def key_work_table(*, user, filters: TableFilters | None = None, today=None, visible=None):
+    """The province table (or the officer's own): filtered and sorted in SQL, rows need no extra query.
+
+    `visible`: `key_works_visible_to(user=user)` when the caller already has it (a page that also
+    shows the summary builds the scope's conditions once).
+    """
     filters = filters or TableFilters()
-    qs = key_works_visible_to(user=user, today=today)
+    qs = visible if visible is not None else key_works_visible_to(user=user, today=today)
     if filters.unit:
         unit = Unit.objects.filter(pk=filters.unit).first()
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
@@ -126,27 +130,34 @@ ROW_FIELDS = (
 )
 
 
-def key_work_table_rows(*, user, filters: TableFilters | None = None, today=None):
+def key_work_table_rows(*, user, filters: TableFilters | None = None, today=None, visible=None):
     """`key_work_table` as plain rows of the list page's columns (no model instances, no joined columns
     the page does not show)."""
-    return key_work_table(user=user, filters=filters, today=today).values(*ROW_FIELDS)
+    return key_work_table(user=user, filters=filters, today=today, visible=visible).values(*ROW_FIELDS)
 
 
 def filter_choices(*, user) -> dict:
     """Districts and milestones for the filter bar: `units` is read only when the bar shows or checks
     it (officers never see it), `milestones` in one query."""
-    units = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
+
+    @functools.cache
+    def units():
+        return list(access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name"))
+
     milestones = Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date")
-    return {"units": functools.cache(lambda: list(units)), "milestones": list(milestones)}
+    return {"units": units, "milestones": list(milestones)}
 
 
-def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None, requirement_ids=None) -> dict:
+def key_work_summary(
+    *, user, today: datetime.date | None = None, unit_ids=None, requirement_ids=None, visible=None
+) -> dict:
     """Counts for dashboards: by risk, kind, work status and review status, plus money (one query).
 
     One grouped query (risk × kind × review status, a few dozen rows at most) summed here: the risk
-    expression is compiled once instead of once per counted risk.
+    expression is compiled once instead of once per counted risk. `visible` as in `key_work_table`.
     """
-    qs = key_works_visible_to(user=user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
+    qs = visible if visible is not None else key_works_visible_to(user=user, today=today)
+    qs = qs.exclude(status=ReviewStatus.WITHDRAWN)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     if requirement_ids is not None:

@@ -52,7 +52,8 @@ def key_work_list(request):
     if scope.role is None:
         raise PermissionDenied
     form, filters = _filters(request, request.user)
-    works = selectors.key_work_table_rows(user=request.user, filters=filters)
+    visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
+    works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
     page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -63,7 +64,7 @@ def key_work_list(request):
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
         "requirements": selectors.key_work_requirements_for(user=request.user),
-        "summary": selectors.key_work_summary(user=request.user),
+        "summary": selectors.key_work_summary(user=request.user, visible=visible),
         "scope": scope,
         "Risk": Risk,
         "can_import": scope.is_officer,

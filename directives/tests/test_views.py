@@ -657,6 +657,23 @@ def test_inbox_lists_what_awaits_confirmation_first(client_for, staff, officer_k
     assert [d.number for d in selectors.directive_inbox_for(user=officer_kp)] == ["7020/UBND-TH", "7019/UBND-TH"]
 
 
+def test_inbox_query_count_is_fixed_and_a_new_letter_shows_at_once(
+    client_for, staff, officer_kp, province, letter, django_assert_max_num_queries
+):
+    client = client_for(officer_kp)
+    client.get(url("inbox"))  # warm the session and the engine's kept map of recipients
+    # session, user, membership (scope), the letters on the portal, their requirements, the data
+    # version (the map kept), page count, the page (issuer, campaign, receipt state), this unit's
+    # receipts; base.html: unread notifications and the menu's checks (key works, sub-units, and whether
+    # the unit owes key works: requirements and the data version)
+    with django_assert_max_num_queries(14):
+        assert "7019/UBND-TH" in client.get(url("inbox")).text
+    make_letter(staff, province, number="7020/UBND-TH", issued_on=datetime.date(2019, 9, 5))
+    assert "7020/UBND-TH" in client.get(url("inbox")).text  # the map afresh after the publication
+    with django_assert_max_num_queries(14):
+        assert "7020/UBND-TH" in client.get(url("inbox")).text
+
+
 def test_milestone_added_twice_is_refused_with_a_message(client_for, staff, province):
     campaign = CampaignFactory(organiser=province.province)
     client = client_for(staff)
