@@ -105,11 +105,11 @@ def get_directive_for_user(*, user, pk, write: bool = False) -> Directive:
 
 def directive_detail_related(*, directive: Directive, cooperating: bool = True) -> dict:
     """Requirements, references (with the cited directive when it is in the portal) and attachments;
-    `cooperating=False` when the page does not show the requirements' co-operating units."""
-    prefetch = ("target_units", "cooperating_units") if cooperating else ("target_units",)
-    requirements = list(
-        directive.requirements.select_related("lead_unit").prefetch_related(*prefetch).order_by("position", "id")
-    )
+    `cooperating=False` when the page does not show the requirements' lead and co-operating units."""
+    requirements = directive.requirements.prefetch_related("target_units").order_by("position", "id")
+    if cooperating:
+        requirements = requirements.select_related("lead_unit").prefetch_related("cooperating_units")
+    requirements = list(requirements)
     references = list(directive.references.select_related("target"))
     numbers = [ref.number for ref in references if ref.target_id is None]
     in_portal = {}
@@ -125,6 +125,15 @@ def directive_detail_related(*, directive: Directive, cooperating: bool = True) 
         "references": references,
         "attachments": list(directive.attachments.select_related("uploaded_by")),
     }
+
+
+def directive_page_related(*, directive: Directive) -> dict:
+    """`directive_detail_related` for the directive's page, kept per data version (directives.freshness
+    watches directives, requirements and their target units, references and attachments): the same
+    answer for every reader until one of them changes. Read-only: shared by every page load."""
+    return freshness.memo(
+        ("directive_page", directive.pk), lambda: directive_detail_related(directive=directive, cooperating=False)
+    )
 
 
 # --- who a directive is sent to: the obligations engine's answer -----------------------------

@@ -314,18 +314,18 @@ def test_detail_for_staff_shows_receipts_and_compliance(client_for, staff, offic
 def test_detail_query_count_is_fixed(client_for, staff, province, letter, django_assert_max_num_queries):
     client = client_for(staff)
     client.get(url("detail", letter.pk))  # warm the session and the engine's kept answers
-    # session, user, membership (scope), the directive, its requirements (+ their target units),
-    # references (+ the cited letters in the portal), attachments, the data version, the receipts (the
-    # recipients in order and the compliance counts kept); base.html: unread notifications
-    with django_assert_max_num_queries(12):
+    # session, user, membership (scope), the directive, the data version, the receipts (the letter's
+    # requirements, references and attachments, the recipients in order and the compliance counts
+    # kept); base.html: unread notifications
+    with django_assert_max_num_queries(7):
         assert client.get(url("detail", letter.pk)).status_code == 200
     for unit in (province.krong_pac, province.bmt, province.ea_kly, province.tan_loi):
         Receipt.objects.create(directive=letter, unit=unit, confirmed_by=staff)
-    # After a write: the engine's answers afresh (its map, the filings and receipts it reads, the
-    # recipients and their order)
+    # After a write: the kept answers afresh (the letter's parts, the engine's map, the filings and
+    # receipts it reads, the recipients and their order)
     with django_assert_max_num_queries(19):
         assert client.get(url("detail", letter.pk)).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         assert client.get(url("detail", letter.pk)).status_code == 200
 
 
@@ -340,6 +340,26 @@ def test_detail_receipts_and_unit_names_show_on_the_next_load(client_for, staff,
     province.krong_pac.name = "Huyện Krông Pắc (mới)"
     province.krong_pac.save(update_fields=["name"])
     assert "Huyện Krông Pắc (mới)" in client.get(url("detail", letter.pk)).text
+
+
+def test_detail_kept_parts_show_a_change_on_the_next_load(client_for, staff, province, letter, settings, tmp_path):
+    """The letter's requirements, references and attachments are kept per data version: each write shows."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(staff)
+    page = client.get(url("detail", letter.pk)).text
+    assert "chưa có trên cổng" in page and "Công văn 7019.pdf" not in page
+    response = client.post(url("attachment_add", letter.pk), {"file": upload("Công văn 7019.pdf", PDF)}, follow=True)
+    assert "Công văn 7019.pdf" in response.text  # the redirect's page: an attachment
+    cited = DirectiveFactory(issuer=province.province, number="35-CT/TU", doc_type="chi_thi")
+    assert url("detail", cited.pk) in client.get(url("detail", letter.pk)).text  # a directive
+    reference = letter.references.exclude(number="35-CT/TU").first()
+    reference.number = "99-KH/XYZ"
+    reference.save(update_fields=["number"])
+    assert "99-KH/XYZ" in client.get(url("detail", letter.pk)).text  # a reference
+    requirement = letter.requirements.order_by("position").first()
+    requirement.title = "Nhiệm vụ đã đổi tên"
+    requirement.save(update_fields=["title"])
+    assert "Nhiệm vụ đã đổi tên" in client.get(url("detail", letter.pk)).text  # a requirement
 
 
 def test_detail_for_officer_offers_receipt(client_for, officer_kp, letter):
