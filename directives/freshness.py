@@ -118,7 +118,15 @@ def _watched(sender) -> bool:
     if found is None:
         from campaign_portal.core.models import ReviewableSubmission, Unit
 
-        from .models import CalendarDay, Campaign, Directive, Receipt, Requirement
+        from .models import (
+            CalendarDay,
+            Campaign,
+            Directive,
+            DirectiveAttachment,
+            DirectiveReference,
+            Receipt,
+            Requirement,
+        )
 
         found = sender in (
             Unit,
@@ -127,6 +135,8 @@ def _watched(sender) -> bool:
             Receipt,
             Campaign,
             CalendarDay,
+            DirectiveReference,  # the directive page's kept references and attachments
+            DirectiveAttachment,
             Requirement.target_units.through,
             Requirement.cooperating_units.through,
             Directive.addressee_units.through,

@@ -600,15 +600,17 @@ def directives_received_by(unit) -> list[int]:
     """Ids of the published or withdrawn directives `unit` receives (a fixed number of queries)."""
     visible = (DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN)
     directive_ids = list(Directive.objects.filter(status__in=visible).values_list("pk", flat=True))
-    world = _load(list(Requirement.objects.filter(directive_id__in=directive_ids)), directive_ids)
+    reqs = Requirement.objects.filter(directive_id__in=directive_ids).only(*_WORLD_FIELDS)
+    world = _load(list(reqs), directive_ids)
     if unit.pk not in world.units:
         return []
-    owing = defaultdict(bool)
-    addressed = {did: _addressed(world, did) for did in world.directives}
-    for req in world.requirements:
-        if unit.pk in _owers_of(world, req, addressed[req["directive_id"]]):
-            owing[req["directive_id"]] = True
-    return [did for did in directive_ids if unit.pk in addressed[did] or owing[did]]
+    # The kept world's map of owers (worked out once per data version), not each requirement's again.
+    owers_map = _owers_map(world)
+    owing = {req["directive_id"] for req in world.requirements if unit.pk in owers_map[req["pk"]]}
+    return [did for did in directive_ids if did in owing or unit.pk in _addressed(world, did)]
+
+
+_WORLD_FIELDS = ("pk", "directive_id", "applies_to", "response_mode")  # what _load_now reads of a Requirement
 
 
 # --- periods, quotas, states -----------------------------------------------------------------------

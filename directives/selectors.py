@@ -12,6 +12,7 @@ engine's rule (`directives.obligations`), which these selectors call.
 import dataclasses
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
 from campaign_portal.core.access import get_object_for_user, scope_for
@@ -19,7 +20,7 @@ from campaign_portal.core.audit import audit_entries_for, audit_rows
 from campaign_portal.core.models import AuditEntry, Unit, UnitKind
 from campaign_portal.core.text import fold
 
-from . import obligations, schedule
+from . import freshness, obligations, schedule
 from .audit import REVISION_ACTION
 from .models import (
     CalendarDay,
@@ -102,13 +103,13 @@ def get_directive_for_user(*, user, pk, write: bool = False) -> Directive:
     return get_object_for_user(qs, pk, user=user, write=write, can_write=lambda u, _obj: scope_for(u).is_staff)
 
 
-def directive_detail_related(*, directive: Directive) -> dict:
-    """Requirements, references (with the cited directive when it is in the portal) and attachments."""
-    requirements = list(
-        directive.requirements.select_related("lead_unit")
-        .prefetch_related("target_units", "cooperating_units")
-        .order_by("position", "id")
-    )
+def directive_detail_related(*, directive: Directive, cooperating: bool = True) -> dict:
+    """Requirements, references (with the cited directive when it is in the portal) and attachments;
+    `cooperating=False` when the page does not show the requirements' lead and co-operating units."""
+    requirements = directive.requirements.prefetch_related("target_units").order_by("position", "id")
+    if cooperating:
+        requirements = requirements.select_related("lead_unit").prefetch_related("cooperating_units")
+    requirements = list(requirements)
     references = list(directive.references.select_related("target"))
     numbers = [ref.number for ref in references if ref.target_id is None]
     in_portal = {}
@@ -124,6 +125,15 @@ def directive_detail_related(*, directive: Directive) -> dict:
         "references": references,
         "attachments": list(directive.attachments.select_related("uploaded_by")),
     }
+
+
+def directive_page_related(*, directive: Directive) -> dict:
+    """`directive_detail_related` for the directive's page, kept per data version (directives.freshness
+    watches directives, requirements and their target units, references and attachments): the same
+    answer for every reader until one of them changes. Read-only: shared by every page load."""
+    return freshness.memo(
+        ("directive_page", directive.pk), lambda: directive_detail_related(directive=directive, cooperating=False)
+    )
 
 
 # --- who a directive is sent to: the obligations engine's answer -----------------------------
@@ -159,17 +169,58 @@ def directive_receipt_rows(*, directive: Directive) -> list[dict]:
     """Staff view: every recipient unit, with who confirmed receipt and when (None when not yet)."""
     units = obligations.recipients(directive)
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
-    # By level (departments, agencies, districts, communes grouped by district), then by name — not by code.
-    order = {kind: rank for rank, kind in enumerate(RECEIPT_KIND_ORDER)}
 
     def key(unit):
-        parent = (
-            fold(unit.parent.short_name or unit.parent.name) if unit.kind == UnitKind.COMMUNE and unit.parent else ""
-        )
-        return (order.get(unit.kind, len(order)), parent, fold(unit.short_name or unit.name))
+        parent = unit.parent if unit.kind == UnitKind.COMMUNE else None
+        return _receipt_order(unit.kind, unit.short_name or unit.name, parent and (parent.short_name or parent.name))
 
     rows = sorted(units, key=key)
     return [{"unit": unit, "receipt": receipts.get(unit.pk)} for unit in rows]
+
+
+def _receipt_order(kind, name, parent_name) -> tuple:
+    """By level (departments, agencies, districts, communes grouped by district), then by name — not by code."""
+    rank = RECEIPT_KIND_ORDER.index(kind) if kind in RECEIPT_KIND_ORDER else len(RECEIPT_KIND_ORDER)
+    return (rank, fold(parent_name) if parent_name else "", fold(name))
+
+
+def directive_receipt_table(*, directive: Directive) -> list[dict]:
+    """The directive page's receipt table: `directive_receipt_rows` as plain rows ready to show
+    ({"name", "parent", "received", "confirmed_by", "confirmed_at"}).
+
+    The recipients in order are kept per data version (directives.freshness: units, directives and
+    receipts are watched); the receipts, with who confirmed them, are read on every load.
+    """
+    receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
+    rows = []
+    for pk, name, parent in freshness.memo(("receipt_units", directive.pk), lambda: _recipients_in_order(directive)):
+        receipt = receipts.get(pk)
+        rows.append(
+            {
+                "name": name,
+                "parent": parent,
+                "received": receipt is not None,
+                "confirmed_by": str(receipt.confirmed_by) if receipt and receipt.confirmed_by else "—",
+                "confirmed_at": date_filter(receipt.confirmed_at, "d/m/Y H:i") if receipt else "—",
+            }
+        )
+    return rows
+
+
+def _recipients_in_order(directive: Directive) -> tuple:
+    """((unit pk, name, the district's name for a commune or ""), ...) in the receipt table's order."""
+    units = (
+        Unit.objects.filter(pk__in=obligations.recipient_ids(directive))
+        .order_by("path")  # ties as directive_receipt_rows leaves them
+        .values_list("pk", "kind", "name", "short_name", "parent__name", "parent__short_name")
+    )
+    ordered = sorted(
+        units,
+        key=lambda u: _receipt_order(u[1], u[3] or u[2], (u[5] or u[4]) if u[1] == UnitKind.COMMUNE else None),
+    )
+    return tuple(
+        (pk, name, (parent or "") if kind == UnitKind.COMMUNE else "") for pk, kind, name, _s, parent, _ps in ordered
+    )
 
 
 RECEIPT_KIND_ORDER = [UnitKind.DEPARTMENT, UnitKind.AGENCY, UnitKind.DISTRICT, UnitKind.COMMUNE]

@@ -466,15 +466,16 @@ def directive_withdraw(request, pk):
 def directive_detail(request, pk):
     directive = selectors.get_directive_for_user(user=request.user, pk=pk)
     scope = scope_for(request.user)
-    related = selectors.directive_detail_related(directive=directive)
-    context = {"directive": directive, "can_write": scope.is_staff, **related}
-    if scope.is_staff or scope.is_leader:
-        with freshness.pinned():  # the recipients and the counts: one read of the engine's data version
-            context["receipt_rows"] = selectors.directive_receipt_rows(directive=directive)
+    with freshness.pinned():  # what is kept (the letter's items, recipients, counts): one read of the data version
+        related = selectors.directive_page_related(directive=directive)
+        context = {"directive": directive, "can_write": scope.is_staff, **related}
+        compliance = {}
+        if scope.is_staff or scope.is_leader:
+            context["receipt_rows"] = selectors.directive_receipt_table(directive=directive)
+            context["received_count"] = sum(1 for row in context["receipt_rows"] if row["received"])
             compliance = selectors.requirement_compliance(requirements=related["requirements"])
-        context["received_count"] = sum(1 for row in context["receipt_rows"] if row["receipt"])
-        for req in related["requirements"]:
-            req.compliance = compliance.get(req.pk)
+    # The kept requirements are shared by every page load: this load's counts go beside them.
+    context["requirement_rows"] = [(req, compliance.get(req.pk)) for req in related["requirements"]]
     if scope.is_officer and directive.status == DirectiveStatus.PUBLISHED:
         context["addressed"] = selectors.directive_is_addressed_to(directive=directive, unit=scope.unit)
         context["my_receipt"] = directive.receipts.filter(unit=scope.unit).select_related("confirmed_by").first()

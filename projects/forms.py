@@ -234,8 +234,10 @@ class TableFilterForm(forms.Form):
     )
 
     def __init__(self, *args, units=(), milestones=(), **kwargs):
+        """`units` may be a callable: its query then runs only when the field is shown or checked."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("Tất cả")), *((u.pk, u.display_name) for u in units)]
+        read = units if callable(units) else lambda: units
+        self.fields["unit"].choices = lambda: [("", _("Tất cả")), *((u.pk, u.display_name) for u in read())]
         self.fields["milestone"].choices = [("", _("Tất cả")), *((m.pk, str(m)) for m in milestones)]
 
 

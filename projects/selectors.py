@@ -4,6 +4,7 @@
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -13,7 +14,7 @@ from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import fold, nfc
 from directives import obligations
-from directives.models import Milestone, RequirementKind
+from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
 
 from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk, WorkKind
 from .rules import key_work_risk, risk_expression, risk_rank_expression
@@ -23,6 +24,7 @@ __all__ = [
     "key_works_visible_to",
     "get_key_work_for_user",
     "key_work_table",
+    "key_work_table_rows",
     "key_work_summary",
     "key_work_requirements_for",
     "progress_timeline",
@@ -84,10 +86,14 @@ class TableFilters:
     extra: dict = field(default_factory=dict)
 
 
-def key_work_table(*, user, filters: TableFilters | None = None, today=None):
-    """The province table (or the officer's own): filtered and sorted in SQL, rows need no extra query."""
+def key_work_table(*, user, filters: TableFilters | None = None, today=None, visible=None):
+    """The province table (or the officer's own): filtered and sorted in SQL, rows need no extra query.
+
+    `visible`: `key_works_visible_to(user=user)` when the caller already has it (a page that also
+    shows the summary builds the scope's conditions once).
+    """
     filters = filters or TableFilters()
-    qs = key_works_visible_to(user=user, today=today)
+    qs = visible if visible is not None else key_works_visible_to(user=user, today=today)
     if filters.unit:
         unit = Unit.objects.filter(pk=filters.unit).first()
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
@@ -106,35 +112,82 @@ def key_work_table(*, user, filters: TableFilters | None = None, today=None):
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
+# The columns of the list page's rows (`key_work_table_rows`): what the table shows, nothing more.
+ROW_FIELDS = (
+    "pk",
+    "name",
+    "milestone__name",
+    "milestone__date",
+    "unit__name",
+    "unit__short_name",
+    "kind",
+    "planned_date",
+    "total_investment",
+    "latest_progress",
+    "status",
+    "work_status",
+    "risk",
+)
+
+
+def key_work_table_rows(*, user, filters: TableFilters | None = None, today=None, visible=None):
+    """`key_work_table` as plain rows of the list page's columns (no model instances, no joined columns
+    the page does not show)."""
+    return key_work_table(user=user, filters=filters, today=today, visible=visible).values(*ROW_FIELDS)
+
+
 def filter_choices(*, user) -> dict:
-    """Districts and milestones for the filter bar (two queries)."""
-    units = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
+    """Districts and milestones for the filter bar: `units` is read only when the bar shows or checks
+    it (officers never see it), `milestones` in one query."""
+
+    @functools.cache
+    def units():
+        return list(access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name"))
+
     milestones = Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date")
-    return {"units": list(units), "milestones": list(milestones)}
+    return {"units": units, "milestones": list(milestones)}
 
 
-def key_work_summary(*, user, today: datetime.date | None = None, unit_ids=None, requirement_ids=None) -> dict:
-    """Counts for dashboards: by risk, kind, work status and review status, plus money (one query)."""
-    qs = key_works_visible_to(user=user, today=today).exclude(status=ReviewStatus.WITHDRAWN)
+def key_work_summary(
+    *, user, today: datetime.date | None = None, unit_ids=None, requirement_ids=None, visible=None
+) -> dict:
+    """Counts for dashboards: by risk, kind, work status and review status, plus money (one query).
+
+    One grouped query (risk × kind × review status, a few dozen rows at most) summed here: the risk
+    expression is compiled once instead of once per counted risk. `visible` as in `key_work_table`.
+    """
+    qs = visible if visible is not None else key_works_visible_to(user=user, today=today)
+    qs = qs.exclude(status=ReviewStatus.WITHDRAWN)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     if requirement_ids is not None:
         qs = qs.filter(requirement_id__in=list(requirement_ids))
-    totals = qs.aggregate(
-        total=Count("id"),
-        investment=Sum("total_investment"),
-        at_risk=Count("id", filter=Q(risk=Risk.AT_RISK)),
-        late=Count("id", filter=Q(risk=Risk.LATE)),
-        on_track=Count("id", filter=Q(risk=Risk.ON_TRACK)),
-        done=Count("id", filter=Q(risk=Risk.DONE)),
-        cancelled=Count("id", filter=Q(risk=Risk.CANCELLED)),
-        groundbreaking=Count("id", filter=Q(kind=WorkKind.GROUNDBREAKING)),
-        inauguration=Count("id", filter=Q(kind=WorkKind.INAUGURATION)),
-        accepted=Count("id", filter=Q(status=ReviewStatus.ACCEPTED)),
-        submitted=Count("id", filter=Q(status=ReviewStatus.SUBMITTED)),
-    )
-    totals["investment"] = totals["investment"] or 0
+    groups = qs.order_by().values("risk", "kind", "status").annotate(n=Count("id"), money=Sum("total_investment"))
+    totals = dict.fromkeys(_SUMMARY_KEYS, 0)
+    for group in groups:
+        n = group["n"]
+        totals["total"] += n
+        totals["investment"] += group["money"] or 0
+        for key, value in (("risk", group["risk"]), ("kind", group["kind"]), ("status", group["status"])):
+            counted = _SUMMARY_COUNTS.get((key, value))
+            if counted:
+                totals[counted] += n
     return totals
+
+
+# What key_work_summary counts: (grouped column, value) → the summary's key.
+_SUMMARY_COUNTS = {
+    ("risk", Risk.AT_RISK): "at_risk",
+    ("risk", Risk.LATE): "late",
+    ("risk", Risk.ON_TRACK): "on_track",
+    ("risk", Risk.DONE): "done",
+    ("risk", Risk.CANCELLED): "cancelled",
+    ("kind", WorkKind.GROUNDBREAKING): "groundbreaking",
+    ("kind", WorkKind.INAUGURATION): "inauguration",
+    ("status", ReviewStatus.ACCEPTED): "accepted",
+    ("status", ReviewStatus.SUBMITTED): "submitted",
+}
+_SUMMARY_KEYS = ("total", "investment", *_SUMMARY_COUNTS.values())
 
 
 def key_work_counts_by_unit(*, user, today: datetime.date | None = None, requirement_ids=None) -> dict:
@@ -157,13 +210,27 @@ def key_work_counts_by_unit(*, user, today: datetime.date | None = None, require
 
 
 def key_work_requirements_for(*, user):
-    """Key-works requirements the officer's unit owes (the obligations engine), with quota use as `used`."""
+    """Key-works requirements the officer's unit owes (the obligations engine), with quota use as `used`.
+
+    The engine's ledger of the published key-works requirements for every unit: one answer kept per
+    data version (directives.freshness) and shared by every officer, instead of a run of the whole
+    engine over every kind of requirement for each officer's page load.
+    """
     scope = access.scope_for(user)
-    if not scope.is_officer:
+    if not scope.is_officer or scope.unit is None:
         return []
+    reqs = list(
+        Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED, kind=RequirementKind.KEY_WORKS)
+        .select_related("directive__campaign")
+        .order_by("id")
+    )
+    if not reqs:
+        return []
+    ledger = obligations.obligations(requirements=reqs)
     result = []
-    for requirement, obligation in obligations.obligations_of_unit(scope.unit):
-        if requirement.kind == RequirementKind.KEY_WORKS and obligation.applies:
+    for requirement in reqs:
+        obligation = ledger.get(requirement.pk, scope.unit.pk)
+        if obligation.applies:
             requirement.used = obligation.counted
             requirement.obligation = obligation
             result.append(requirement)

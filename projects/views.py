@@ -13,13 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
-from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.formatting import format_date, format_vnd
+from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.templatetags.portal import status_badge
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 from directives import obligations
 from directives.models import DirectiveStatus, Requirement
 
 from . import forms, rules, selectors, services, spreadsheets
-from .models import KeyWork, Risk, ThumbnailStatus, WorkStatus
+from .models import KeyWork, Risk, ThumbnailStatus, WorkKind, WorkStatus
+from .templatetags.projects_tags import risk_badge
 
 PAGE_SIZE = 50
 
@@ -49,22 +52,53 @@ def key_work_list(request):
     if scope.role is None:
         raise PermissionDenied
     form, filters = _filters(request, request.user)
-    works = selectors.key_work_table(user=request.user, filters=filters)
+    visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
+    works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
     page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "works": page.object_list,
+        "works": _table_rows(page.object_list),
+        "show_unit": not scope.is_officer or scope.unit.kind != UnitKind.DISTRICT,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
         "requirements": selectors.key_work_requirements_for(user=request.user),
-        "summary": selectors.key_work_summary(user=request.user),
+        "summary": selectors.key_work_summary(user=request.user, visible=visible),
         "scope": scope,
         "Risk": Risk,
         "can_import": scope.is_officer,
     }
     return render(request, "projects/list.html", context)
+
+
+def _table_rows(rows) -> list[dict]:
+    """The page's rows with their words, badges and links worked out here, once per distinct value,
+    rather than by template filters and tags in every cell."""
+    detail = reverse("projects:detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    kinds = {value: str(label) for value, label in WorkKind.choices}
+    work_statuses = {value: str(label) for value, label in WorkStatus.choices}
+    statuses = {value: status_badge(value, label) for value, label in ReviewStatus.choices}
+    risks = {value: risk_badge(value) for value in Risk.values}
+    result = []
+    for row in rows:
+        milestone_date = row["milestone__date"]
+        result.append(
+            {
+                "url": detail.format(row["pk"]),
+                "name": row["name"],
+                "milestone": f"{row['milestone__name']} ({milestone_date:%d/%m/%Y})" if milestone_date else "",
+                "unit": row["unit__short_name"] or row["unit__name"],
+                "kind": kinds.get(row["kind"], row["kind"]),
+                "planned_date": format_date(row["planned_date"]),
+                "investment": format_vnd(row["total_investment"]),
+                "progress": row["latest_progress"],
+                "status": statuses.get(row["status"], ""),
+                "work_status": work_statuses.get(row["work_status"], row["work_status"]),
+                "risk": risks.get(row["risk"], ""),
+            }
+        )
+    return result
 
 
 @login_required

@@ -311,6 +311,57 @@ def test_detail_for_staff_shows_receipts_and_compliance(client_for, staff, offic
     assert "0/2" in page  # key works: two districts owe, none filed
 
 
+def test_detail_query_count_is_fixed(client_for, staff, province, letter, django_assert_max_num_queries):
+    client = client_for(staff)
+    client.get(url("detail", letter.pk))  # warm the session and the engine's kept answers
+    # session, user, membership (scope), the directive, the data version, the receipts (the letter's
+    # requirements, references and attachments, the recipients in order and the compliance counts
+    # kept); base.html: unread notifications
+    with django_assert_max_num_queries(7):
+        assert client.get(url("detail", letter.pk)).status_code == 200
+    for unit in (province.krong_pac, province.bmt, province.ea_kly, province.tan_loi):
+        Receipt.objects.create(directive=letter, unit=unit, confirmed_by=staff)
+    # After a write: the kept answers afresh (the letter's parts, the engine's map, the filings and
+    # receipts it reads, the recipients and their order)
+    with django_assert_max_num_queries(19):
+        assert client.get(url("detail", letter.pk)).status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get(url("detail", letter.pk)).status_code == 200
+
+
+def test_detail_receipts_and_unit_names_show_on_the_next_load(client_for, staff, officer_kp, province, letter):
+    """The recipients in order are kept per data version: a receipt or a renamed unit shows at once."""
+    client = client_for(staff)
+    page = client.get(url("detail", letter.pk)).text
+    assert "0/" in page and str(officer_kp) not in page
+    Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
+    page = client.get(url("detail", letter.pk)).text
+    assert str(officer_kp) in page and "Đã nhận" in page
+    province.krong_pac.name = "Huyện Krông Pắc (mới)"
+    province.krong_pac.save(update_fields=["name"])
+    assert "Huyện Krông Pắc (mới)" in client.get(url("detail", letter.pk)).text
+
+
+def test_detail_kept_parts_show_a_change_on_the_next_load(client_for, staff, province, letter, settings, tmp_path):
+    """The letter's requirements, references and attachments are kept per data version: each write shows."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(staff)
+    page = client.get(url("detail", letter.pk)).text
+    assert "chưa có trên cổng" in page and "Công văn 7019.pdf" not in page
+    response = client.post(url("attachment_add", letter.pk), {"file": upload("Công văn 7019.pdf", PDF)}, follow=True)
+    assert "Công văn 7019.pdf" in response.text  # the redirect's page: an attachment
+    cited = DirectiveFactory(issuer=province.province, number="35-CT/TU", doc_type="chi_thi")
+    assert url("detail", cited.pk) in client.get(url("detail", letter.pk)).text  # a directive
+    reference = letter.references.exclude(number="35-CT/TU").first()
+    reference.number = "99-KH/XYZ"
+    reference.save(update_fields=["number"])
+    assert "99-KH/XYZ" in client.get(url("detail", letter.pk)).text  # a reference
+    requirement = letter.requirements.order_by("position").first()
+    requirement.title = "Nhiệm vụ đã đổi tên"
+    requirement.save(update_fields=["title"])
+    assert "Nhiệm vụ đã đổi tên" in client.get(url("detail", letter.pk)).text  # a requirement
+
+
 def test_detail_for_officer_offers_receipt(client_for, officer_kp, letter):
     response = client_for(officer_kp).get(url("detail", letter.pk))
     assert response.status_code == 200
@@ -624,6 +675,23 @@ def test_inbox_lists_what_awaits_confirmation_first(client_for, staff, officer_k
     assert [d.number for d in selectors.directive_inbox_for(user=officer_kp)] == ["7019/UBND-TH", "7020/UBND-TH"]
     Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=officer_kp)
     assert [d.number for d in selectors.directive_inbox_for(user=officer_kp)] == ["7020/UBND-TH", "7019/UBND-TH"]
+
+
+def test_inbox_query_count_is_fixed_and_a_new_letter_shows_at_once(
+    client_for, staff, officer_kp, province, letter, django_assert_max_num_queries
+):
+    client = client_for(officer_kp)
+    client.get(url("inbox"))  # warm the session and the engine's kept map of recipients
+    # session, user, membership (scope), the letters on the portal, their requirements, the data
+    # version (the map kept), page count, the page (issuer, campaign, receipt state), this unit's
+    # receipts; base.html: unread notifications and the menu's checks (key works, sub-units, and whether
+    # the unit owes key works: requirements and the data version)
+    with django_assert_max_num_queries(14):
+        assert "7019/UBND-TH" in client.get(url("inbox")).text
+    make_letter(staff, province, number="7020/UBND-TH", issued_on=datetime.date(2019, 9, 5))
+    assert "7020/UBND-TH" in client.get(url("inbox")).text  # the map afresh after the publication
+    with django_assert_max_num_queries(14):
+        assert "7020/UBND-TH" in client.get(url("inbox")).text
 
 
 def test_milestone_added_twice_is_refused_with_a_message(client_for, staff, province):

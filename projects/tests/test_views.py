@@ -109,6 +109,42 @@ def test_province_table_queries_do_not_grow(client_for, leader, requirement, pro
         assert client.get(url, {"sort": "risk"}).status_code == 200
 
 
+def test_officer_list_queries_do_not_grow(client_for, officer_kp, requirement, province, django_assert_max_num_queries):
+    client = client_for(officer_kp)
+    url = reverse("projects:list")
+    client.get(url)  # warm the session (and the engine's key-works ledger)
+    # session, user, membership (scope), filter milestones (the districts are not shown to an officer),
+    # page count, rows, summary; the owed requirements, the data version (the ledger kept);
+    # base.html: unread notifications and the menu's two checks
+    with django_assert_max_num_queries(13):
+        assert client.get(url, {"sort": "risk"}).status_code == 200
+    for i in range(20):
+        KeyWorkFactory(requirement=requirement, unit=province.krong_pac, status=ReviewStatus.SUBMITTED, name=f"CT {i}")
+    # After a write, the ledger afresh: + directives, addressees, units, filings
+    with django_assert_max_num_queries(16):
+        assert client.get(url, {"sort": "risk"}).status_code == 200
+    with django_assert_max_num_queries(13):
+        assert client.get(url, {"sort": "risk"}).status_code == 200
+
+
+def test_officer_list_counts_a_new_work_on_the_next_load(client_for, officer_kp, requirement, milestone, province):
+    """The owed requirement's quota use comes from the engine's kept ledger: a filing renews it."""
+    client = client_for(officer_kp)
+    url = reverse("projects:list")
+    create = reverse("projects:create", kwargs={"requirement_pk": requirement.pk})
+    body = client.get(url).content.decode()
+    assert "đã đăng ký 0" in body and create in body
+    KeyWorkFactory(requirement=requirement, unit=province.krong_pac, status=ReviewStatus.SUBMITTED, milestone=milestone)
+    body = client.get(url).content.decode()
+    assert "đã đăng ký 1" in body and create in body
+    work = KeyWorkFactory(requirement=requirement, unit=province.krong_pac, status=ReviewStatus.SUBMITTED)
+    body = client.get(url).content.decode()
+    assert "đã đăng ký 2" in body and create not in body and "Đã đủ số lượng" in body
+    work.status = ReviewStatus.WITHDRAWN
+    work.save(update_fields=["status"])
+    assert "đã đăng ký 1" in client.get(url).content.decode()
+
+
 # ---- create (quota through the form page) ---------------------------------------------------------
 
 
