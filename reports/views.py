@@ -123,10 +123,9 @@ def dashboard(request):
         by_requirement = result.by_requirement()
         by_district = result.by_district()
         # The most overdue first (earliest deadline), then by task and unit name, as a reader scans it.
-        overdue = sorted(
-            result.overdue(),
-            key=lambda c: (c.requirement.deadline, c.requirement.position, fold(result.unit(c.unit_id).name)),
-        )
+        late = result.overdue()
+        names = {uid: fold(result.unit(uid).name) for uid in {c.unit_id for c in late}}  # once per unit
+        overdue = sorted(late, key=lambda c: (c.requirement.deadline, c.requirement.position, names[c.unit_id]))
         context.update(
             result=result,
             total=total,
