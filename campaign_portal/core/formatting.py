@@ -17,7 +17,9 @@ def format_number(value, decimals=2) -> str:
     """Vietnamese number style: 1.234,5 (dot thousands, comma decimals), trailing zeros trimmed."""
     if value is None or value == "":
         return ""
-    text = f"{float(value):,.{decimals}f}".rstrip("0").rstrip(".")
+    text = f"{float(value):,.{decimals}f}"
+    if decimals > 0:  # only the decimals' zeros: 10 stays 10
+        text = text.rstrip("0").rstrip(".")
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

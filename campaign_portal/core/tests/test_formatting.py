@@ -17,6 +17,19 @@ def test_numbers_use_comma_decimals():
     assert format_number(80) == "80"
 
 
+def test_whole_numbers_keep_their_zeros():
+    assert format_number(10, 0) == "10"
+    assert format_number(0, 0) == "0"
+    assert format_number(1200, 0) == "1.200"
+    assert format_number(100, 2) == "100"
+
+
+def test_a_briefing_shows_its_attendees_as_typed():
+    from django.template import Context, Template
+
+    assert Template("{% load portal %}{{ n|vnumber:0 }}").render(Context({"n": 120})) == "120"
+
+
 def test_place_date_line_pads_days_under_10_and_january_february():
     assert place_date_line("Đắk Lắk", datetime.date(2020, 1, 5)) == "Đắk Lắk, ngày 05 tháng 01 năm 2020"
     assert place_date_line("Đắk Lắk", datetime.date(2019, 8, 27)) == "Đắk Lắk, ngày 27 tháng 8 năm 2019"
