@@ -260,6 +260,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Portal ---------------------------------------------------------------------------------
+# Python's cycle collector: a young-generation pass every PORTAL_GC_GEN0 new objects (0: Python's default,
+# 700). See campaign_portal/core/apps.py for the measurement.
+PORTAL_GC_GEN0 = env.int("PORTAL_GC_GEN0", default=10_000)
 PORTAL_PROVINCE_NAME = env.str("PORTAL_PROVINCE_NAME", default="Đắk Lắk")
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)

@@ -1,0 +1,23 @@
+"""The cycle collector's tuning (core/apps.py): set from the setting at start-up, Python's defaults on 0."""
+
+import gc
+
+from django.conf import settings
+
+from campaign_portal.core.apps import tune_garbage_collector
+
+
+def test_the_portal_runs_with_the_configured_young_generation_threshold():
+    assert gc.get_threshold()[0] == settings.PORTAL_GC_GEN0 == 10_000
+
+
+def test_zero_keeps_pythons_defaults():
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        tune_garbage_collector(0)
+        assert gc.get_threshold() == (700, 10, 10)
+        tune_garbage_collector(5_000)
+        assert gc.get_threshold() == (5_000, 10, 10)
+    finally:
+        gc.set_threshold(*before)
