@@ -11,7 +11,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Dùng chung: đơn vị, người dùng, nhật ký")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .db import on_connection_created
+
         tune_garbage_collector(settings.PORTAL_GC_GEN0)
+        connection_created.connect(on_connection_created, dispatch_uid="core.fast_timestamptz")
 
 
 def tune_garbage_collector(gen0: int) -> None:
