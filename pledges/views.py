@@ -490,8 +490,8 @@ def transition(request, slug, pk):
     if _is_htmx(request):
         obj.refresh_from_db()
         if error and obj.status == ReviewStatus.SUBMITTED:
-            context = {"row": _review_row(obj, slug), "error": error, "labels": _review_labels()}
-            return render(request, "pledges/_review_row.html", {**context, "next_url": request.get_full_path()})
+            context = {"rows": [_review_row(obj, slug)], "error": error, "labels": _review_labels()}
+            return render(request, "pledges/_review_rows.html", {**context, "next_url": request.get_full_path()})
         return render(request, "pledges/_review_row_done.html", {"obj": obj, "url": _detail_url(obj), "slug": slug})
     if error:
         messages.error(request, error)
