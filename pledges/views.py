@@ -20,6 +20,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_upload, serve_upload_of
 from directives import obligations, registry
 from directives.models import DirectiveStatus, Requirement, RequirementKind
@@ -518,8 +519,13 @@ def _review_labels() -> dict:
 
 
 def _review_extras(row) -> dict:
-    """A review row's transition URL (its template makes no {% url %})."""
-    return {"transition_url": registry.url_with_id("pledges:transition", row["obj_id"], slug=row["slug"])}
+    """What a review row shows, worked out here: its template makes no {% url %} and applies no filter."""
+    return {
+        "transition_url": registry.url_with_id("pledges:transition", row["obj_id"], slug=row["slug"]),
+        "dom_id": f"{row['slug']}-{row['obj_id']}",
+        "title_text": cut_at_word(row["obj_title"], 80),
+        "directive_text": row["directive_number"] or "",
+    }
 
 
 def _review_row(obj, slug) -> dict:
