@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from campaign_portal.core import access
 from campaign_portal.core.models import ReviewStatus, UnitKind
-from campaign_portal.core.text import fold
+from campaign_portal.core.text import cut_at_word, fold
 from directives import freshness, obligations, registry, schedule
 from directives.models import Requirement, ResponseMode
 
@@ -391,6 +391,7 @@ def decorate_rows(*, rows) -> list[dict]:
                 "period_label": period,
                 "period_text": period_words % {"p": period} if period else "",
                 "sent_text": when(row["sent_at"]),
+                "title_text": cut_at_word(row["obj_title"], 80),
                 "url": slugs[row["slug"]].detail_url_for(row["obj_id"]),
             }
         )

@@ -523,7 +523,6 @@ def _review_extras(row) -> dict:
     return {
         "transition_url": registry.url_with_id("pledges:transition", row["obj_id"], slug=row["slug"]),
         "dom_id": f"{row['slug']}-{row['obj_id']}",
-        "title_text": cut_at_word(row["obj_title"], 80),
         "directive_text": row["directive_number"] or "",
     }
 
@@ -540,6 +539,7 @@ def _review_row(obj, slug) -> dict:
         "obj_on_time": obj.on_time,
         "period_label": obj.period_label,
         "period_text": _("kỳ %(p)s") % {"p": obj.period_label} if obj.period_label else "",
+        "title_text": cut_at_word(obj.title, 80),
         "sent_text": selectors.when(obj.submitted_at),
         "url": _detail_url(obj),
     }
