@@ -20,6 +20,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_upload, serve_upload_of
 from directives import obligations, registry
 from directives.models import DirectiveStatus, Requirement, RequirementKind
@@ -490,8 +491,8 @@ def transition(request, slug, pk):
     if _is_htmx(request):
         obj.refresh_from_db()
         if error and obj.status == ReviewStatus.SUBMITTED:
-            context = {"row": _review_row(obj, slug), "error": error, "labels": _review_labels()}
-            return render(request, "pledges/_review_row.html", {**context, "next_url": request.get_full_path()})
+            context = {"rows": [_review_row(obj, slug)], "error": error, "labels": _review_labels()}
+            return render(request, "pledges/_review_rows.html", {**context, "next_url": request.get_full_path()})
         return render(request, "pledges/_review_row_done.html", {"obj": obj, "url": _detail_url(obj), "slug": slug})
     if error:
         messages.error(request, error)
@@ -518,8 +519,12 @@ def _review_labels() -> dict:
 
 
 def _review_extras(row) -> dict:
-    """A review row's transition URL (its template makes no {% url %})."""
-    return {"transition_url": registry.url_with_id("pledges:transition", row["obj_id"], slug=row["slug"])}
+    """What a review row shows, worked out here: its template makes no {% url %} and applies no filter."""
+    return {
+        "transition_url": registry.url_with_id("pledges:transition", row["obj_id"], slug=row["slug"]),
+        "dom_id": f"{row['slug']}-{row['obj_id']}",
+        "directive_text": row["directive_number"] or "",
+    }
 
 
 def _review_row(obj, slug) -> dict:
@@ -534,6 +539,7 @@ def _review_row(obj, slug) -> dict:
         "obj_on_time": obj.on_time,
         "period_label": obj.period_label,
         "period_text": _("kỳ %(p)s") % {"p": obj.period_label} if obj.period_label else "",
+        "title_text": cut_at_word(obj.title, 80),
         "sent_text": selectors.when(obj.submitted_at),
         "url": _detail_url(obj),
     }

@@ -73,6 +73,14 @@ def scope_for(user) -> Scope:
     return scope
 
 
+def scope_key(user) -> tuple:
+    """Everything the scoping functions below read of the user: two users with equal keys get the
+    same filters (so a caller may reuse a queryset's compiled SQL under this key)."""
+    scope = scope_for(user)
+    unit = scope.unit
+    return (scope.role, unit.pk, unit.path, unit.kind) if unit is not None else (scope.role,)
+
+
 def _path_filter(field: str, unit: Unit, *, include_self=True) -> Q:
     prefix = f"{field}__" if field else ""
     q = Q(**{f"{prefix}path__startswith": unit.path})

@@ -108,8 +108,9 @@ def test_progress_page_queries(letter, province, officer_kp, client_for, django_
         assert client.get(url).status_code == 200
     today = timezone.localdate().strftime("%d/%m/%Y")
     # session, user, the target, membership; the previous value, the update and its audit entry (3);
-    # the view's and the service's savepoints and their releases (4). No query to find the target again.
-    with django_assert_max_num_queries(11):
+    # the view's and the service's savepoints and their releases (4); the audit entry's content type when
+    # this process has not read it yet (1). No query to find the target again.
+    with django_assert_max_num_queries(12):
         assert client.post(url, {"reported_on": today, "actual_value": "5"}).status_code == 302
     assert TargetProgress.objects.get(target=target).actual_value == 5
 
@@ -154,3 +155,26 @@ def test_scoped_reads_unchanged_for_history(letter, province):
     assert access.can_read_unit(officer, province.ea_kly) and access.can_read_unit(officer, mid)
     assert not access.can_read_unit(officer, province.tan_loi)
     assert {row["obj_id"] for row in selectors.submission_list_for(user=officer)} == {old.pk}
+
+
+def test_listing_reused_sql_gives_the_orms_rows(letter, province, officer_kp, officer_commune, staff, leader):
+    """A list's compiled SQL is kept under the user's scope and filters: the same rows as the ORM's."""
+    _fill(letter, province, 30)
+    filters = [{}, {"status": "submitted"}, {"kind": "breakthrough_theme"}, {"query": "q 1"}, {"unit_id": 0}]
+    for user in (officer_kp, officer_commune, staff, leader):
+        for wanted in filters:
+            for listing_for in (selectors.submission_list_for, selectors.review_queue_for):
+                kept = listing_for(user=user, **wanted)
+                fresh = listing_for(user=user, **wanted)
+                fresh._key = None  # the ORM's own answer, nothing reused
+                for _ in range(2):  # compiled, then reused
+                    assert kept.count() == fresh.count()
+                    assert kept[0:50] == fresh[0:50] and kept[50:100] == fresh[50:100]
+    assert selectors.review_queue_for(user=leader).count() == 0  # matches nothing: no query at all
+    assert selectors.submission_list_for(user=staff, unit_id=province.tan_loi.pk)[0:50] == []
+
+
+def test_listing_of_two_officers_never_share_rows(letter, province, officer_kp, officer_bmt):
+    _fill(letter, province, 3)
+    assert selectors.submission_list_for(user=officer_kp).count() > 0
+    assert list(selectors.submission_list_for(user=officer_bmt)) == []
