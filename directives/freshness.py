@@ -21,11 +21,14 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-MAX_ENTRIES = 48
+MAX_ENTRIES = 1024  # small answers (an officer's owed rows, a menu's) of this version: one per unit and page
 MAX_CELLS = 200_000  # answers bigger than this are not kept (memory)
+TOTAL_CELLS = 600_000  # the engine's ledgers kept at once, counted by their cells
 
 _lock = threading.Lock()
-_answers: OrderedDict = OrderedDict()
+_answers: OrderedDict = OrderedDict()  # (version, key) → answer, least recently used first
+_sizes: dict = {}  # (version, key) → cells, for the answers that have a size
+_newest_seen = [0]  # answers of older versions are never asked again: they go when a newer one is seen
 _enabled = True
 _within = threading.local()  # the version read by the outermost memo() under way in this thread
 
@@ -65,6 +68,18 @@ def _after_commit() -> None:
 def clear() -> None:
     with _lock:
         _answers.clear()
+        _sizes.clear()
+        _newest_seen[0] = 0
+
+
+def _evict() -> None:
+    """The least recently used answer; over the cell budget, the least recently used answer with cells."""
+    if len(_answers) > MAX_ENTRIES:
+        key, _ = _answers.popitem(last=False)
+    else:
+        key = next(k for k in _answers if k in _sizes)
+        del _answers[key]
+    _sizes.pop(key, None)
 
 
 @contextmanager
@@ -89,6 +104,10 @@ def memo(key, compute, *, size=None):
     current = outer if outer is not None else version()  # nested lookups read the version once
     full_key = (current, key)
     with _lock:
+        if current > _newest_seen[0]:
+            _newest_seen[0] = current
+            _answers.clear()
+            _sizes.clear()
         found = _answers.get(full_key)
         if found is not None:
             _answers.move_to_end(full_key)
@@ -98,12 +117,15 @@ def memo(key, compute, *, size=None):
         answer = compute()
     finally:
         _within.version = outer
-    if size is not None and size(answer) > MAX_CELLS:
+    cells = size(answer) if size is not None else 0
+    if cells > MAX_CELLS or current < _newest_seen[0]:
         return answer
     with _lock:
         _answers[full_key] = answer
-        while len(_answers) > MAX_ENTRIES:
-            _answers.popitem(last=False)
+        if cells:
+            _sizes[full_key] = cells
+        while len(_answers) > MAX_ENTRIES or sum(_sizes.values()) > TOTAL_CELLS:
+            _evict()
     return answer
 
 
