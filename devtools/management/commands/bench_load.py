@@ -415,6 +415,9 @@ def seed(*, users: int, password: str, target_units: int) -> dict:
                 counts[key] += n
         plan_users = _load_users(users, password)
     counts["units"] = Unit.objects.count()
+    from devtools.bench_national import _analyze
+
+    _analyze()  # planner statistics of the seeded tables, as autovacuum gives a production database
     missing = sorted({m for u in plan_users for m in u.pop("missing")})
     mix = {}
     for user in plan_users:
