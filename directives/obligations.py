@@ -812,10 +812,14 @@ def _ledgers(reqs, world, *, days, unit_ids) -> list[Ledger]:
     plans = []
     for req, info in zip(reqs, infos, strict=True):
         minimum, maximum = quota_bounds(req)
-        units = []
-        for uid in mapping.get(info.id, ()):
-            periods = periods_for(info, uid, received_on=receipt_days.get((info.directive_id, uid)), calendar=calendar)
-            units.append((uid, periods))
+        if info.scheduled:
+            units = [
+                (uid, periods_for(info, uid, received_on=receipt_days.get((info.directive_id, uid)), calendar=calendar))
+                for uid in mapping.get(info.id, ())
+            ]
+        else:  # one period, the same for every unit
+            once = periods_for(info, 0)
+            units = [(uid, once) for uid in mapping.get(info.id, ())]
         plans.append((info, minimum, maximum, units))
     return [_ledger_on(infos, mapping, plans, rows, when, receipt_rows, as_of=day, all_units=all_units) for day in days]
 
@@ -832,21 +836,31 @@ def _ledger_on(infos, mapping, plans, rows, when, receipt_rows, *, as_of, all_un
             )
     receipts = {(did, uid) for did, uid, at in receipt_rows if at <= cutoff}
     cells = {}
+    unfiled = {}  # (requirement, deadline, received) → (state, on_time) of a period with no filing
     for info, minimum, maximum, units in plans:
         for uid, periods in units:
-            all_found = tuple(sorted(filings.get((info.id, uid), []), key=lambda f: (f.kind, f.pk)))
+            mine = filings.get((info.id, uid))
+            all_found = tuple(sorted(mine, key=lambda f: (f.kind, f.pk))) if mine else ()
             received = (info.directive_id, uid) in receipts
             for period in periods:
-                found = _filings_of_period(all_found, when, periods, period)
-                state, on_time = classify(info, found, deadline=period.deadline, as_of=as_of, received=received)
+                found = _filings_of_period(all_found, when, periods, period) if all_found else ()
+                if found:
+                    state, on_time = classify(info, found, deadline=period.deadline, as_of=as_of, received=received)
+                    counted = sum(1 for f in found if f.status in COUNTED_STATUSES)
+                    accepted = sum(1 for f in found if f.status == ReviewStatus.ACCEPTED)
+                else:  # most cells: the same answer for every unit with this deadline
+                    verdict = (info.id, period.deadline, received)
+                    if verdict not in unfiled:
+                        unfiled[verdict] = classify(info, (), deadline=period.deadline, as_of=as_of, received=received)
+                    (state, on_time), counted, accepted = unfiled[verdict], 0, 0
                 key = ObligationKey(info.id, uid, period.key)
                 cells[key] = Obligation(
                     key=key,
                     requirement=info,
                     state=state,
                     deadline=period.deadline,
-                    counted=sum(1 for f in found if f.status in COUNTED_STATUSES),
-                    accepted=sum(1 for f in found if f.status == ReviewStatus.ACCEPTED),
+                    counted=counted,
+                    accepted=accepted,
                     on_time=on_time,
                     received=received,
                     filings=found,
