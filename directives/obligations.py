@@ -52,6 +52,7 @@ import datetime
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -126,9 +127,10 @@ SENT_STATES = frozenset({CellState.SENT, CellState.ACCEPTED})
 OWING_STATES = frozenset({CellState.NOT_STARTED, CellState.DRAFT, CellState.RETURNED, CellState.LATE})
 
 
-@dataclass(frozen=True)
-class ObligationKey:
-    """One thing a unit owes: a requirement, a unit and a period ("" while requirements have one)."""
+class ObligationKey(NamedTuple):
+    """One thing a unit owes: a requirement, a unit and a period ("" while requirements have one).
+
+    A named tuple: the ledgers hold one per cell as dict keys, and a tuple is built and hashed in C."""
 
     requirement_id: int
     unit_id: int
@@ -777,14 +779,14 @@ def _ledgers(reqs, world, *, days, unit_ids) -> list[Ledger]:
     infos = [RequirementInfo.of(r) for r in reqs]
     if not reqs:
         return [Ledger(requirements=[], owers_map={}, cells={}, as_of=day) for day in days]
-    mapping = _owers_map(world)
+    mapping = everyone = _owers_map(world)
     if unit_ids is not None:
         wanted = set(unit_ids)
         mapping = {rid: [u for u in uids if u in wanted] for rid, uids in mapping.items()}
     all_units = set().union(*mapping.values())
     # Every unit's filings when no units are asked for: rows of a unit owing nothing are never read,
     # and a long list of unit ids costs more than the few such rows.
-    row_units = None if unit_ids is None else all_units
+    row_units = None if unit_ids is None or all_units == set().union(*everyone.values()) else all_units
     rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=row_units) if all_units else []
     when = {}  # (kind, pk) → (period named by the filing, its local date): see _filings_of_period
     for row in rows:

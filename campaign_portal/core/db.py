@@ -29,7 +29,8 @@ def fast_timestamptz_loader(timezone):
             self._parse = _psycopg.TimestamptzLoader(oid, context).load
 
         def load(self, data):
-            return self._parse(data).replace(tzinfo=self.timezone)
+            value = self._parse(data)
+            return value if value.tzinfo is timezone else value.replace(tzinfo=timezone)
 
     FastTimestamptzLoader.timezone = timezone
     return FastTimestamptzLoader
