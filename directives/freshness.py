@@ -124,6 +124,7 @@ def _watched(sender) -> bool:
             Directive,
             DirectiveAttachment,
             DirectiveReference,
+            Milestone,
             Receipt,
             Requirement,
         )
@@ -137,6 +138,7 @@ def _watched(sender) -> bool:
             CalendarDay,
             DirectiveReference,  # the directive page's kept references and attachments
             DirectiveAttachment,
+            Milestone,  # the key works list's kept filter choices
             Requirement.target_units.through,
             Requirement.cooperating_units.through,
             Directive.addressee_units.through,

@@ -93,9 +93,7 @@ def directive_list(request):
             "filtered": any(filters.values()),
             "doc_types": DocType.choices,
             "statuses": DirectiveStatus.choices,
-            "years": selectors.directive_years(user=request.user),
-            "issuers": selectors.directive_issuers(user=request.user),
-            "campaigns": selectors.campaign_list_visible_to(user=request.user),
+            **selectors.directive_list_filter_choices(user=request.user),
             "can_write": can_publish(request.user),
         },
     )

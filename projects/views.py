@@ -17,7 +17,7 @@ from campaign_portal.core.formatting import format_date, format_vnd
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.templatetags.portal import status_badge
 from campaign_portal.core.uploads import serve_private_file, serve_upload
-from directives import obligations
+from directives import freshness, obligations
 from directives.models import DirectiveStatus, Requirement
 
 from . import forms, rules, selectors, services, spreadsheets
@@ -51,7 +51,9 @@ def key_work_list(request):
     scope = access.scope_for(request.user)
     if scope.role is None:
         raise PermissionDenied
-    form, filters = _filters(request, request.user)
+    with freshness.pinned():  # the kept filter choices and owed requirements: one read of the data version
+        form, filters = _filters(request, request.user)
+        requirements = selectors.key_work_requirements_for(user=request.user)
     visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
     works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
     page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,7 +65,7 @@ def key_work_list(request):
         "show_unit": not scope.is_officer or scope.unit.kind != UnitKind.DISTRICT,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
-        "requirements": selectors.key_work_requirements_for(user=request.user),
+        "requirements": requirements,
         "summary": selectors.key_work_summary(user=request.user, visible=visible),
         "scope": scope,
         "Risk": Risk,

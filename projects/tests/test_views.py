@@ -99,12 +99,13 @@ def test_province_table_queries_do_not_grow(client_for, leader, requirement, pro
             work.funding_sources.create(source="central", amount=1000)
 
     make(3)
-    # session, user, membership (scope), filter districts, filter milestones, page count, rows (unit,
-    # commune, milestone, requirement, directive joined), summary aggregate; base.html: unread
+    # session, user, membership (scope), the data version (filter milestones kept), filter districts,
+    # page count, rows (unit and milestone joined), summary (one grouped query); base.html: unread
     # notifications, user.membership for the menu
     with django_assert_max_num_queries(10):
         assert client.get(url, {"sort": "risk"}).status_code == 200
     make(30)
+    client.get(url)  # the kept milestones afresh after the writes
     with django_assert_max_num_queries(10):
         assert client.get(url, {"sort": "risk"}).status_code == 200
 
@@ -113,17 +114,17 @@ def test_officer_list_queries_do_not_grow(client_for, officer_kp, requirement, p
     client = client_for(officer_kp)
     url = reverse("projects:list")
     client.get(url)  # warm the session (and the engine's key-works ledger)
-    # session, user, membership (scope), filter milestones (the districts are not shown to an officer),
-    # page count, rows, summary; the owed requirements, the data version (the ledger kept);
-    # base.html: unread notifications and the menu's two checks
-    with django_assert_max_num_queries(13):
+    # session, user, membership (scope), the data version (the filter's milestones, the owed
+    # requirements and the engine's ledger kept; the districts are not shown to an officer), page
+    # count, rows, summary; base.html: unread notifications and the menu's two checks
+    with django_assert_max_num_queries(11):
         assert client.get(url, {"sort": "risk"}).status_code == 200
     for i in range(20):
         KeyWorkFactory(requirement=requirement, unit=province.krong_pac, status=ReviewStatus.SUBMITTED, name=f"CT {i}")
-    # After a write, the ledger afresh: + directives, addressees, units, filings
-    with django_assert_max_num_queries(16):
+    # After a write, afresh: + milestones, requirements, and the ledger's directives, addressees, units, filings
+    with django_assert_max_num_queries(17):
         assert client.get(url, {"sort": "risk"}).status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert client.get(url, {"sort": "risk"}).status_code == 200
 
 
@@ -143,6 +144,19 @@ def test_officer_list_counts_a_new_work_on_the_next_load(client_for, officer_kp,
     work.status = ReviewStatus.WITHDRAWN
     work.save(update_fields=["status"])
     assert "đã đăng ký 1" in client.get(url).content.decode()
+
+
+def test_list_filter_milestones_follow_writes(client_for, leader, requirement, milestone, work_kp):
+    """The milestones of the filter bar are kept per data version: a renamed one shows on the next load."""
+    client = client_for(leader)
+    url = reverse("projects:list")
+    assert milestone.name in client.get(url).content.decode()
+    milestone.name = "Mốc kỷ niệm đã đổi tên"
+    milestone.save(update_fields=["name"])
+    assert "Mốc kỷ niệm đã đổi tên" in client.get(url).content.decode()
+    work_kp.milestone = None
+    work_kp.save(update_fields=["milestone"])
+    assert "Mốc kỷ niệm đã đổi tên" not in client.get(url).content.decode()  # no work names it now
 
 
 # ---- create (quota through the form page) ---------------------------------------------------------
