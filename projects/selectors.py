@@ -142,8 +142,12 @@ def filter_choices(*, user) -> dict:
     it (officers never see it), `milestones` in one query."""
 
     @functools.cache
-    def units():
-        return list(access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name"))
+    def units():  # kept per data version and reader (units are watched); officers never ask
+        scope = access.scope_for(user)
+        districts = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
+        return freshness.memo(
+            ("projects.districts", scope.role, scope.unit and scope.unit.pk), lambda: tuple(districts)
+        )
 
     def milestones():  # kept per data version: milestones and key works are watched (directives.freshness)
         return tuple(Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date"))

@@ -56,7 +56,7 @@ def key_work_list(request):
         requirements = selectors.key_work_requirements_for(user=request.user)
     visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
     works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
-    page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(works, request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
@@ -72,6 +72,20 @@ def key_work_list(request):
         "can_import": scope.is_officer,
     }
     return render(request, "projects/list.html", context)
+
+
+def _page(rows, number):
+    """The requested page. On the first page the rows are read first: when they are the whole table
+    (an officer's list, a filtered one) they tell the count, and the COUNT query is not needed."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = list(rows[: PAGE_SIZE + 1])
+    if len(first) <= PAGE_SIZE:
+        paginator.count = len(first)  # a cached property: set, it is not asked of the database
+    page = paginator.page(1)
+    page.object_list = first[:PAGE_SIZE]
+    return page
 
 
 def _table_rows(rows) -> list[dict]:
