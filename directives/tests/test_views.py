@@ -706,16 +706,16 @@ def test_inbox_query_count_is_fixed_and_a_new_letter_shows_at_once(
 ):
     client = client_for(officer_kp)
     client.get(url("inbox"))  # warm the session and the engine's kept map of recipients
-    # session, user, membership (scope), the letters on the portal, their requirements, the data
-    # version (the map kept), the page (issuer, campaign, receipt state), this unit's
+    # session, user, membership (scope), the data version (the letters on the portal, their
+    # requirements and the map of who receives them kept), the page (issuer, campaign, receipt state), this unit's
     # receipts (no COUNT: the first page holds them all); base.html: unread notifications and the
     # menu's checks (key works, sub-units, and whether the unit owes key works: requirements and the
     # data version)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert "7019/UBND-TH" in client.get(url("inbox")).text
     make_letter(staff, province, number="7020/UBND-TH", issued_on=datetime.date(2019, 9, 5))
     assert "7020/UBND-TH" in client.get(url("inbox")).text  # the map afresh after the publication
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert "7020/UBND-TH" in client.get(url("inbox")).text
 
 
