@@ -23,9 +23,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 MAX_ENTRIES = 48
 MAX_CELLS = 200_000  # answers bigger than this are not kept (memory)
+MAX_SMALL = 512  # small answers (a page's filter choices, one letter's parts) are kept apart
 
 _lock = threading.Lock()
 _answers: OrderedDict = OrderedDict()
+_small: OrderedDict = OrderedDict()  # so that many of them never push the engine's big answers out
 _enabled = True
 _within = threading.local()  # the version read by the outermost memo() under way in this thread
 
@@ -65,6 +67,7 @@ def _after_commit() -> None:
 def clear() -> None:
     with _lock:
         _answers.clear()
+        _small.clear()
 
 
 @contextmanager
@@ -81,17 +84,19 @@ def pinned():
         _within.version = None
 
 
-def memo(key, compute, *, size=None):
-    """compute(), or its answer kept for this `key` at the data's current version."""
+def memo(key, compute, *, size=None, small=False):
+    """compute(), or its answer kept for this `key` at the data's current version. `small=True` for a
+    small answer of which there may be many (one per letter, per reader): kept in a store of its own."""
     if not _enabled:
         return compute()
+    store, limit = (_small, MAX_SMALL) if small else (_answers, MAX_ENTRIES)
     outer = getattr(_within, "version", None)
     current = outer if outer is not None else version()  # nested lookups read the version once
     full_key = (current, key)
     with _lock:
-        found = _answers.get(full_key)
+        found = store.get(full_key)
         if found is not None:
-            _answers.move_to_end(full_key)
+            store.move_to_end(full_key)
             return found
     _within.version = current
     try:
@@ -101,9 +106,9 @@ def memo(key, compute, *, size=None):
     if size is not None and size(answer) > MAX_CELLS:
         return answer
     with _lock:
-        _answers[full_key] = answer
-        while len(_answers) > MAX_ENTRIES:
-            _answers.popitem(last=False)
+        store[full_key] = answer
+        while len(store) > limit:
+            store.popitem(last=False)
     return answer
 
 

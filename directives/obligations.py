@@ -587,7 +587,7 @@ def recipients(directive: Directive):
 def directives_received_by(unit) -> list[int]:
     """Ids of the published or withdrawn directives `unit` receives (a fixed number of queries)."""
     with freshness.pinned():  # the letters, their requirements and their world: one read of the data version
-        directive_ids, reqs = freshness.memo(("received_inputs",), _received_inputs)
+        directive_ids, reqs = freshness.memo(("received_inputs",), _received_inputs, small=True)
         world = _load(list(reqs), directive_ids)
     if unit.pk not in world.units:
         return []

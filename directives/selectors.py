@@ -98,7 +98,7 @@ def directive_list_filter_choices(*, user) -> dict:
             "campaigns": list(campaign_list_visible_to(user=user).order_by("-starts_on", "name").values("pk", "name")),
         }
 
-    return freshness.memo(("directive_list_filters", scope.is_staff), compute)
+    return freshness.memo(("directive_list_filters", scope.is_staff), compute, small=True)
 
 
 def directive_number_taken(*, issuer_id, year, number, exclude_pk=None) -> Directive | None:
@@ -150,7 +150,9 @@ def directive_page_related(*, directive: Directive) -> dict:
     watches directives, requirements and their target units, references and attachments): the same
     answer for every reader until one of them changes. Read-only: shared by every page load."""
     return freshness.memo(
-        ("directive_page", directive.pk), lambda: directive_detail_related(directive=directive, cooperating=False)
+        ("directive_page", directive.pk),
+        lambda: directive_detail_related(directive=directive, cooperating=False),
+        small=True,
     )
 
 
@@ -211,7 +213,9 @@ def directive_receipt_table(*, directive: Directive) -> list[dict]:
     """
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
     rows = []
-    for pk, name, parent in freshness.memo(("receipt_units", directive.pk), lambda: _recipients_in_order(directive)):
+    for pk, name, parent in freshness.memo(
+        ("receipt_units", directive.pk), lambda: _recipients_in_order(directive), small=True
+    ):
         receipt = receipts.get(pk)
         rows.append(
             {

@@ -146,13 +146,13 @@ def filter_choices(*, user) -> dict:
         scope = access.scope_for(user)
         districts = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
         return freshness.memo(
-            ("projects.districts", scope.role, scope.unit and scope.unit.pk), lambda: tuple(districts)
+            ("projects.districts", scope.role, scope.unit and scope.unit.pk), lambda: tuple(districts), small=True
         )
 
     def milestones():  # kept per data version: milestones and key works are watched (directives.freshness)
         return tuple(Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date"))
 
-    return {"units": units, "milestones": freshness.memo(("projects.milestones",), milestones)}
+    return {"units": units, "milestones": freshness.memo(("projects.milestones",), milestones, small=True)}
 
 
 def key_work_summary(
@@ -227,7 +227,7 @@ def key_work_requirements_for(*, user):
     if not scope.is_officer or scope.unit is None:
         return []
     with freshness.pinned():  # the requirements and the ledger: one read of the data version
-        reqs = freshness.memo(("projects.key_works_requirements",), _published_key_works_requirements)
+        reqs = freshness.memo(("projects.key_works_requirements",), _published_key_works_requirements, small=True)
         if not reqs:
             return []
         ledger = obligations.obligations(requirements=reqs)
