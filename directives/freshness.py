@@ -21,12 +21,14 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-MAX_ENTRIES = 1024  # small answers (an officer's owed rows, a menu's) of this version: one per unit and page
+MAX_ENTRIES = 64  # the engine's answers (ledgers, worlds, maps) of this version
 MAX_CELLS = 200_000  # answers bigger than this are not kept (memory)
-TOTAL_CELLS = 600_000  # the engine's ledgers kept at once, counted by their cells
+TOTAL_CELLS = 600_000  # the ledgers kept at once, counted by their cells
+MAX_SMALL = 1024  # small answers (an officer's owed rows, a page's filter choices, one letter's parts) apart
 
 _lock = threading.Lock()
 _answers: OrderedDict = OrderedDict()  # (version, key) → answer, least recently used first
+_small: OrderedDict = OrderedDict()  # so that many of them never push the engine's big answers out
 _sizes: dict = {}  # (version, key) → cells, for the answers that have a size
 _newest_seen = [0]  # answers of older versions are never asked again: they go when a newer one is seen
 _enabled = True
@@ -68,12 +70,13 @@ def _after_commit() -> None:
 def clear() -> None:
     with _lock:
         _answers.clear()
+        _small.clear()
         _sizes.clear()
         _newest_seen[0] = 0
 
 
 def _evict() -> None:
-    """The least recently used answer; over the cell budget, the least recently used answer with cells."""
+    """The least recently used big answer; over the cell budget, the least recently used one with cells."""
     if len(_answers) > MAX_ENTRIES:
         key, _ = _answers.popitem(last=False)
     else:
@@ -96,10 +99,12 @@ def pinned():
         _within.version = None
 
 
-def memo(key, compute, *, size=None):
-    """compute(), or its answer kept for this `key` at the data's current version."""
+def memo(key, compute, *, size=None, small=False):
+    """compute(), or its answer kept for this `key` at the data's current version. `small=True` for a
+    small answer of which there may be many (one per letter, per reader): kept in a store of its own."""
     if not _enabled:
         return compute()
+    store = _small if small else _answers
     outer = getattr(_within, "version", None)
     current = outer if outer is not None else version()  # nested lookups read the version once
     full_key = (current, key)
@@ -107,10 +112,11 @@ def memo(key, compute, *, size=None):
         if current > _newest_seen[0]:
             _newest_seen[0] = current
             _answers.clear()
+            _small.clear()
             _sizes.clear()
-        found = _answers.get(full_key)
+        found = store.get(full_key)
         if found is not None:
-            _answers.move_to_end(full_key)
+            store.move_to_end(full_key)
             return found
     _within.version = current
     try:
@@ -121,11 +127,15 @@ def memo(key, compute, *, size=None):
     if cells > MAX_CELLS or current < _newest_seen[0]:
         return answer
     with _lock:
-        _answers[full_key] = answer
-        if cells:
-            _sizes[full_key] = cells
-        while len(_answers) > MAX_ENTRIES or sum(_sizes.values()) > TOTAL_CELLS:
-            _evict()
+        store[full_key] = answer
+        if small:
+            while len(_small) > MAX_SMALL:
+                _small.popitem(last=False)
+        else:
+            if cells:
+                _sizes[full_key] = cells
+            while len(_answers) > MAX_ENTRIES or sum(_sizes.values()) > TOTAL_CELLS:
+                _evict()
     return answer
 
 
@@ -146,6 +156,7 @@ def _watched(sender) -> bool:
             Directive,
             DirectiveAttachment,
             DirectiveReference,
+            Milestone,
             Receipt,
             Requirement,
         )
@@ -159,6 +170,7 @@ def _watched(sender) -> bool:
             CalendarDay,
             DirectiveReference,  # the directive page's kept references and attachments
             DirectiveAttachment,
+            Milestone,  # the key works list's kept filter choices
             Requirement.target_units.through,
             Requirement.cooperating_units.through,
             Directive.addressee_units.through,

@@ -559,7 +559,7 @@ def owers(requirements) -> dict[int, list[int]]:
 def owes_any(unit, *, kind: str) -> bool:
     """Does `unit` owe any requirement of this kind under a published letter? (Kept per data version: the menu
     of every officer's page asks it.)"""
-    return unit.pk in freshness.memo(("owers of kind", kind), lambda: _owers_of_kind(kind))
+    return unit.pk in freshness.memo(("owers of kind", kind), lambda: _owers_of_kind(kind), small=True)
 
 
 def _owers_of_kind(kind: str) -> frozenset[int]:
@@ -600,10 +600,9 @@ def recipients(directive: Directive):
 
 def directives_received_by(unit) -> list[int]:
     """Ids of the published or withdrawn directives `unit` receives (a fixed number of queries)."""
-    visible = (DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN)
-    directive_ids = list(Directive.objects.filter(status__in=visible).values_list("pk", flat=True))
-    reqs = Requirement.objects.filter(directive_id__in=directive_ids).only(*_WORLD_FIELDS)
-    world = _load(list(reqs), directive_ids)
+    with freshness.pinned():  # the letters, their requirements and their world: one read of the data version
+        directive_ids, reqs = freshness.memo(("received_inputs",), _received_inputs, small=True)
+        world = _load(list(reqs), directive_ids)
     if unit.pk not in world.units:
         return []
     # The kept world's map of owers (worked out once per data version), not each requirement's again.
@@ -613,6 +612,13 @@ def directives_received_by(unit) -> list[int]:
 
 
 _WORLD_FIELDS = ("pk", "directive_id", "applies_to", "response_mode")  # what _load_now reads of a Requirement
+
+
+def _received_inputs() -> tuple:
+    """(ids of the published or withdrawn letters, newest first; their requirements): kept, read-only."""
+    visible = (DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN)
+    directive_ids = list(Directive.objects.filter(status__in=visible).values_list("pk", flat=True))
+    return directive_ids, tuple(Requirement.objects.filter(directive_id__in=directive_ids).only(*_WORLD_FIELDS))
 
 
 # --- periods, quotas, states -----------------------------------------------------------------------

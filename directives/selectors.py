@@ -83,6 +83,24 @@ def directive_issuers(*, user) -> QuerySet:
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
+def directive_list_filter_choices(*, user) -> dict:
+    """The list's filter bar: {"years", "issuers", "campaigns"} (issuers and campaigns as {"pk", "name"}),
+    kept per data version (directives, units and campaigns are watched) for staff and for the others."""
+    scope = scope_for(user)
+    if scope.role is None and not scope.is_staff:
+        return {"years": [], "issuers": [], "campaigns": []}
+
+    def compute():
+        return {
+            "years": directive_years(user=user),
+            "issuers": list(directive_issuers(user=user).values("pk", "name")),
+            # Newest first (the campaigns' own order, which a grouped query would not apply by itself).
+            "campaigns": list(campaign_list_visible_to(user=user).order_by("-starts_on", "name").values("pk", "name")),
+        }
+
+    return freshness.memo(("directive_list_filters", scope.is_staff), compute, small=True)
+
+
 def directive_number_taken(*, issuer_id, year, number, exclude_pk=None) -> Directive | None:
     """The published or withdrawn directive already holding this number for the issuer and year, if any.
 
@@ -132,7 +150,9 @@ def directive_page_related(*, directive: Directive) -> dict:
     watches directives, requirements and their target units, references and attachments): the same
     answer for every reader until one of them changes. Read-only: shared by every page load."""
     return freshness.memo(
-        ("directive_page", directive.pk), lambda: directive_detail_related(directive=directive, cooperating=False)
+        ("directive_page", directive.pk),
+        lambda: directive_detail_related(directive=directive, cooperating=False),
+        small=True,
     )
 
 
@@ -193,7 +213,9 @@ def directive_receipt_table(*, directive: Directive) -> list[dict]:
     """
     receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
     rows = []
-    for pk, name, parent in freshness.memo(("receipt_units", directive.pk), lambda: _recipients_in_order(directive)):
+    for pk, name, parent in freshness.memo(
+        ("receipt_units", directive.pk), lambda: _recipients_in_order(directive), small=True
+    ):
         receipt = receipts.get(pk)
         rows.append(
             {

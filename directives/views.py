@@ -81,7 +81,7 @@ def directive_list(request):
         "query": request.GET.get("q", "").strip()[:200],
     }
     qs = selectors.directive_list_visible_to(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = first_page_counted(qs, request.GET.get("page"), PAGE_SIZE)
     querystring = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
         request,
@@ -93,12 +93,25 @@ def directive_list(request):
             "filtered": any(filters.values()),
             "doc_types": DocType.choices,
             "statuses": DirectiveStatus.choices,
-            "years": selectors.directive_years(user=request.user),
-            "issuers": selectors.directive_issuers(user=request.user),
-            "campaigns": selectors.campaign_list_visible_to(user=request.user),
+            **selectors.directive_list_filter_choices(user=request.user),
             "can_write": can_publish(request.user),
         },
     )
+
+
+def first_page_counted(rows, number, size):
+    """The requested page. On the first page the rows are read first: when they are the whole list
+    (the usual case) they tell the count, and the COUNT query is not needed. (projects.views._page
+    is the same; a shared home in the core would serve both.)"""
+    paginator = Paginator(rows, size)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = list(rows[: size + 1])
+    if len(first) <= size:
+        paginator.count = len(first)  # a cached property: set, it is not asked of the database
+    page = paginator.page(1)
+    page.object_list = first[:size]
+    return page
 
 
 # --- create / import / edit ------------------------------------------------------------------
@@ -533,7 +546,7 @@ def inbox(request):
     scope = scope_for(request.user)
     if not scope.is_officer:
         raise PermissionDenied
-    page = Paginator(selectors.directive_inbox_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = first_page_counted(selectors.directive_inbox_for(user=request.user), request.GET.get("page"), PAGE_SIZE)
     return render(request, "directives/inbox.html", {"page": page, "unit": scope.unit})
 
 

@@ -174,7 +174,7 @@ def owed_rows(*, unit) -> list[OwedRow]:
     if unit is None:
         return []
     day = timezone.localdate()
-    return list(freshness.memo(("pledges.owed_rows", unit.pk, day), lambda: tuple(_owed_rows(unit, day))))
+    return list(freshness.memo(("pledges.owed_rows", unit.pk, day), lambda: tuple(_owed_rows(unit, day)), small=True))
 
 
 def _owed_rows(unit, day) -> list[OwedRow]:

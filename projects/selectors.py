@@ -3,6 +3,7 @@
 `reports` may import this module (key_work_summary, key_works_visible_to); `pledges` must not.
 """
 
+import copy
 import datetime
 import functools
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils import timezone
 from campaign_portal.core import access
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import fold, nfc
-from directives import obligations
+from directives import freshness, obligations
 from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
 
 from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk, WorkKind
@@ -141,11 +142,17 @@ def filter_choices(*, user) -> dict:
     it (officers never see it), `milestones` in one query."""
 
     @functools.cache
-    def units():
-        return list(access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name"))
+    def units():  # kept per data version and reader (units are watched); officers never ask
+        scope = access.scope_for(user)
+        districts = access.readable_units(user).filter(kind=UnitKind.DISTRICT).order_by("sort_order", "name")
+        return freshness.memo(
+            ("projects.districts", scope.role, scope.unit and scope.unit.pk), lambda: tuple(districts), small=True
+        )
 
-    milestones = Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date")
-    return {"units": units, "milestones": list(milestones)}
+    def milestones():  # kept per data version: milestones and key works are watched (directives.freshness)
+        return tuple(Milestone.objects.filter(key_works__isnull=False).distinct().order_by("date"))
+
+    return {"units": units, "milestones": freshness.memo(("projects.milestones",), milestones, small=True)}
 
 
 def key_work_summary(
@@ -219,22 +226,28 @@ def key_work_requirements_for(*, user):
     scope = access.scope_for(user)
     if not scope.is_officer or scope.unit is None:
         return []
-    reqs = list(
-        Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED, kind=RequirementKind.KEY_WORKS)
-        .select_related("directive__campaign")
-        .order_by("id")
-    )
-    if not reqs:
-        return []
-    ledger = obligations.obligations(requirements=reqs)
+    with freshness.pinned():  # the requirements and the ledger: one read of the data version
+        reqs = freshness.memo(("projects.key_works_requirements",), _published_key_works_requirements, small=True)
+        if not reqs:
+            return []
+        ledger = obligations.obligations(requirements=reqs)
     result = []
-    for requirement in reqs:
-        obligation = ledger.get(requirement.pk, scope.unit.pk)
+    for kept in reqs:
+        obligation = ledger.get(kept.pk, scope.unit.pk)
         if obligation.applies:
+            requirement = copy.copy(kept)  # the kept instances are shared by every page load
             requirement.used = obligation.counted
             requirement.obligation = obligation
             result.append(requirement)
     return sorted(result, key=lambda r: (r.directive.issued_on or datetime.date.min, r.position, r.pk))
+
+
+def _published_key_works_requirements() -> tuple:
+    return tuple(
+        Requirement.objects.filter(directive__status=DirectiveStatus.PUBLISHED, kind=RequirementKind.KEY_WORKS)
+        .select_related("directive__campaign")
+        .order_by("id")
+    )
 
 
 def quota_used(*, requirement_id: int, unit_id: int) -> int:

@@ -17,7 +17,7 @@ from campaign_portal.core.formatting import format_date, format_vnd
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.templatetags.portal import status_badge
 from campaign_portal.core.uploads import serve_private_file, serve_upload
-from directives import obligations
+from directives import freshness, obligations
 from directives.models import DirectiveStatus, Requirement
 
 from . import forms, rules, selectors, services, spreadsheets
@@ -51,10 +51,12 @@ def key_work_list(request):
     scope = access.scope_for(request.user)
     if scope.role is None:
         raise PermissionDenied
-    form, filters = _filters(request, request.user)
+    with freshness.pinned():  # the kept filter choices and owed requirements: one read of the data version
+        form, filters = _filters(request, request.user)
+        requirements = selectors.key_work_requirements_for(user=request.user)
     visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
     works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
-    page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(works, request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
@@ -63,13 +65,27 @@ def key_work_list(request):
         "show_unit": not scope.is_officer or scope.unit.kind != UnitKind.DISTRICT,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
-        "requirements": selectors.key_work_requirements_for(user=request.user),
+        "requirements": requirements,
         "summary": selectors.key_work_summary(user=request.user, visible=visible),
         "scope": scope,
         "Risk": Risk,
         "can_import": scope.is_officer,
     }
     return render(request, "projects/list.html", context)
+
+
+def _page(rows, number):
+    """The requested page. On the first page the rows are read first: when they are the whole table
+    (an officer's list, a filtered one) they tell the count, and the COUNT query is not needed."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = list(rows[: PAGE_SIZE + 1])
+    if len(first) <= PAGE_SIZE:
+        paginator.count = len(first)  # a cached property: set, it is not asked of the database
+    page = paginator.page(1)
+    page.object_list = first[:PAGE_SIZE]
+    return page
 
 
 def _table_rows(rows) -> list[dict]:

@@ -44,9 +44,9 @@ def test_many_small_answers_are_kept_but_big_ones_share_a_cell_budget(monkeypatc
     monkeypatch.setattr(freshness, "TOTAL_CELLS", 100)
     count = Counter()
     for unit in range(200):  # 200 officers' owed rows: more than the old limit of 48
-        freshness.memo(("owed", unit), count())
+        freshness.memo(("owed", unit), count(), small=True)
     assert count.calls == 200
-    freshness.memo(("owed", 0), count())
+    freshness.memo(("owed", 0), count(), small=True)
     assert count.calls == 200  # still kept
     freshness.memo("ledger A", count([0] * 60), size=len)
     freshness.memo("ledger B", count([0] * 60), size=len)  # 120 cells > 100: A, the least recently used, goes
@@ -54,5 +54,5 @@ def test_many_small_answers_are_kept_but_big_ones_share_a_cell_budget(monkeypatc
     assert count.calls == 202
     freshness.memo("ledger A", count([0] * 60), size=len)
     assert count.calls == 203
-    freshness.memo(("owed", 1), count())  # the small answers were not given up for the big ones
+    freshness.memo(("owed", 1), count(), small=True)  # the small answers were not given up for the big ones
     assert count.calls == 203
