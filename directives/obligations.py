@@ -601,24 +601,32 @@ def recipients(directive: Directive):
 def directives_received_by(unit) -> list[int]:
     """Ids of the published or withdrawn directives `unit` receives (a fixed number of queries)."""
     with freshness.pinned():  # the letters, their requirements and their world: one read of the data version
-        directive_ids, reqs = freshness.memo(("received_inputs",), _received_inputs, small=True)
+        directive_ids, reqs, helping = freshness.memo(("received_inputs",), _received_inputs, small=True)
         world = _load(list(reqs), directive_ids)
-    if unit.pk not in world.units:
+    helps = {did for did, uid in helping if uid == unit.pk}  # co-operating units get the letter (recipient_ids)
+    if unit.pk not in world.units and not helps:
         return []
     # The kept world's map of owers (worked out once per data version), not each requirement's again.
     owers_map = _owers_map(world)
     owing = {req["directive_id"] for req in world.requirements if unit.pk in owers_map[req["pk"]]}
-    return [did for did in directive_ids if did in owing or unit.pk in _addressed(world, did)]
+    return [did for did in directive_ids if did in owing or did in helps or unit.pk in _addressed(world, did)]
 
 
 _WORLD_FIELDS = ("pk", "directive_id", "applies_to", "response_mode")  # what _load_now reads of a Requirement
 
 
 def _received_inputs() -> tuple:
-    """(ids of the published or withdrawn letters, newest first; their requirements): kept, read-only."""
+    """(ids of the published or withdrawn letters, newest first; their requirements; (letter, unit) of their
+    co-operating units): kept, read-only."""
     visible = (DirectiveStatus.PUBLISHED, DirectiveStatus.WITHDRAWN)
     directive_ids = list(Directive.objects.filter(status__in=visible).values_list("pk", flat=True))
-    return directive_ids, tuple(Requirement.objects.filter(directive_id__in=directive_ids).only(*_WORLD_FIELDS))
+    helping = frozenset(
+        Requirement.cooperating_units.through.objects.filter(requirement__directive_id__in=directive_ids).values_list(
+            "requirement__directive_id", "unit_id"
+        )
+    )
+    reqs = tuple(Requirement.objects.filter(directive_id__in=directive_ids).only(*_WORLD_FIELDS))
+    return directive_ids, reqs, helping
 
 
 # --- periods, quotas, states -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.errors import apply_validation_error
+from campaign_portal.core.paging import first_page_counted
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 
 from . import freshness, import_services, selectors, services
@@ -97,21 +98,6 @@ def directive_list(request):
             "can_write": can_publish(request.user),
         },
     )
-
-
-def first_page_counted(rows, number, size):
-    """The requested page. On the first page the rows are read first: when they are the whole list
-    (the usual case) they tell the count, and the COUNT query is not needed. (projects.views._page
-    is the same; a shared home in the core would serve both.)"""
-    paginator = Paginator(rows, size)
-    if number not in (None, "", "1"):
-        return paginator.get_page(number)
-    first = list(rows[: size + 1])
-    if len(first) <= size:
-        paginator.count = len(first)  # a cached property: set, it is not asked of the database
-    page = paginator.page(1)
-    page.object_list = first[:size]
-    return page
 
 
 # --- create / import / edit ------------------------------------------------------------------

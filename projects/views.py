@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.formatting import format_date, format_vnd
 from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.paging import first_page_counted
 from campaign_portal.core.templatetags.portal import status_badge
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 from directives import freshness, obligations
@@ -56,7 +56,7 @@ def key_work_list(request):
         requirements = selectors.key_work_requirements_for(user=request.user)
     visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
     works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
-    page = _page(works, request.GET.get("page"))
+    page = first_page_counted(works, request.GET.get("page"), PAGE_SIZE)
     context = {
         "form": form,
         "filters": filters,
@@ -72,20 +72,6 @@ def key_work_list(request):
         "can_import": scope.is_officer,
     }
     return render(request, "projects/list.html", context)
-
-
-def _page(rows, number):
-    """The requested page. On the first page the rows are read first: when they are the whole table
-    (an officer's list, a filtered one) they tell the count, and the COUNT query is not needed."""
-    paginator = Paginator(rows, PAGE_SIZE)
-    if number not in (None, "", "1"):
-        return paginator.get_page(number)
-    first = list(rows[: PAGE_SIZE + 1])
-    if len(first) <= PAGE_SIZE:
-        paginator.count = len(first)  # a cached property: set, it is not asked of the database
-    page = paginator.page(1)
-    page.object_list = first[:PAGE_SIZE]
-    return page
 
 
 def _table_rows(rows) -> list[dict]:

@@ -102,6 +102,11 @@ def test_a_lead_unit_ask_is_owed_by_that_unit_only_and_its_helpers_receive_the_l
     letter.addressee_kinds = []
     letter.save()
     assert set(obligations.recipient_ids(letter)) == {world["stc"].pk, world["snv"].pk}
+    # Published, the letter is in the helper's inbox as well as the lead's (every page agrees who receives it).
+    services.directive_publish(user=user, directive=letter)
+    assert letter.pk in obligations.directives_received_by(world["snv"])
+    assert letter.pk in obligations.directives_received_by(world["stc"])
+    assert letter.pk not in obligations.directives_received_by(world["ek"])
     # Clearing the lead gives the ask back to the kinds it applies to.
     services.directive_update(
         user=user, directive=letter, fields={},
