@@ -297,16 +297,18 @@ def _themes_summary(themes: list[dict]) -> Table:
 
 
 # The printed appendix (A4 landscape: 267 mm between the margins), readable and ≤ 10 s to lay out at any size:
-# - up to GRID_ASKS_MAX requirements the grid fits one table width with the states in words (as before);
-# - more requirements: the grid in column groups of GRID_ASKS_MAX, the unit column repeated, the glossary's
-#   short codes and their legend;
+# - up to GRID_ASKS_MAX requirements and WORDS_CELLS_MAX cells the grid fits one table width with the states
+#   in words (as before);
+# - more requirements (or cells): the grid in column groups of GRID_ASKS_MAX, the unit column repeated, the
+#   glossary's short codes and their legend, up to GRID_CELLS_MAX cells;
 # - above GRID_CELLS_MAX cells (units × requirements), whichever the number of requirements: one row per
 #   unit (counts per state, share accepted), and the full grid in the XLSX of the same report.
 # WeasyPrint lays a grid cell out in ~1–2 ms on these 2 cores: 250 × 10 (2,500 cells) ≈ 7 s with the first
 # part of the report; 298 × 50 (14,900 cells) took 190 s (under load); one row per unit for it, ~7–8 s.
 PAGE_WIDTH_MM = 267.0
 GRID_ASKS_MAX = 10
-GRID_CELLS_MAX = 3000
+WORDS_CELLS_MAX = 2500  # states in words wrap to 3 lines a row: 250 × 10 ≈ 6 s, 297 × 10 ≈ 8.8 s to lay out
+GRID_CELLS_MAX = 3000  # codes keep a row on one line: 100 × 30 or 150 × 20 ≈ 7 s (with the first part)
 _UNIT_COLUMNS_MM = 10 + 62
 _COMPLIANT_MM = 20
 
@@ -412,11 +414,11 @@ def _matrix_appendix(result: Compliance, appendix_ref: str) -> tuple[Appendix, l
     """Phụ lục I, readable at any size (see GRID_ASKS_MAX, GRID_CELLS_MAX), and the tables for the XLSX only."""
     title, subject = _("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ")
     asks = len(result.requirements)
-    fits = len(result.units) * asks <= GRID_CELLS_MAX
-    if asks <= GRID_ASKS_MAX and fits:
+    cells = len(result.units) * asks
+    if asks <= GRID_ASKS_MAX and cells <= WORDS_CELLS_MAX:
         return Appendix(title, subject, appendix_ref, _matrix_table(result)), []
     full = _matrix_table(result)
-    if fits:
+    if cells <= GRID_CELLS_MAX:
         groups = _grid_groups(result)
         paragraphs = [
             _(

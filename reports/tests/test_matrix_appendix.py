@@ -12,7 +12,7 @@ from directives.obligations import CellState
 from directives.state_glossary import MEANINGS, ORDER, SHORT, colours
 from reports import snapshot
 from reports.documents import build_document, render_xlsx
-from reports.documents.builder import GRID_ASKS_MAX, GRID_CELLS_MAX, PAGE_WIDTH_MM
+from reports.documents.builder import GRID_ASKS_MAX, GRID_CELLS_MAX, PAGE_WIDTH_MM, WORDS_CELLS_MAX
 from reports.documents.model import StateValue
 from reports.documents.pdf import render_html
 
@@ -141,6 +141,16 @@ def test_a_national_size_letter_prints_one_row_per_unit_and_points_to_the_xlsx(p
     grid = list(workbook["Ma trận thực hiện"].iter_rows(values_only=True))
     assert len(grid) == 1 + units and len(grid[0]) == 2 + asks + 1
     assert str(CellState.LATE.label) in {v for row in grid[1:] for v in row}
+
+
+@pytest.mark.django_db
+def test_a_bench_size_letter_keeps_words_a_little_bigger_one_prints_codes(province, letter):
+    """250 × 10 (the province bench) keeps the grid in words; 280 × 10 prints one table of codes."""
+    assert WORDS_CELLS_MAX >= 250 * 10
+    words = _document(_data(province, letter, units=250, asks=10)).appendices[0]
+    assert [t.key for t in words.tables] == ["ma-tran"] and not words.table.print_only
+    codes = _document(_data(province, letter, units=WORDS_CELLS_MAX // 10 + 1, asks=10)).appendices[0]
+    assert [t.key for t in codes.tables] == ["ky-hieu", "ma-tran"] and codes.tables[1].width <= PAGE_WIDTH_MM
 
 
 @pytest.mark.django_db
