@@ -57,9 +57,34 @@ ORDER = [
 # Beside "accepted" when the accepted records came in after the deadline (not a state of its own).
 ACCEPTED_LATE = _("trễ hạn")
 
+# Short codes for grids too narrow for the words (the printed appendix of a letter with many requirements);
+# every printout that uses them carries the legend (code, label, meaning) from this glossary.
+SHORT = {
+    CellState.ACCEPTED: _("CN"),
+    CellState.SENT: _("CD"),
+    CellState.RETURNED: _("TL"),
+    CellState.DRAFT: _("ĐS"),
+    CellState.NOT_STARTED: _("CTH"),
+    CellState.LATE: _("QH"),
+    CellState.NOT_APPLICABLE: "—",
+}
+# After the code of an accepted state whose records came in late ("CN*"; the legend says "* trễ hạn").
+SHORT_LATE_MARK = "*"
+
 
 def label(state) -> str:
     return CellState(state).label
+
+
+def short(state, *, accepted_late: bool = False) -> str:
+    """The state's short code ("CN"), with the late mark when accepted after the deadline ("CN*")."""
+    code = str(SHORT[CellState(state)])
+    return code + SHORT_LATE_MARK if accepted_late else code
+
+
+def short_legend() -> list[tuple[str, str, str, str]]:
+    """(value, code, label, meaning) for every state, in the legend's order."""
+    return [(state.value, str(SHORT[state]), state.label, MEANINGS[state]) for state in ORDER]
 
 
 def colours(state) -> tuple[str, str]:

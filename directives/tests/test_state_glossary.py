@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from directives.obligations import CellState
-from directives.state_glossary import COLOURS, MEANINGS, css, glossary
+from directives.state_glossary import COLOURS, MEANINGS, SHORT, css, glossary, short
 
 
 def test_every_state_has_one_meaning_and_no_two_share_a_label():
@@ -13,6 +13,14 @@ def test_every_state_has_one_meaning_and_no_two_share_a_label():
     labels = [label for _value, label, _meaning in glossary()]
     assert len(set(labels)) == len(labels)
     assert all(meaning.strip() for _v, _l, meaning in glossary())
+
+
+def test_every_state_has_its_own_short_code():
+    """The printed grid of a letter with many requirements shows codes; one code per state, never shared."""
+    assert set(SHORT) == set(CellState)
+    codes = [str(code) for code in SHORT.values()]
+    assert len(set(codes)) == len(codes) and all(code.strip() for code in codes)
+    assert short(CellState.ACCEPTED, accepted_late=True) == str(SHORT[CellState.ACCEPTED]) + "*"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.utils.formats import date_format
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from campaign_portal.core.formatting import format_date, place_date_line
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.text import nfc
+from directives import state_glossary
 from directives.models import DocType, RequirementKind
-from directives.obligations import CellState
+from directives.obligations import DONE_STATES, CellState
 from directives.state_glossary import ORDER as STATE_ORDER
 from projects.models import Risk
 
@@ -294,8 +296,25 @@ def _themes_summary(themes: list[dict]) -> Table:
     )
 
 
+# The printed appendix (A4 landscape: 267 mm between the margins), readable and ≤ 10 s to lay out at any size:
+# - up to GRID_ASKS_MAX requirements and WORDS_CELLS_MAX cells the grid fits one table width with the states
+#   in words (as before);
+# - more requirements (or cells): the grid in column groups of GRID_ASKS_MAX, the unit column repeated, the
+#   glossary's short codes and their legend, up to GRID_CELLS_MAX cells;
+# - above GRID_CELLS_MAX cells (units × requirements), whichever the number of requirements: one row per
+#   unit (counts per state, share accepted), and the full grid in the XLSX of the same report.
+# WeasyPrint lays a grid cell out in ~1–2 ms on these 2 cores: 250 × 10 (2,500 cells) ≈ 7 s with the first
+# part of the report; 298 × 50 (14,900 cells) took 190 s (under load); one row per unit for it, ~7–8 s.
+PAGE_WIDTH_MM = 267.0
+GRID_ASKS_MAX = 10
+WORDS_CELLS_MAX = 2500  # states in words wrap to 3 lines a row: 250 × 10 ≈ 6 s, 297 × 10 ≈ 8.8 s to lay out
+GRID_CELLS_MAX = 3000  # codes keep a row on one line: 100 × 30 or 150 × 20 ≈ 7 s (with the first part)
+_UNIT_COLUMNS_MM = 10 + 62
+_COMPLIANT_MM = 20
+
+
 def _matrix_table(result: Compliance, units=None) -> Table:
-    """Units × requirements; the first column is wide, the others share the rest of a landscape page."""
+    """Units × requirements with the states in words: the first column is wide, the others share the rest."""
     units = result.units if units is None else units
     count = max(1, len(result.requirements))
     width = max(12.0, min(40.0, 170.0 / count))
@@ -311,6 +330,114 @@ def _matrix_table(result: Compliance, units=None) -> Table:
         rows.append([index, unit.name] + [_state_value(c) for c in cells] + [done])
     note = " · ".join(str(s.label) for s in STATE_ORDER if s != CellState.NOT_APPLICABLE)
     return Table("ma-tran", _("Ma trận thực hiện"), columns, rows, note=note)
+
+
+def _code_value(cell) -> StateValue:
+    """A cell of the column-group grid: the glossary's short code ("CN*"), the count or quota beside it."""
+    background, colour = cell.colours
+    text = state_glossary.short(cell.state, accepted_late=cell.accepted_late)
+    if cell.applies and cell.requirement.quota_text:
+        text = f"{text} {cell.quota_label}"
+    return StateValue(state=str(cell.state), text=text, background=background, colour=colour)
+
+
+def _legend_table() -> Table:
+    """Codes, words and meanings of the states, all from the one glossary (directives/state_glossary.py)."""
+    rows = [
+        [StateValue(value, code, *state_glossary.colours(value)), label, meaning]
+        for value, code, label, meaning in state_glossary.short_legend()
+    ]
+    accepted = CellState.ACCEPTED
+    rows.append(
+        [
+            StateValue(
+                accepted.value, state_glossary.short(accepted, accepted_late=True), *state_glossary.colours(accepted)
+            ),
+            f"{accepted.label} ({state_glossary.ACCEPTED_LATE})",
+            _("Hồ sơ được chấp nhận nhưng nộp sau thời hạn."),
+        ]
+    )
+    columns = [Column(_("Ký hiệu"), 22, "center"), Column(_("Tình trạng"), 55), Column(_("Ý nghĩa"), 160)]
+    return Table("ky-hieu", _("Ký hiệu tình trạng"), columns, rows, print_only=True)
+
+
+def _grid_groups(result: Compliance) -> list[Table]:
+    """The grid in groups of GRID_ASKS_MAX requirements, the unit repeated; numbered as in section I's table."""
+    requirements = result.requirements
+    rows_of = {unit.id: result.row(unit.id) for unit in result.units}
+    tables = []
+    for start in range(0, len(requirements), GRID_ASKS_MAX):
+        group = requirements[start : start + GRID_ASKS_MAX]
+        last = start + GRID_ASKS_MAX >= len(requirements)
+        width = (PAGE_WIDTH_MM - _UNIT_COLUMNS_MM - _COMPLIANT_MM) / GRID_ASKS_MAX
+        columns = [Column(_("TT"), 10, "center"), Column(pgettext("column", "Đơn vị"), 62)] + [
+            Column(f"{start + i}. {r.short_label}", width, "center") for i, r in enumerate(group, 1)
+        ]
+        if last:
+            columns.append(Column(pgettext("compliant", "Hoàn thành"), _COMPLIANT_MM, "center"))
+        rows = []
+        for index, unit in enumerate(result.units, 1):
+            row = [index, unit.name] + [_code_value(c) for c in rows_of[unit.id][start : start + len(group)]]
+            if last:
+                row.append(_("Có") if result.unit_is_compliant(unit.id) else _("Chưa"))
+            rows.append(row)
+        title = _("Nhiệm vụ %(first)s–%(last)s") % {"first": start + 1, "last": start + len(group)}
+        tables.append(Table("ma-tran", title, columns, rows, print_only=True, new_page=bool(start)))
+    return tables
+
+
+def _unit_summary_table(result: Compliance) -> Table:
+    """One row per unit: requirements owed, count per state, share accepted, all done or not."""
+    states = [s for s in STATE_ORDER if s != CellState.NOT_APPLICABLE]
+    columns = (
+        [Column(_("TT"), 10, "center"), Column(pgettext("column", "Đơn vị"), 62), Column(_("Số nhiệm vụ"), 18, "right")]
+        + [Column(str(s.label), 21, "right") for s in states]
+        + [Column(_("Tỷ lệ đạt"), 18, "right"), Column(pgettext("compliant", "Hoàn thành"), 20, "center")]
+    )
+    rows = []
+    for index, unit in enumerate(result.units, 1):
+        counts = Counter(c.state for c in result.row(unit.id) if c.applies)
+        owed = sum(counts.values())
+        done = sum(counts[s] for s in DONE_STATES)
+        rows.append(
+            [index, unit.name, owed]
+            + [counts.get(s, 0) for s in states]
+            + [
+                Percent(round(100 * done / owed, 1) if owed else None),
+                _("Có") if result.unit_is_compliant(unit.id) else _("Chưa"),
+            ]
+        )
+    return Table("tong-hop-don-vi", _("Kết quả theo đơn vị"), columns, rows)
+
+
+def _matrix_appendix(result: Compliance, appendix_ref: str) -> tuple[Appendix, list[Table]]:
+    """Phụ lục I, readable at any size (see GRID_ASKS_MAX, GRID_CELLS_MAX), and the tables for the XLSX only."""
+    title, subject = _("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ")
+    asks = len(result.requirements)
+    cells = len(result.units) * asks
+    if asks <= GRID_ASKS_MAX and cells <= WORDS_CELLS_MAX:
+        return Appendix(title, subject, appendix_ref, _matrix_table(result)), []
+    full = _matrix_table(result)
+    if cells <= GRID_CELLS_MAX:
+        groups = _grid_groups(result)
+        paragraphs = [
+            _(
+                "Kết quả của %(units)s đơn vị đối với %(asks)s nhiệm vụ, in thành %(tables)s bảng, mỗi bảng "
+                "%(per)s nhiệm vụ; số thứ tự nhiệm vụ theo bảng Kết quả theo nhiệm vụ. Ký hiệu:"
+            )
+            % {"units": len(result.units), "asks": asks, "tables": len(groups), "per": GRID_ASKS_MAX}
+        ]
+        appendix = Appendix(title, subject, appendix_ref, _legend_table(), paragraphs=paragraphs, more_tables=groups)
+        return appendix, [full]
+    paragraphs = [
+        _(
+            "Với %(units)s đơn vị và %(asks)s nhiệm vụ, phụ lục tổng hợp kết quả theo từng đơn vị (số nhiệm vụ "
+            "theo từng tình trạng). Kết quả chi tiết từng nhiệm vụ của từng đơn vị có trong tệp Excel của "
+            "báo cáo này (trang “%(sheet)s”)."
+        )
+        % {"units": len(result.units), "asks": asks, "sheet": full.title}
+    ]
+    return Appendix(title, subject, appendix_ref, _unit_summary_table(result), paragraphs=paragraphs), [full]
 
 
 def _header(data: dict, *, number: str, symbol: str, issuer_lines=None, parent_body="", place="") -> dict:
@@ -493,6 +620,7 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
         "number": number or "\u00a0" * 6,
         "date": format_date(cutoff),
     }
+    matrix_appendix, matrix_data = _matrix_appendix(result, appendix_ref)
     return Document(
         **header,
         doc_type_name=_("BÁO CÁO"),
@@ -508,14 +636,12 @@ def province_document(data: dict, *, sha: str, number: str = "", parameters=None
         recipients=_recipients(),
         **_signature_fields([_("TM. ỦY BAN NHÂN DÂN"), _("KT. CHỦ TỊCH"), _("PHÓ CHỦ TỊCH")], parameters),
         snapshot_note=_snapshot_note(sha, cutoff),
-        appendices=[
-            Appendix(_("Phụ lục I"), _("KẾT QUẢ THỰC HIỆN CỦA TỪNG ĐƠN VỊ"), appendix_ref, _matrix_table(result))
-        ]
+        appendices=[matrix_appendix]
         + [
             Appendix(_("Phụ lục II"), _("DANH SÁCH CÔNG TRÌNH TRỌNG ĐIỂM"), appendix_ref, table, landscape=False)
             for table in appendices_extra
         ],
-        data_tables=data_tables,
+        data_tables=matrix_data + data_tables,
         title=_("Báo cáo kết quả thực hiện %(subject)s") % {"subject": subject_name},
     )
 

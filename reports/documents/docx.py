@@ -256,8 +256,12 @@ def render_docx(document: Document, *, remarks_text: str = "") -> bytes:
         _para(word, appendix.title, bold=True, align="center")
         _para(word, no_orphan(appendix.subject), bold=True, align="center")
         _para(word, appendix.attached_to, size=13, italic=True, align="center", after=6)
-        _table(word, appendix.table, font_size=9)
-        _para(word, appendix.table.note, size=10, italic=True)
+        for text in appendix.paragraphs:
+            _para(word, text, align="justify", after=6)
+        for table in appendix.tables:
+            _table(word, table, font_size=9)
+            if table.note:
+                _para(word, table.note, size=10, italic=True)
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()

@@ -44,6 +44,8 @@ class Table:
     columns: list[Column]
     rows: list[list]  # str, int, datetime.date, Percent, StateValue or None
     note: str = ""
+    print_only: bool = False  # a printed view of data another table carries whole (XLSX skips it)
+    new_page: bool = False  # printed from the top of a page (the column groups of a wide grid)
 
     @property
     def width(self) -> float:
@@ -66,6 +68,12 @@ class Appendix:
     attached_to: str  # "(Kèm theo Báo cáo số      /BC-UBND ngày 05/01/2020)"
     table: Table
     landscape: bool = True
+    paragraphs: list[str] = field(default_factory=list)  # printed between the heading and the tables
+    more_tables: list[Table] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.table, *self.more_tables]
 
 
 @dataclass
@@ -92,7 +100,7 @@ class Document:
 
     def all_tables(self) -> list[Table]:
         tables = [t for s in self.sections for t in s.tables]
-        return tables + [a.table for a in self.appendices] + self.data_tables
+        return tables + [t for a in self.appendices for t in a.tables] + self.data_tables
 
 
 def no_orphan(text: str) -> str:

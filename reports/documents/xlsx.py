@@ -89,6 +89,8 @@ def render_xlsx(document: Document) -> bytes:
     if document.issued_on:
         summary.cell(row=4, column=2, value=document.issued_on).number_format = "dd/mm/yyyy"
     for table in document.all_tables():
+        if table.print_only:
+            continue
         sheet = workbook.create_sheet(_sheet_name(table.title or table.key, used))
         _write_table(sheet, table)
     workbook.properties.title = document.title
