@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.tests.factories import UnitFactory
@@ -319,6 +320,30 @@ def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province,
     assert "Trang 1/2" in first
     second = client.get(reverse("reports:review_queue"), {"page": 2}).content.decode()
     assert f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" in second and "Hồ sơ số 000" not in second
+
+
+def test_review_queue_kept_sql_keeps_each_reviewer_scope(
+    client_for, staff, officer_kp, officer_bmt, leader, province, letter
+):
+    """The queue's compiled SQL is kept per scope (access.scope_key): each reviewer still gets the rows
+    of their own scope, and a record sent after a load is listed on the next one."""
+    _, requirement = letter
+    url = reverse("reports:review_queue")
+    users = (staff, officer_kp, officer_bmt, leader)
+    for user in users:
+        client_for(user).get(url)  # every scope's SQL kept
+    file_work(requirement, province.ea_kly, status=ReviewStatus.SUBMITTED, name="Ea Kly gửi sau")
+    file_work(requirement, province.tan_loi, status=ReviewStatus.SUBMITTED, name="Tân Lợi gửi sau")
+    seen = {user.username: client_for(user).get(url).content.decode() for user in users}
+    assert "Ea Kly gửi sau" in seen[staff.username] and "Tân Lợi gửi sau" in seen[staff.username]
+    assert "Ea Kly gửi sau" in seen[officer_kp.username] and "Tân Lợi gửi sau" not in seen[officer_kp.username]
+    assert "Tân Lợi gửi sau" in seen[officer_bmt.username] and "Ea Kly gửi sau" not in seen[officer_bmt.username]
+    assert "gửi sau" not in seen[leader.username]
+    # The rows drawn in Python: the days waited in the portal's number style, the unit and the link.
+    body = seen[staff.username]
+    assert f'<td data-label="Đơn vị">{province.ea_kly.name}</td>' in body
+    days = (timezone.localdate() - datetime.date(2019, 9, 10)).days
+    assert f"chờ {days // 1000}.{days % 1000:03d} ngày" in body
 
 
 def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, officer_kp, province, letter):
