@@ -120,7 +120,13 @@ def _published_directives():
 
 
 def source_choices() -> dict:
-    """Published directives with requirements, and their campaigns (one query)."""
+    """Published directives with requirements, and their campaigns (one query), kept per version of the
+    data (directives.freshness: a directive, requirement, campaign or unit written is a new version)."""
+    found = freshness.memo(("reports-source-choices",), _source_choices, small=True)
+    return {"campaigns": list(found["campaigns"]), "directives": list(found["directives"])}
+
+
+def _source_choices() -> dict:
     directives = list(
         _published_directives()
         .filter(requirements__isnull=False)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign_portal.core import access
 from campaign_portal.core.formatting import format_number
 from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.paging import first_page_counted
 from campaign_portal.core.services import user_preference_set
 from campaign_portal.core.text import fold
 from campaign_portal.core.uploads import serve_private_file
@@ -378,7 +379,7 @@ def report_list(request):
         if report is not None:
             messages.success(request, _("Đã ghi nhận yêu cầu; báo cáo đang được lập."))
             return redirect("reports:detail", pk=report.pk)
-    page = Paginator(selectors.report_list_visible_to(user=request.user), 25).get_page(request.GET.get("page"))
+    page = first_page_counted(selectors.report_list_visible_to(user=request.user), request.GET.get("page"), 25)
     return render(
         request,
         "reports/report_list.html",

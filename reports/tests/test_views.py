@@ -346,6 +346,32 @@ def test_review_queue_kept_sql_keeps_each_reviewer_scope(
     assert f"chờ {days // 1000}.{days % 1000:03d} ngày" in body
 
 
+def test_report_form_lists_a_new_letter_on_the_next_load(
+    client_for, staff, province, letter, django_assert_max_num_queries
+):
+    """The form's campaigns and letters are kept per version of the data: a letter published (a
+    requirement added to it) is offered on the next load; one withdrawn is no longer."""
+    from directives.models import DirectiveStatus
+    from directives.tests.factories import DirectiveFactory, RequirementFactory
+
+    directive, _requirement = letter
+    client = client_for(staff)
+    url = reverse("reports:list")
+    assert "Văn bản: Công văn 9999/UBND-TH" not in client.get(url).content.decode()
+    other = DirectiveFactory(campaign=directive.campaign, number="9999/UBND-TH", issuer=province.province)
+    RequirementFactory(directive=other, applies_to=[UnitKind.DISTRICT])
+    body = client.get(url).content.decode()
+    # session, user, membership, unread count, navigation + the data version (twice) and the reports
+    # (a first page holding them all: no COUNT)
+    with django_assert_max_num_queries(9):
+        again = client.get(url).content.decode()
+    assert f'value="directive:{other.pk}"' in again
+    assert f'value="directive:{other.pk}"' in body and f'value="directive:{directive.pk}"' in body
+    other.status = DirectiveStatus.WITHDRAWN
+    other.save()
+    assert f'value="directive:{other.pk}"' not in client.get(url).content.decode()
+
+
 def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, officer_kp, province, letter):
     """The unit list is kept between loads; a unit added is listed on the next one, and an officer's
     list (their own unit) is never the staff's."""
