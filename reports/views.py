@@ -28,7 +28,7 @@ from directives.obligations import CellState
 
 from . import charts, selectors, services
 from .compliance import LEGACY_STATES, STATE_ORDER
-from .forms import ReportRequestForm
+from .forms import ReportRequestForm, plain_form_html
 from .models import ReportKind, ReportStatus
 from .templatetags.reports_tags import matrix_cell
 
@@ -383,7 +383,12 @@ def report_list(request):
     return render(
         request,
         "reports/report_list.html",
-        {"form": form, "page": page, "has_sources": bool(choices["campaigns"] or choices["directives"])},
+        {
+            "form": form,
+            "form_html": plain_form_html(form),  # crispy's HTML for an unbound form, without its templates
+            "page": page,
+            "has_sources": bool(choices["campaigns"] or choices["directives"]),
+        },
     )
 
 

@@ -381,3 +381,34 @@ def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, office
     assert "Xã Mới Lập" in client.get(reverse("reports:list")).content.decode()
     form = client_for(officer_kp).get(reverse("reports:list")).context["form"]
     assert "Xã Mới Lập" not in str(form["unit"]) and "Krông Pắc" in str(form["unit"])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_form_drawn_in_python_is_crispys_html(staff, officer_kp, province, letter, lang):
+    """The unbound request form is written in Python (reports.forms.plain_form_html): the very HTML of
+    `{{ form|crispy }}`, for staff and an officer, with and without the values a link brings; a bound
+    form (its errors) is left to crispy."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from reports import selectors
+    from reports.forms import ReportRequestForm, plain_form_html
+
+    directive, _requirement = letter
+    choices = selectors.source_choices()
+    crispy = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+    links = [
+        {},
+        {"source": f"directive:{directive.pk}", "cutoff": datetime.date(2019, 9, 1), "kind": "unit_report"},
+        {"kind": "key_works", "unit": str(province.krong_pac.pk)},
+    ]
+    with translation.override(lang):
+        for user in (staff, officer_kp):
+            for initial in links:
+                expected = crispy.render(
+                    Context({"form": ReportRequestForm(None, user=user, choices=choices, initial=initial)})
+                )
+                drawn = plain_form_html(ReportRequestForm(None, user=user, choices=choices, initial=initial))
+                assert drawn == expected and 'id="div_id_remarks"' in drawn
+        bound = ReportRequestForm({"kind": "unit_report"}, user=staff, choices=choices)
+        assert plain_form_html(bound) is None
