@@ -344,7 +344,7 @@ class ReviewQueue:
 
     The order is read for every record (kind, pk and the time it was sent: one query for every kind
     together, under the user's review scope); only the records of the page shown are loaded, one query
-    per kind on that page, by the ids the scoped query found. Building and compiling these queries cost
+    for every kind on that page, by the ids the scoped query found. Building and compiling these queries cost
     the ORM more than running them: their SQL is kept per scope (access.scope_key) and per kind.
     """
 
@@ -393,13 +393,19 @@ class ReviewQueue:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         wanted = self.keys()[index]
-        found = {}
+        sqls, params, shown = [], [], []
         for entry in self._entries:
             pks = [pk for _at, kind, pk in wanted if kind == entry.kind]
             if pks:
-                sql, params = _kept_sql(("page", entry.kind, entry.title_field), lambda e=entry: _page_sql(e))
-                for row in _fetch(sql, (*params, pks)):
-                    found[(entry.kind, row[0])] = _queue_item(entry, row)
+                sql, kept = _kept_sql(("page", entry.kind, entry.title_field), lambda e=entry: _page_sql(e))
+                sqls.append(f"(SELECT {len(shown)}, * FROM ({sql}) AS page)")  # noqa: S608 - the ORM's SQL
+                params += [*kept, pks]
+                shown.append(entry)
+        # Every kind on the page in one query (UNION ALL of each kind's records by id).
+        found = {}
+        for position, *row in _fetch(" UNION ALL ".join(sqls), params):
+            entry = shown[position]
+            found[(entry.kind, row[0])] = _queue_item(entry, row)
         return [found[(kind, pk)] for _at, kind, pk in wanted if (kind, pk) in found]
 
 
@@ -455,7 +461,7 @@ def _queue_item(entry, row) -> QueueItem:
 
 def review_queue_for(*, user) -> ReviewQueue:
     """Submitted records of every registered kind in the user's review scope, oldest first (then by
-    kind and id). Slice it (a page): one query orders them all, one per kind loads the page's records."""
+    kind and id). Slice it (a page): one query orders them all, one more loads the page's records."""
     return ReviewQueue(
         entries=registry.registered_kinds(),
         condition=lambda: access.unit_filter(user, mode="review"),
