@@ -1,5 +1,6 @@
 """The report request form: what, about which campaign or directive, for which unit, in which format."""
 
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -141,3 +142,50 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
             key, _sep, pk = source.partition(":")
             cleaned["parameters"] = {key: int(pk)}
         return cleaned
+
+
+def plain_form_html(form) -> str | None:
+    """What `{{ form|crispy }}` (bootstrap5) draws for an unbound form of labelled inputs and selects,
+    written in Python: the same HTML without crispy's template per field. None for anything else (a
+    bound form with its errors, a checkbox, a file, a fieldset, a hidden field): crispy draws those."""
+    if form.is_bound or form.non_field_errors():
+        return None
+    parts = []
+    for field in form:
+        widget = field.field.widget
+        if (
+            field.is_hidden
+            or not field.label
+            or field.use_fieldset
+            or getattr(widget, "widgets", None) is not None
+            or isinstance(widget, forms.CheckboxInput | forms.FileInput | forms.RadioSelect)
+        ):
+            return None
+        # crispy_field: the widget's class name beside its own classes, then Bootstrap's.
+        class_name = widget.__class__.__name__.lower()
+        css = widget.attrs.get("class", "")
+        css = (css if class_name in css else f"{css} {class_name}") if css else class_name
+        bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if bootstrap not in css.split():
+            css = f"{css} {bootstrap}"
+        widget.attrs["class"] = css
+        required = field.field.required
+        label = format_html(
+            '<label\n                for="{}" class="form-label{}">\n                {}{}',
+            field.id_for_label,
+            " requiredField" if required else "",
+            field.label,
+            mark_safe('<span class="asteriskField">*</span> </label>')
+            if required
+            else mark_safe("\n            </label>"),
+        )
+        help_text = (
+            format_html(' <div id="{}_helptext" class="form-text">{}</div>', field.auto_id, mark_safe(field.help_text))
+            if field.help_text
+            else ""
+        )
+        parts.append(
+            format_html('<div id="div_{}" class="mb-3"> {} {}{} </div> ', field.auto_id, label, str(field), help_text)
+        )
+    # uni_form.html: the fields' HTML stripped and its runs of spaces between tags made one (specialspaceless)
+    return mark_safe("\n\n" + remove_spaces("".join(parts).strip()) + "\n")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -116,7 +120,13 @@ def _published_directives():
 
 
 def source_choices() -> dict:
-    """Published directives with requirements, and their campaigns (one query)."""
+    """Published directives with requirements, and their campaigns (one query), kept per version of the
+    data (directives.freshness: a directive, requirement, campaign or unit written is a new version)."""
+    found = freshness.memo(("reports-source-choices",), _source_choices, small=True)
+    return {"campaigns": list(found["campaigns"]), "directives": list(found["directives"])}
+
+
+def _source_choices() -> dict:
     directives = list(
         _published_directives()
         .filter(requirements__isnull=False)
@@ -292,7 +302,7 @@ class QueueItem:
     kind_label: str
     pk: int
     title: str
-    unit: Unit
+    unit_name: str
     requirement_label: str
     directive_label: str
     submitted_at: datetime.datetime | None
@@ -307,33 +317,69 @@ class QueueItem:
 
 _FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)  # "never sent" sorts last
 
+_queue_sql: OrderedDict = OrderedDict()  # key -> (sql, params): see ReviewQueue
+_queue_sql_lock = threading.Lock()
+
+
+def _kept_sql(key, make) -> tuple[str, tuple]:
+    """The compiled SQL of a query that is a pure function of `key` (no data in it: never stale)."""
+    with _queue_sql_lock:
+        found = _queue_sql.get(key)
+        if found is not None:
+            _queue_sql.move_to_end(key)
+            return found
+    try:
+        found = make()
+    except EmptyResultSet:  # the ORM's "matches nothing" (a reader who reviews no unit): no query
+        found = ("", ())
+    with _queue_sql_lock:
+        _queue_sql[key] = found
+        while len(_queue_sql) > 128:
+            _queue_sql.popitem(last=False)
+    return found
+
 
 class ReviewQueue:
     """Everything awaiting review, oldest first, read a page at a time (Paginator slices it).
 
     The order is read for every record (kind, pk and the time it was sent: one query for every kind
-    together); only the records of the page shown are loaded, one query per kind on that page.
+    together, under the user's review scope); only the records of the page shown are loaded, one query
+    for every kind on that page, by the ids the scoped query found. Building and compiling these queries cost
+    the ORM more than running them: their SQL is kept per scope (access.scope_key) and per kind.
     """
 
-    def __init__(self, *, entries, condition):
+    def __init__(self, *, entries, condition, key=None):
         self._entries = entries
-        self._condition = condition
+        self._condition = condition  # a Q, None (no restriction), or () -> either
+        self._key = key
         self._keys = None
 
-    def _queryset(self, entry):
+    def _queryset(self, entry, condition):
         qs = entry.queryset().filter(status=ReviewStatus.SUBMITTED)
-        return qs.filter(self._condition) if self._condition is not None else qs
+        return qs.filter(condition) if condition is not None else qs
+
+    def _keys_sql(self) -> tuple[str, tuple]:
+        condition = self._condition() if callable(self._condition) else self._condition
+        parts = [
+            self._queryset(entry, condition)
+            .order_by()
+            .values_list(Value(index, output_field=IntegerField()), "pk", "submitted_at")
+            for index, entry in enumerate(self._entries)
+        ]
+        if not parts:
+            return ("", ())
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return union.query.sql_with_params()
 
     def keys(self) -> list[tuple]:
         """(sent at, kind, pk) of every record, in the queue's order."""
         if self._keys is None:
-            parts = [
-                self._queryset(entry)
-                .order_by()
-                .values_list(Value(index, output_field=IntegerField()), "pk", "submitted_at")
-                for index, entry in enumerate(self._entries)
-            ]
-            rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else (parts[0] if parts else [])
+            if self._key is None:
+                sql, params = self._keys_sql()
+            else:
+                kinds = tuple(entry.kind for entry in self._entries)
+                sql, params = _kept_sql(("keys", kinds, self._key), self._keys_sql)
+            rows = _fetch(sql, params)
             self._keys = sorted((at or _FAR, self._entries[index].kind, pk) for index, pk, at in rows)
         return self._keys
 
@@ -347,21 +393,31 @@ class ReviewQueue:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         wanted = self.keys()[index]
-        found = {}
+        sqls, params, shown = [], [], []
         for entry in self._entries:
             pks = [pk for _at, kind, pk in wanted if kind == entry.kind]
             if pks:
-                qs = (
-                    self._queryset(entry)
-                    .filter(pk__in=pks)
-                    .select_related("unit", "requirement__directive")
-                    .only(*_QUEUE_FIELDS, entry.title_field)
-                )
-                found.update({(entry.kind, obj.pk): _queue_item(entry, obj) for obj in qs})
+                sql, kept = _kept_sql(("page", entry.kind, entry.title_field), lambda e=entry: _page_sql(e))
+                sqls.append(f"(SELECT {len(shown)}, * FROM ({sql}) AS page)")  # noqa: S608 - the ORM's SQL
+                params += [*kept, pks]
+                shown.append(entry)
+        # Every kind on the page in one query (UNION ALL of each kind's records by id).
+        found = {}
+        for position, *row in _fetch(" UNION ALL ".join(sqls), params):
+            entry = shown[position]
+            found[(entry.kind, row[0])] = _queue_item(entry, row)
         return [found[(kind, pk)] for _at, kind, pk in wanted if (kind, pk) in found]
 
 
-# What a row of the queue shows (a letter's text, a record's details are not read).
+def _fetch(sql: str, params) -> list[tuple]:
+    if not sql:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# What a row of the queue shows (a letter's text, a record's details are not read), in this order.
 _QUEUE_FIELDS = (
     "pk",
     "submitted_at",
@@ -374,26 +430,43 @@ _QUEUE_FIELDS = (
 )
 
 
-def _queue_item(entry, obj) -> QueueItem:
-    requirement = obj.requirement
+def _page_sql(entry) -> tuple[str, tuple]:
+    """A kind's submitted records by id (the ids come from the scoped order query): their row's columns."""
+    qs = (
+        entry.queryset().filter(status=ReviewStatus.SUBMITTED).order_by().values_list(*_QUEUE_FIELDS, entry.title_field)
+    )
+    sql, params = qs.query.sql_with_params()
+    names = ", ".join(f"c{n}" for n in range(len(_QUEUE_FIELDS) + 1))
+    return f"SELECT * FROM ({sql}) AS queue({names}) WHERE c0 = ANY(%s)", params  # noqa: S608 - the ORM's SQL
+
+
+_KIND_LABELS = dict(RequirementKind.choices)
+
+
+def _queue_item(entry, row) -> QueueItem:
+    pk, submitted_at, unit_name, ordinal, title, kind, number, subject, own_title = row
     label = RequirementKind(entry.kind).label if entry.kind in RequirementKind.values else entry.kind
     return QueueItem(
         kind=entry.kind,
         kind_label=str(label),
-        pk=obj.pk,
-        title=str(getattr(obj, entry.title_field, "")),
-        unit=obj.unit,
-        requirement_label=f"{requirement.ordinal}. {requirement.label}",
-        directive_label=str(requirement.directive.number or requirement.directive.subject[:40]),
-        submitted_at=obj.submitted_at,
-        url=entry.detail_url_for(obj.pk),
+        pk=pk,
+        title=str(own_title if own_title is not None else ""),
+        unit_name=unit_name,
+        requirement_label=f"{ordinal}. {title or str(_KIND_LABELS.get(kind, kind))}",
+        directive_label=str(number or subject[:40]),
+        submitted_at=submitted_at,
+        url=entry.detail_url_for(pk),
     )
 
 
 def review_queue_for(*, user) -> ReviewQueue:
     """Submitted records of every registered kind in the user's review scope, oldest first (then by
-    kind and id). Slice it (a page): one query orders them all, one per kind loads the page's records."""
-    return ReviewQueue(entries=registry.registered_kinds(), condition=access.unit_filter(user, mode="review"))
+    kind and id). Slice it (a page): one query orders them all, one more loads the page's records."""
+    return ReviewQueue(
+        entries=registry.registered_kinds(),
+        condition=lambda: access.unit_filter(user, mode="review"),
+        key=access.scope_key(user),
+    )
 
 
 FOCUS_SIZE = 5

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.tests.factories import UnitFactory
@@ -132,8 +133,8 @@ def test_review_queue_oldest_first_in_scope(
     client = client_for(staff)
     client.get(reverse("reports:review_queue"))
     # session, user, membership, unread count, navigation + the queue's order (every kind in one
-    # query) + one query per kind shown on the page
-    with django_assert_max_num_queries(10):
+    # query) + one query for the records of the page (every kind together)
+    with django_assert_max_num_queries(7):
         body = client.get(reverse("reports:review_queue")).content.decode()
     assert body.index("Cũ hơn") < body.index("Mới hơn") and "Đã duyệt" not in body
     # A district officer reviews only the units below it: not its own district record.
@@ -313,12 +314,62 @@ def test_review_queue_a_page_at_a_time_oldest_first(client_for, staff, province,
         )
     client = client_for(staff)
     client.get(reverse("reports:review_queue"))
-    with django_assert_max_num_queries(10):  # as above: only the page's records are loaded
+    with django_assert_max_num_queries(7):  # as above: only the page's records are loaded
         first = client.get(reverse("reports:review_queue")).content.decode()
     assert "Hồ sơ số 000" in first and f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" not in first
     assert "Trang 1/2" in first
     second = client.get(reverse("reports:review_queue"), {"page": 2}).content.decode()
     assert f"Hồ sơ số {REVIEW_PAGE_SIZE:03d}" in second and "Hồ sơ số 000" not in second
+
+
+def test_review_queue_kept_sql_keeps_each_reviewer_scope(
+    client_for, staff, officer_kp, officer_bmt, leader, province, letter
+):
+    """The queue's compiled SQL is kept per scope (access.scope_key): each reviewer still gets the rows
+    of their own scope, and a record sent after a load is listed on the next one."""
+    _, requirement = letter
+    url = reverse("reports:review_queue")
+    users = (staff, officer_kp, officer_bmt, leader)
+    for user in users:
+        client_for(user).get(url)  # every scope's SQL kept
+    file_work(requirement, province.ea_kly, status=ReviewStatus.SUBMITTED, name="Ea Kly gửi sau")
+    file_work(requirement, province.tan_loi, status=ReviewStatus.SUBMITTED, name="Tân Lợi gửi sau")
+    seen = {user.username: client_for(user).get(url).content.decode() for user in users}
+    assert "Ea Kly gửi sau" in seen[staff.username] and "Tân Lợi gửi sau" in seen[staff.username]
+    assert "Ea Kly gửi sau" in seen[officer_kp.username] and "Tân Lợi gửi sau" not in seen[officer_kp.username]
+    assert "Tân Lợi gửi sau" in seen[officer_bmt.username] and "Ea Kly gửi sau" not in seen[officer_bmt.username]
+    assert "gửi sau" not in seen[leader.username]
+    # The rows drawn in Python: the days waited in the portal's number style, the unit and the link.
+    body = seen[staff.username]
+    assert f'<td data-label="Đơn vị">{province.ea_kly.name}</td>' in body
+    days = (timezone.localdate() - datetime.date(2019, 9, 10)).days
+    assert f"chờ {days // 1000}.{days % 1000:03d} ngày" in body
+
+
+def test_report_form_lists_a_new_letter_on_the_next_load(
+    client_for, staff, province, letter, django_assert_max_num_queries
+):
+    """The form's campaigns and letters are kept per version of the data: a letter published (a
+    requirement added to it) is offered on the next load; one withdrawn is no longer."""
+    from directives.models import DirectiveStatus
+    from directives.tests.factories import DirectiveFactory, RequirementFactory
+
+    directive, _requirement = letter
+    client = client_for(staff)
+    url = reverse("reports:list")
+    assert "Văn bản: Công văn 9999/UBND-TH" not in client.get(url).content.decode()
+    other = DirectiveFactory(campaign=directive.campaign, number="9999/UBND-TH", issuer=province.province)
+    RequirementFactory(directive=other, applies_to=[UnitKind.DISTRICT])
+    body = client.get(url).content.decode()
+    # session, user, membership, unread count, navigation + the data version (twice) and the reports
+    # (a first page holding them all: no COUNT)
+    with django_assert_max_num_queries(9):
+        again = client.get(url).content.decode()
+    assert f'value="directive:{other.pk}"' in again
+    assert f'value="directive:{other.pk}"' in body and f'value="directive:{directive.pk}"' in body
+    other.status = DirectiveStatus.WITHDRAWN
+    other.save()
+    assert f'value="directive:{other.pk}"' not in client.get(url).content.decode()
 
 
 def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, officer_kp, province, letter):
@@ -330,3 +381,34 @@ def test_report_form_lists_a_new_unit_on_the_next_load(client_for, staff, office
     assert "Xã Mới Lập" in client.get(reverse("reports:list")).content.decode()
     form = client_for(officer_kp).get(reverse("reports:list")).context["form"]
     assert "Xã Mới Lập" not in str(form["unit"]) and "Krông Pắc" in str(form["unit"])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_form_drawn_in_python_is_crispys_html(staff, officer_kp, province, letter, lang):
+    """The unbound request form is written in Python (reports.forms.plain_form_html): the very HTML of
+    `{{ form|crispy }}`, for staff and an officer, with and without the values a link brings; a bound
+    form (its errors) is left to crispy."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from reports import selectors
+    from reports.forms import ReportRequestForm, plain_form_html
+
+    directive, _requirement = letter
+    choices = selectors.source_choices()
+    crispy = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+    links = [
+        {},
+        {"source": f"directive:{directive.pk}", "cutoff": datetime.date(2019, 9, 1), "kind": "unit_report"},
+        {"kind": "key_works", "unit": str(province.krong_pac.pk)},
+    ]
+    with translation.override(lang):
+        for user in (staff, officer_kp):
+            for initial in links:
+                expected = crispy.render(
+                    Context({"form": ReportRequestForm(None, user=user, choices=choices, initial=initial)})
+                )
+                drawn = plain_form_html(ReportRequestForm(None, user=user, choices=choices, initial=initial))
+                assert drawn == expected and 'id="div_id_remarks"' in drawn
+        bound = ReportRequestForm({"kind": "unit_report"}, user=staff, choices=choices)
+        assert plain_form_html(bound) is None
