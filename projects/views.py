@@ -57,6 +57,10 @@ def key_work_list(request):
     visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
     works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
     page = first_page_counted(works, request.GET.get("page"), PAGE_SIZE)
+    if page.number == 1 and not page.has_next() and _unfiltered(filters):
+        summary = selectors.key_work_summary_of_rows(page.object_list)  # the rows are the whole list
+    else:
+        summary = selectors.key_work_summary(user=request.user, visible=visible)
     context = {
         "form": form,
         "filters": filters,
@@ -66,12 +70,17 @@ def key_work_list(request):
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
         "requirements": requirements,
-        "summary": selectors.key_work_summary(user=request.user, visible=visible),
+        "summary": summary,
         "scope": scope,
         "Risk": Risk,
         "can_import": scope.is_officer,
     }
     return render(request, "projects/list.html", context)
+
+
+def _unfiltered(filters) -> bool:
+    """No filter narrows the table (its order does not count): its rows are every visible work."""
+    return filters == selectors.TableFilters(sort=filters.sort)
 
 
 def _table_rows(rows) -> list[dict]:
