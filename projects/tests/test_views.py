@@ -499,3 +499,12 @@ def test_a_milestone_with_key_works_cannot_be_deleted(client_for, staff, work_kp
     assert Milestone.objects.filter(pk=milestone.pk).exists()
     work_kp.refresh_from_db()
     assert work_kp.milestone_id == milestone.pk
+
+
+def test_list_rows_escape_what_units_typed(client_for, leader, requirement, province):
+    KeyWorkFactory(
+        requirement=requirement, status=ReviewStatus.SUBMITTED, name='Cầu <Ea Kly> & "kè"', latest_progress=45
+    )
+    html = client_for(leader).get(reverse("projects:list")).content.decode()
+    assert "Cầu &lt;Ea Kly&gt; &amp; &quot;kè&quot;" in html and "<Ea Kly>" not in html
+    assert 'value="45" aria-hidden="true"></progress>\n          45 %</td>' in html
