@@ -94,6 +94,23 @@ def test_list_pages_second_page_and_a_write_on_the_next_load(
     assert "Mới gửi" in client.get(url + "?q=moi gui").content.decode()
 
 
+@pytest.mark.parametrize("name", ["pledges:submission_list", "pledges:review_list"])
+def test_list_first_page_counts_its_own_rows_when_they_are_the_whole_list(
+    name, letter, province, staff, client_for, django_assert_max_num_queries
+):
+    _fill(letter, province, 20)  # 40 sent records: one page
+    client = client_for(staff)
+    url = reverse(name)
+    client.get(url)
+    # as the second page's guard, less the COUNT: the first page read one row more than it shows
+    with django_assert_max_num_queries(13):
+        body = client.get(url).content.decode()
+    assert "Q 19" in body and "C 0" in body and "Trang 1/" not in body
+    _fill(letter, province, 6)  # 52 sent records: the first page of two, counted by the database
+    body = client.get(url).content.decode()
+    assert "Trang 1/2" in body and body.count('href="/don-vi-nop/') >= 50
+
+
 # --- progress: one query finds the target, the same answers as the scoped querysets ------------------------
 
 
