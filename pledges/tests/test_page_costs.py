@@ -195,3 +195,31 @@ def test_listing_of_two_officers_never_share_rows(letter, province, officer_kp, 
     _fill(letter, province, 3)
     assert selectors.submission_list_for(user=officer_kp).count() > 0
     assert list(selectors.submission_list_for(user=officer_bmt)) == []
+
+
+_OLD_ROWS_LOOP = """{% load i18n portal %}{% translate "Hồ sơ" as l_record %}{% translate "Loại" as l_kind %}\
+{% translate "Đơn vị" as l_unit %}{% translate "Văn bản" as l_letter %}{% translate "Trạng thái" as l_status %}\
+{% translate "Gửi lúc" as l_sent %}{% translate "trễ hạn" as l_late %}{% for row in rows %}
+  <tr>
+    <td data-label="{{ l_record }}"><a href="{{ row.url }}">{{ row.title_text }}</a>{% if row.period_label %}<div class="small text-muted">{{ row.period_text }}</div>{% endif %}</td>
+    <td data-label="{{ l_kind }}">{{ row.kind_label }}</td>
+    <td data-label="{{ l_unit }}">{{ row.unit_name }}</td>
+    <td data-label="{{ l_letter }}" class="text-nowrap">{{ row.directive_number|default:"—" }}</td>
+    <td data-label="{{ l_status }}">{% status_badge row.obj_status row.status_label %}{% if row.obj_on_time is False %} <span class="badge state-badge state-late-note">{{ l_late }}</span>{% endif %}</td>
+    <td data-label="{{ l_sent }}" class="text-nowrap">{{ row.sent_text|default:"—" }}</td>
+  </tr>
+  {% endfor %}"""  # the submission list's rows as its template drew them in a loop
+
+
+def test_submission_rows_drawn_in_the_view_as_the_template_loop_drew_them(letter, province, officer_kp):
+    from django.template import Context, Template
+
+    from pledges.views import _submission_rows_html
+
+    DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted", title="A <b> & c")
+    CommitmentFactory(unit=province.krong_pac, requirement=letter.theme, title="Nháp")
+    rows = selectors.decorate_rows(rows=list(selectors.submission_list_for(user=officer_kp)))
+    rows.append({**rows[0], "period_label": "Quý 1/2026", "period_text": "kỳ Quý 1/2026", "obj_on_time": False})
+    rows.append({**rows[0], "directive_number": None, "sent_text": "", "obj_on_time": None})
+    assert str(_submission_rows_html(rows)) == Template(_OLD_ROWS_LOOP).render(Context({"rows": rows}))
+    assert "A &lt;b&gt; &amp; c" in _submission_rows_html(rows)
