@@ -223,3 +223,28 @@ def test_submission_rows_drawn_in_the_view_as_the_template_loop_drew_them(letter
     rows.append({**rows[0], "directive_number": None, "sent_text": "", "obj_on_time": None})
     assert str(_submission_rows_html(rows)) == Template(_OLD_ROWS_LOOP).render(Context({"rows": rows}))
     assert "A &lt;b&gt; &amp; c" in _submission_rows_html(rows)
+
+
+def test_review_rows_drawn_in_the_view_as_the_partial_draws_them(letter, province, staff, rf):
+    import re
+
+    from django.template.loader import render_to_string
+
+    from pledges.views import _review_extras, _review_labels, _review_rows_html
+
+    DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted", title="A <b> & c")
+    rows = selectors.decorate_rows(rows=list(selectors.review_queue_for(user=staff)))
+    rows.append({**rows[0], "period_label": "Quý 1/2026", "period_text": "kỳ Quý 1/2026", "obj_on_time": False})
+    rows.append({**rows[0], "directive_number": None, "obj_on_time": None})
+    for row in rows:
+        row.update(_review_extras(row))
+    request = rf.get("/don-vi-nop/duyet/?q=a&x=<b>")
+    context = {"rows": rows, "labels": _review_labels(), "next_url": request.get_full_path()}
+    drawn = str(_review_rows_html(rows, labels=context["labels"], next_url=context["next_url"], csrf_token="T"))
+    partial = render_to_string("pledges/_review_rows.html", context, request=request)
+
+    def blank(html):
+        return re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1X", html)
+
+    assert blank(drawn) == blank(partial)
+    assert "A &lt;b&gt; &amp; c" in drawn and drawn.count("csrfmiddlewaretoken") == len(rows)
