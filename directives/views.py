@@ -11,13 +11,19 @@ from django.forms import MultipleChoiceField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign_portal.core.access import can_publish, scope_for
 from campaign_portal.core.errors import apply_validation_error
+from campaign_portal.core.formatting import format_date
+from campaign_portal.core.models import UnitKind
 from campaign_portal.core.paging import first_page_counted
+from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 
 from . import freshness, import_services, selectors, services
@@ -460,6 +466,43 @@ def directive_withdraw(request, pk):
 # --- detail, attachments, revisions -------------------------------------------------------------
 
 
+def _cell(value) -> str:
+    return conditional_escape(localize(value))  # what `{{ value }}` writes
+
+
+def _requirement_rows_html(rows, *, with_compliance: bool):
+    """The directive page's requirement rows drawn here rather than by the template's loop (the same HTML
+    as the loop drew): labels translated once, every value escaped as `{{ }}` and its filters did."""
+    if not rows:
+        return ""
+    l_item, l_req, l_applies, l_quota, l_deadline, l_filed = map(
+        escape, (_("Mục"), _("Yêu cầu"), _("Áp dụng cho"), _("Số lượng"), _("Thời hạn"), _("Đã nộp"))
+    )
+    only = escape(_("Chỉ:"))
+    kinds = {value: str(label) for value, label in UnitKind.choices}
+    lines = []
+    for req, compliance in rows:
+        applies = "; ".join(kinds.get(kind, kind) for kind in req.applies_to or [])
+        targets = ", ".join(_cell(unit.display_name) for unit in req.target_units.all())
+        filed = ""
+        if with_compliance:
+            counts = f"{_cell(compliance['filed'])}/{_cell(compliance['owed'])}" if compliance else "—"
+            filed = f'<td data-label="{l_filed}" class="text-nowrap">{counts}</td>'
+        lines.append(
+            "\n    <tr>\n"
+            f'      <td data-label="{l_item}">{_cell(req.ordinal)}</td>\n'
+            f'      <td data-label="{l_req}"><strong>{_cell(req.label)}</strong>'
+            f'<div class="small text-muted">{_cell(cut_at_word(req.text, 260))}</div></td>\n'
+            f'      <td data-label="{l_applies}" class="small">{_cell(applies or "—")}'
+            f"{f'<br>{only} {targets}' if targets else ''}</td>\n"
+            f'      <td data-label="{l_quota}" class="text-nowrap">{_cell(req.quota_text or "—")}</td>\n'
+            f'      <td data-label="{l_deadline}" class="text-nowrap">{_cell(format_date(req.deadline) or "—")}</td>\n'
+            f"      {filed}\n"
+            "    </tr>\n    "
+        )
+    return mark_safe("".join(lines))  # every value above is escaped
+
+
 @login_required
 @require_GET
 def directive_detail(request, pk):
@@ -475,6 +518,9 @@ def directive_detail(request, pk):
             compliance = selectors.requirement_compliance(requirements=related["requirements"])
     # The kept requirements are shared by every page load: this load's counts go beside them.
     context["requirement_rows"] = [(req, compliance.get(req.pk)) for req in related["requirements"]]
+    context["requirement_rows_html"] = _requirement_rows_html(
+        context["requirement_rows"], with_compliance=context.get("receipt_rows") is not None
+    )
     if scope.is_officer and directive.status == DirectiveStatus.PUBLISHED:
         context["addressed"] = selectors.directive_is_addressed_to(directive=directive, unit=scope.unit)
         context["my_receipt"] = directive.receipts.filter(unit=scope.unit).select_related("confirmed_by").first()

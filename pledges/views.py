@@ -6,13 +6,17 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +24,7 @@ from campaign_portal.core import access, review
 from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
+from campaign_portal.core.templatetags.portal import status_badge
 from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_upload, serve_upload_of
 from directives import obligations, registry
@@ -116,6 +121,51 @@ def _querystring(request) -> str:
     return params.urlencode()
 
 
+def _list_page(listing, number, size: int = 50) -> Page:
+    """The requested page of a `selectors.Listing`. The first page reads one row more than it shows: when
+    that is the whole list it tells the count, and the UNION's COUNT query is not needed (the usual case)."""
+    paginator = Paginator(listing, size)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = listing[: size + 1]  # a Listing reads when sliced: build the page from these rows
+    if len(first) <= size:
+        paginator.count = len(first)  # a cached property: set, it is not asked of the database
+    return Page(first[:size], 1, paginator)
+
+
+def _cell(value) -> str:
+    return conditional_escape(localize(value))  # what `{{ value }}` writes
+
+
+def _submission_rows_html(rows: list[dict]):
+    """The submission list's body rows drawn here rather than by the template's loop (the same HTML as the
+    loop drew): labels translated once, a status's badge made once, every value escaped as `{{ }}` does."""
+    if not rows:
+        return ""
+    l_record, l_kind, l_unit, l_letter, l_status, l_sent, l_late = map(
+        escape, (_("Hồ sơ"), _("Loại"), _("Đơn vị"), _("Văn bản"), _("Trạng thái"), _("Gửi lúc"), _("trễ hạn"))
+    )
+    late = f' <span class="badge state-badge state-late-note">{l_late}</span>'
+    badges = {}
+    lines = []
+    for row in rows:
+        status = row["obj_status"]
+        if status not in badges:
+            badges[status] = status_badge(status, row["status_label"])
+        period = f'<div class="small text-muted">{_cell(row["period_text"])}</div>' if row["period_label"] else ""
+        lines.append(
+            "\n  <tr>\n"
+            f'    <td data-label="{l_record}"><a href="{_cell(row["url"])}">{_cell(row["title_text"])}</a>{period}</td>\n'
+            f'    <td data-label="{l_kind}">{_cell(row["kind_label"])}</td>\n'
+            f'    <td data-label="{l_unit}">{_cell(row["unit_name"])}</td>\n'
+            f'    <td data-label="{l_letter}" class="text-nowrap">{_cell(row["directive_number"] or "—")}</td>\n'
+            f'    <td data-label="{l_status}">{badges[status]}{late if row["obj_on_time"] is False else ""}</td>\n'
+            f'    <td data-label="{l_sent}" class="text-nowrap">{_cell(row["sent_text"] or "—")}</td>\n'
+            "  </tr>\n  "
+        )
+    return mark_safe("".join(lines))  # every value above is escaped
+
+
 @login_required
 @require_GET
 def submission_list(request):
@@ -123,13 +173,15 @@ def submission_list(request):
     if scope.role is None:
         raise PermissionDenied
     filters = _list_filters(request)
-    page = Paginator(selectors.submission_list_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = _list_page(selectors.submission_list_for(user=request.user, **filters), request.GET.get("page"))
+    rows = selectors.decorate_rows(rows=page.object_list)
     return render(
         request,
         "pledges/submission_list.html",
         {
             "page": page,
-            "rows": selectors.decorate_rows(rows=page.object_list),
+            "rows": rows,
+            "rows_html": _submission_rows_html(rows),
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "statuses": ReviewStatus.choices,
@@ -146,18 +198,21 @@ def review_list(request):
     if scope.role is None or scope.is_leader:
         raise PermissionDenied
     filters = _list_filters(request)
-    page = Paginator(selectors.review_queue_for(user=request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = _list_page(selectors.review_queue_for(user=request.user, **filters), request.GET.get("page"))
     rows = selectors.decorate_rows(rows=page.object_list)
     for row in rows:
         row.update(_review_extras(row))
+    labels = _review_labels()
+    next_url = request.get_full_path()
     return render(
         request,
         "pledges/review_list.html",
         {
             "page": page,
             "rows": rows,
-            "labels": _review_labels(),
-            "next_url": request.get_full_path(),
+            "rows_html": _review_rows_html(rows, labels=labels, next_url=next_url, csrf_token=get_token(request)),
+            "labels": labels,
+            "next_url": next_url,
             "filters": filters,
             "kinds": list(selectors.kind_labels().items()),
             "querystring": _querystring(request),
@@ -516,6 +571,47 @@ def _review_labels() -> dict:
         "accept": _("Chấp nhận"),
         "return": _("Trả lại"),
     }
+
+
+def _review_rows_html(rows: list[dict], *, labels: dict, next_url: str, csrf_token: str):
+    """The review queue's rows drawn here rather than by `_review_rows.html`'s loop (the same HTML; the
+    partial stays for the HTMX answer of one row): every value escaped as `{{ }}` does."""
+    if not rows:
+        return ""
+    w = {key: escape(value) for key, value in labels.items()}
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    late = f' <span class="badge text-bg-warning text-dark">{w["late"]}</span>'
+    next_url = _cell(next_url)
+    lines = []
+    for row in rows:
+        dom_id, action = _cell(row["dom_id"]), _cell(row["transition_url"])
+        period = f" · {_cell(row['period_text'])}" if row["period_label"] else ""
+        lines.append(
+            f'\n<tr id="review-{dom_id}">\n'
+            f'  <td data-label="{w["record"]}"><a href="{_cell(row["url"])}">{_cell(row["title_text"])}</a>'
+            f'<div class="small text-muted">{_cell(row["kind_label"])} · {_cell(row["directive_text"])}{period}</div></td>\n'
+            f'  <td data-label="{w["unit"]}">{_cell(row["unit_name"])}</td>\n'
+            f'  <td data-label="{w["sent"]}" class="text-nowrap">{_cell(row["sent_text"])}'
+            f"{late if row['obj_on_time'] is False else ''}</td>\n"
+            f'  <td data-label="{w["review"]}">\n'
+            f'    <form method="post" action="{action}" class="review-inline"\n'
+            f'          hx-post="{action}" hx-target="closest tr" hx-swap="outerHTML">\n'
+            f'      {csrf}<input type="hidden" name="next" value="{next_url}">\n'
+            f'      <label class="visually-hidden" for="c-{dom_id}">{w["comment"]}</label>\n'
+            f'      <input class="form-control form-control-sm mb-1" id="c-{dom_id}" name="comment"'
+            f' placeholder="{w["comment_hint"]}">\n'
+            '      <div class="d-flex gap-1 flex-wrap">\n'
+            '        <button class="btn btn-sm btn-success" type="submit" name="target" value="accepted">'
+            f'<i class="bi bi-check-lg" aria-hidden="true"></i> {w["accept"]}</button>\n'
+            '        <button class="btn btn-sm btn-outline-warning text-dark" type="submit" name="target"'
+            ' value="returned"><i class="bi bi-arrow-return-left" aria-hidden="true"></i>'
+            f" {w['return']}</button>\n"
+            "      </div>\n"
+            "    </form>\n"
+            "  </td>\n"
+            "</tr>\n"
+        )
+    return mark_safe("".join(lines))  # every value above is escaped
 
 
 def _review_extras(row) -> dict:

@@ -7,7 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign_portal.core import access, review
@@ -57,21 +61,80 @@ def key_work_list(request):
     visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
     works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
     page = first_page_counted(works, request.GET.get("page"), PAGE_SIZE)
+    if page.number == 1 and not page.has_next() and _unfiltered(filters):
+        summary = selectors.key_work_summary_of_rows(page.object_list)  # the rows are the whole list
+    else:
+        summary = selectors.key_work_summary(user=request.user, visible=visible)
+    works = _table_rows(page.object_list)
+    show_unit = not scope.is_officer or scope.unit.kind != UnitKind.DISTRICT
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "works": _table_rows(page.object_list),
-        "show_unit": not scope.is_officer or scope.unit.kind != UnitKind.DISTRICT,
+        "works": works,
+        "works_html": _table_html(works, show_unit=show_unit),
+        "show_unit": show_unit,
         "querystring": _querystring(request),
         "sort_querystring": _querystring(request, drop=("page", "sort")),
         "requirements": requirements,
-        "summary": selectors.key_work_summary(user=request.user, visible=visible),
+        "summary": summary,
         "scope": scope,
         "Risk": Risk,
         "can_import": scope.is_officer,
     }
     return render(request, "projects/list.html", context)
+
+
+def _unfiltered(filters) -> bool:
+    """No filter narrows the table (its order does not count): its rows are every visible work."""
+    return filters == selectors.TableFilters(sort=filters.sort)
+
+
+def _table_html(works: list[dict], *, show_unit: bool):
+    """The table's body rows drawn here rather than by the template's loop (the same HTML as the loop
+    drew): labels translated once, every value localized and escaped as `{{ }}` does."""
+    if not works:
+        return ""
+    labels = (
+        _("Tên công trình"),
+        pgettext("key works", "Đơn vị"),
+        pgettext("key works", "Hình thức"),
+        pgettext("key works", "Ngày dự kiến"),
+        _("Tổng mức đầu tư"),
+        _("Tiến độ"),
+        _("Hồ sơ đăng ký"),
+        _("Thi công"),
+        _("Cảnh báo"),
+    )
+    l_name, l_unit, l_kind, l_planned, l_investment, l_progress, l_status, l_work_status, l_risk = map(escape, labels)
+
+    def cell(value):
+        return conditional_escape(localize(value))
+
+    lines = []
+    for work in works:
+        milestone = f'<div class="small text-muted">{cell(work["milestone"])}</div>' if work["milestone"] else ""
+        unit = f'<td data-label="{l_unit}">{cell(work["unit"])}</td>' if show_unit else ""
+        progress = cell(work["progress"])
+        lines.append(
+            "\n      <tr>\n"
+            f'        <td data-label="{l_name}" class="kw-name"><a class="fw-semibold" href="{cell(work["url"])}">'
+            f"{cell(work['name'])}</a>\n"
+            f"          {milestone}</td>\n"
+            f"        {unit}\n"
+            f'        <td data-label="{l_kind}">{cell(work["kind"])}</td>\n'
+            f'        <td data-label="{l_planned}">{cell(work["planned_date"])}</td>\n'
+            f'        <td data-label="{l_investment}" class="text-md-end text-nowrap">{cell(work["investment"])}</td>\n'
+            f'        <td data-label="{l_progress}" class="text-md-end">\n'
+            f'          <progress class="d-none d-md-inline-block kw-progress" max="100" value="{progress}"'
+            ' aria-hidden="true"></progress>\n'
+            f"          {progress} %</td>\n"
+            f'        <td data-label="{l_status}">{cell(work["status"])}</td>\n'
+            f'        <td data-label="{l_work_status}">{cell(work["work_status"])}</td>\n'
+            f'        <td data-label="{l_risk}">{cell(work["risk"])}</td>\n'
+            "      </tr>\n      "
+        )
+    return mark_safe("".join(lines))  # every value above is escaped
 
 
 def _table_rows(rows) -> list[dict]:

@@ -771,3 +771,38 @@ def test_saving_from_the_browser_records_only_what_changed(client_for, staff, le
     assert client.post(url("edit", letter.pk), data).status_code == 302
     history = client.get(url("revisions", letter.pk)).text
     assert "Sở, ban, ngành" in history and "[&#x27;department" not in history
+
+
+_OLD_REQUIREMENT_LOOP = """{% load i18n portal directive_tags %}{% for req, compliance in requirement_rows %}
+    <tr>
+      <td data-label="{% translate 'Mục' %}">{{ req.ordinal }}</td>
+      <td data-label="{% translate 'Yêu cầu' %}"><strong>{{ req.label }}</strong><div class="small text-muted">{{ req.text|cut:260 }}</div></td>
+      <td data-label="{% translate 'Áp dụng cho' %}" class="small">{{ req.applies_to|unit_kind_labels|default:"—" }}{% for u in req.target_units.all %}{% if forloop.first %}<br>{% translate "Chỉ:" %} {% endif %}{{ u.display_name }}{% if not forloop.last %}, {% endif %}{% endfor %}</td>
+      <td data-label="{% translate 'Số lượng' %}" class="text-nowrap">{{ req.quota_text|default:"—" }}</td>
+      <td data-label="{% translate 'Thời hạn' %}" class="text-nowrap">{{ req.deadline|vdate|default:"—" }}</td>
+      {% if receipt_rows is not None %}<td data-label="{% translate 'Đã nộp' %}" class="text-nowrap">{% if compliance %}{{ compliance.filed }}/{{ compliance.owed }}{% else %}—{% endif %}</td>{% endif %}
+    </tr>
+    {% endfor %}"""  # the directive page's requirement rows as its template drew them in a loop
+
+
+@pytest.mark.parametrize("with_compliance", [True, False])
+def test_requirement_rows_drawn_in_the_view_as_the_template_loop_drew_them(province, letter, with_compliance):
+    from django.template import Context, Template
+
+    from directives.views import _requirement_rows_html
+
+    RequirementFactory(
+        directive=letter,
+        applies_to=[],
+        target_units=[province.ea_kly, province.krong_pac],
+        text="A <b> & " + "x " * 200,
+    )
+    RequirementFactory(
+        directive=letter, applies_to=[UnitKind.COMMUNE, UnitKind.DISTRICT], quota_min=None, quota_max=None
+    )
+    requirements = list(letter.requirements.prefetch_related("target_units").order_by("position"))
+    rows = [(req, {"filed": i, "owed": 2} if i % 2 else None) for i, req in enumerate(requirements)]
+    context = {"requirement_rows": rows, "receipt_rows": [] if with_compliance else None}
+    drawn = str(_requirement_rows_html(rows, with_compliance=with_compliance))
+    assert drawn == Template(_OLD_REQUIREMENT_LOOP).render(Context(context))
+    assert "A &lt;b&gt; &amp;" in drawn and "<br>Chỉ:" in drawn

@@ -94,6 +94,23 @@ def test_list_pages_second_page_and_a_write_on_the_next_load(
     assert "Mới gửi" in client.get(url + "?q=moi gui").content.decode()
 
 
+@pytest.mark.parametrize("name", ["pledges:submission_list", "pledges:review_list"])
+def test_list_first_page_counts_its_own_rows_when_they_are_the_whole_list(
+    name, letter, province, staff, client_for, django_assert_max_num_queries
+):
+    _fill(letter, province, 20)  # 40 sent records: one page
+    client = client_for(staff)
+    url = reverse(name)
+    client.get(url)
+    # as the second page's guard, less the COUNT: the first page read one row more than it shows
+    with django_assert_max_num_queries(13):
+        body = client.get(url).content.decode()
+    assert "Q 19" in body and "C 0" in body and "Trang 1/" not in body
+    _fill(letter, province, 6)  # 52 sent records: the first page of two, counted by the database
+    body = client.get(url).content.decode()
+    assert "Trang 1/2" in body and body.count('href="/don-vi-nop/') >= 50
+
+
 # --- progress: one query finds the target, the same answers as the scoped querysets ------------------------
 
 
@@ -178,3 +195,56 @@ def test_listing_of_two_officers_never_share_rows(letter, province, officer_kp, 
     _fill(letter, province, 3)
     assert selectors.submission_list_for(user=officer_kp).count() > 0
     assert list(selectors.submission_list_for(user=officer_bmt)) == []
+
+
+_OLD_ROWS_LOOP = """{% load i18n portal %}{% translate "Hồ sơ" as l_record %}{% translate "Loại" as l_kind %}\
+{% translate "Đơn vị" as l_unit %}{% translate "Văn bản" as l_letter %}{% translate "Trạng thái" as l_status %}\
+{% translate "Gửi lúc" as l_sent %}{% translate "trễ hạn" as l_late %}{% for row in rows %}
+  <tr>
+    <td data-label="{{ l_record }}"><a href="{{ row.url }}">{{ row.title_text }}</a>{% if row.period_label %}<div class="small text-muted">{{ row.period_text }}</div>{% endif %}</td>
+    <td data-label="{{ l_kind }}">{{ row.kind_label }}</td>
+    <td data-label="{{ l_unit }}">{{ row.unit_name }}</td>
+    <td data-label="{{ l_letter }}" class="text-nowrap">{{ row.directive_number|default:"—" }}</td>
+    <td data-label="{{ l_status }}">{% status_badge row.obj_status row.status_label %}{% if row.obj_on_time is False %} <span class="badge state-badge state-late-note">{{ l_late }}</span>{% endif %}</td>
+    <td data-label="{{ l_sent }}" class="text-nowrap">{{ row.sent_text|default:"—" }}</td>
+  </tr>
+  {% endfor %}"""  # the submission list's rows as its template drew them in a loop
+
+
+def test_submission_rows_drawn_in_the_view_as_the_template_loop_drew_them(letter, province, officer_kp):
+    from django.template import Context, Template
+
+    from pledges.views import _submission_rows_html
+
+    DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted", title="A <b> & c")
+    CommitmentFactory(unit=province.krong_pac, requirement=letter.theme, title="Nháp")
+    rows = selectors.decorate_rows(rows=list(selectors.submission_list_for(user=officer_kp)))
+    rows.append({**rows[0], "period_label": "Quý 1/2026", "period_text": "kỳ Quý 1/2026", "obj_on_time": False})
+    rows.append({**rows[0], "directive_number": None, "sent_text": "", "obj_on_time": None})
+    assert str(_submission_rows_html(rows)) == Template(_OLD_ROWS_LOOP).render(Context({"rows": rows}))
+    assert "A &lt;b&gt; &amp; c" in _submission_rows_html(rows)
+
+
+def test_review_rows_drawn_in_the_view_as_the_partial_draws_them(letter, province, staff, rf):
+    import re
+
+    from django.template.loader import render_to_string
+
+    from pledges.views import _review_extras, _review_labels, _review_rows_html
+
+    DisseminationFactory(unit=province.ea_kly, requirement=letter.dissemination, status="submitted", title="A <b> & c")
+    rows = selectors.decorate_rows(rows=list(selectors.review_queue_for(user=staff)))
+    rows.append({**rows[0], "period_label": "Quý 1/2026", "period_text": "kỳ Quý 1/2026", "obj_on_time": False})
+    rows.append({**rows[0], "directive_number": None, "obj_on_time": None})
+    for row in rows:
+        row.update(_review_extras(row))
+    request = rf.get("/don-vi-nop/duyet/?q=a&x=<b>")
+    context = {"rows": rows, "labels": _review_labels(), "next_url": request.get_full_path()}
+    drawn = str(_review_rows_html(rows, labels=context["labels"], next_url=context["next_url"], csrf_token="T"))
+    partial = render_to_string("pledges/_review_rows.html", context, request=request)
+
+    def blank(html):
+        return re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1X", html)
+
+    assert blank(drawn) == blank(partial)
+    assert "A &lt;b&gt; &amp; c" in drawn and drawn.count("csrfmiddlewaretoken") == len(rows)

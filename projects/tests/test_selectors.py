@@ -54,6 +54,16 @@ def test_summary_for_dashboard(leader, officer_kp, requirement, province):
     assert own["total"] == 4  # three submitted Krông Pắc works and its own draft
 
 
+def test_summary_of_the_whole_lists_rows_matches_the_counted_summary(leader, officer_kp, requirement, province):
+    make_mix(requirement, province)
+    KeyWorkFactory(requirement=requirement, status=ReviewStatus.WITHDRAWN, total_investment=7)
+    for user in (leader, officer_kp):
+        rows = list(selectors.key_work_table_rows(user=user, today=TODAY))
+        counted = selectors.key_work_summary(user=user, today=TODAY)
+        assert selectors.key_work_summary_of_rows(rows) == counted
+        assert counted["total"] == len(rows) - 1  # the withdrawn work is listed, not counted
+
+
 def test_requirements_owed_with_quota_use(officer_kp, officer_dept, requirement, province):
     KeyWorkFactory(requirement=requirement)
     KeyWorkFactory(requirement=requirement, status=ReviewStatus.WITHDRAWN)

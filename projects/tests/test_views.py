@@ -101,14 +101,30 @@ def test_province_table_queries_do_not_grow(client_for, leader, requirement, pro
     make(3)
     client.get(url)  # what is kept per data version afresh after the writes
     # session, user, membership (scope), the data version (filter milestones and districts kept), rows
-    # (unit and milestone joined; a first page holding the whole table needs no COUNT), summary (one
-    # grouped query); base.html: unread notifications, user.membership for the menu
-    with django_assert_max_num_queries(8):
+    # (unit and milestone joined; a first page holding the whole table needs no COUNT, and its rows
+    # give the summary); base.html: unread notifications, user.membership for the menu
+    with django_assert_max_num_queries(7):
         assert client.get(url, {"sort": "risk"}).status_code == 200
     make(30)
     client.get(url)  # what is kept per data version afresh after the writes
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         assert client.get(url, {"sort": "risk"}).status_code == 200
+    make(20)  # 53 works: two pages, a COUNT and the summary's own grouped query
+    client.get(url)
+    with django_assert_max_num_queries(9):
+        assert client.get(url, {"sort": "risk"}).status_code == 200
+
+
+def test_list_summary_counts_every_work_whatever_the_filter_or_page(client_for, leader, requirement, province):
+    """The badges above the table count all the reader's works (withdrawn left out), filtered or not."""
+    for kind in ("inauguration", "inauguration", "groundbreaking"):
+        KeyWorkFactory(requirement=requirement, kind=kind, status=ReviewStatus.SUBMITTED, total_investment=1000)
+    KeyWorkFactory(requirement=requirement, status=ReviewStatus.WITHDRAWN, total_investment=5)
+    client = client_for(leader)
+    url = reverse("projects:list")
+    for params in ({}, {"kind": "groundbreaking"}, {"sort": "-name"}, {"page": "1"}):
+        summary = client.get(url, params).context["summary"]
+        assert (summary["total"], summary["investment"], summary["groundbreaking"]) == (3, 3000, 1), params
 
 
 def test_officer_list_queries_do_not_grow(client_for, officer_kp, requirement, province, django_assert_max_num_queries):
@@ -117,16 +133,16 @@ def test_officer_list_queries_do_not_grow(client_for, officer_kp, requirement, p
     client.get(url)  # warm the session (and the engine's key-works ledger)
     # session, user, membership (scope), the data version (the filter's milestones, the owed
     # requirements and the engine's ledger kept; the districts are not shown to an officer), rows
-    # (no COUNT: the first page holds them all), summary; base.html: unread notifications and the
+    # (no COUNT: the first page holds them all, and they give the summary); base.html: unread notifications and the
     # menu's checks (key works, sub-units, whether the unit owes key works: requirements, data version)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         assert client.get(url, {"sort": "risk"}).status_code == 200
     for i in range(20):
         KeyWorkFactory(requirement=requirement, unit=province.krong_pac, status=ReviewStatus.SUBMITTED, name=f"CT {i}")
     # After a write, afresh: + milestones, requirements, and the ledger's directives, addressees, units, filings
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         assert client.get(url, {"sort": "risk"}).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         assert client.get(url, {"sort": "risk"}).status_code == 200
 
 
@@ -483,3 +499,12 @@ def test_a_milestone_with_key_works_cannot_be_deleted(client_for, staff, work_kp
     assert Milestone.objects.filter(pk=milestone.pk).exists()
     work_kp.refresh_from_db()
     assert work_kp.milestone_id == milestone.pk
+
+
+def test_list_rows_escape_what_units_typed(client_for, leader, requirement, province):
+    KeyWorkFactory(
+        requirement=requirement, status=ReviewStatus.SUBMITTED, name='Cầu <Ea Kly> & "kè"', latest_progress=45
+    )
+    html = client_for(leader).get(reverse("projects:list")).content.decode()
+    assert "Cầu &lt;Ea Kly&gt; &amp; &quot;kè&quot;" in html and "<Ea Kly>" not in html
+    assert 'value="45" aria-hidden="true"></progress>\n          45 %</td>' in html
