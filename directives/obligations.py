@@ -61,6 +61,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from campaign_portal.core.apps import collector_paused
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit
 
 from . import freshness, registry, schedule
@@ -790,6 +791,11 @@ def _ledger(reqs, world, *, as_of, unit_ids) -> Ledger:
 
 
 def _ledgers(reqs, world, *, days, unit_ids) -> list[Ledger]:
+    with collector_paused():  # tens of thousands of cells, no cycles among them (core.apps)
+        return _ledgers_now(reqs, world, days=days, unit_ids=unit_ids)
+
+
+def _ledgers_now(reqs, world, *, days, unit_ids) -> list[Ledger]:
     infos = [RequirementInfo.of(r) for r in reqs]
     if not reqs:
         return [Ledger(requirements=[], owers_map={}, cells={}, as_of=day) for day in days]

@@ -1,3 +1,4 @@
+import contextlib
 import gc
 
 from django.apps import AppConfig
@@ -33,3 +34,20 @@ def tune_garbage_collector(gen0: int) -> None:
         return
     gc.set_threshold(gen0, 10, 10)
     gc.freeze()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """No cycle collection inside the block: for building a large structure of objects that hold no
+    reference cycles (the engine's cells). Every pass in the middle would walk what is being built and
+    everything kept beside it; what the block leaves as garbage is freed by reference counting, and
+    the collector runs again as usual afterwards. Nested blocks keep it paused until the outermost ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

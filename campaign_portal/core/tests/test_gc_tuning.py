@@ -21,3 +21,20 @@ def test_zero_keeps_pythons_defaults():
         assert gc.get_threshold() == (5_000, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+def test_the_collector_is_paused_inside_the_block_and_runs_again_after_it_even_on_error():
+    import pytest
+
+    from campaign_portal.core.apps import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: still paused, and the outer block re-enables
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("a failed build")
+    assert gc.isenabled()
