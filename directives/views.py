@@ -11,8 +11,7 @@ from django.forms import MultipleChoiceField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.formatting import format_date
 from campaign_portal.core.models import UnitKind
 from campaign_portal.core.paging import first_page_counted
+from campaign_portal.core.text import as_template_text as _cell
 from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 
@@ -464,10 +464,6 @@ def directive_withdraw(request, pk):
 
 
 # --- detail, attachments, revisions -------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    return conditional_escape(localize(value))  # what `{{ value }}` writes
 
 
 def _requirement_rows_html(rows, *, with_compliance: bool):

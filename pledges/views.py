@@ -13,8 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from campaign_portal.core.audit import audit_entries_for
 from campaign_portal.core.errors import apply_validation_error
 from campaign_portal.core.models import ReviewStatus
 from campaign_portal.core.templatetags.portal import status_badge
+from campaign_portal.core.text import as_template_text as _cell
 from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_upload, serve_upload_of
 from directives import obligations, registry
@@ -131,10 +131,6 @@ def _list_page(listing, number, size: int = 50) -> Page:
     if len(first) <= size:
         paginator.count = len(first)  # a cached property: set, it is not asked of the database
     return Page(first[:size], 1, paginator)
-
-
-def _cell(value) -> str:
-    return conditional_escape(localize(value))  # what `{{ value }}` writes
 
 
 def _submission_rows_html(rows: list[dict]):
@@ -546,8 +542,15 @@ def transition(request, slug, pk):
     if _is_htmx(request):
         obj.refresh_from_db()
         if error and obj.status == ReviewStatus.SUBMITTED:
-            context = {"rows": [_review_row(obj, slug)], "error": error, "labels": _review_labels()}
-            return render(request, "pledges/_review_rows.html", {**context, "next_url": request.get_full_path()})
+            row = _review_row(obj, slug)
+            html = _review_rows_html(
+                [row],
+                labels=_review_labels(),
+                next_url=request.get_full_path(),
+                csrf_token=get_token(request),
+                error=error,
+            )
+            return HttpResponse(html)
         return render(request, "pledges/_review_row_done.html", {"obj": obj, "url": _detail_url(obj), "slug": slug})
     if error:
         messages.error(request, error)
@@ -573,11 +576,12 @@ def _review_labels() -> dict:
     }
 
 
-def _review_rows_html(rows: list[dict], *, labels: dict, next_url: str, csrf_token: str):
-    """The review queue's rows drawn here rather than by `_review_rows.html`'s loop (the same HTML; the
-    partial stays for the HTMX answer of one row): every value escaped as `{{ }}` does."""
+def _review_rows_html(rows: list[dict], *, labels: dict, next_url: str, csrf_token: str, error: str = ""):
+    """The review queue's rows, drawn here rather than by a template loop: the page's rows and the HTMX
+    answer of one row (with the refusal above its form, `error`). Every value is escaped as `{{ }}` does."""
     if not rows:
         return ""
+    alert = f'<div class="text-danger small mb-1" role="alert">{_cell(error)}</div>' if error else ""
     w = {key: escape(value) for key, value in labels.items()}
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
     late = f' <span class="badge text-bg-warning text-dark">{w["late"]}</span>'
@@ -593,7 +597,7 @@ def _review_rows_html(rows: list[dict], *, labels: dict, next_url: str, csrf_tok
             f'  <td data-label="{w["unit"]}">{_cell(row["unit_name"])}</td>\n'
             f'  <td data-label="{w["sent"]}" class="text-nowrap">{_cell(row["sent_text"])}'
             f"{late if row['obj_on_time'] is False else ''}</td>\n"
-            f'  <td data-label="{w["review"]}">\n'
+            f'  <td data-label="{w["review"]}">{alert}\n'
             f'    <form method="post" action="{action}" class="review-inline"\n'
             f'          hx-post="{action}" hx-target="closest tr" hx-swap="outerHTML">\n'
             f'      {csrf}<input type="hidden" name="next" value="{next_url}">\n'

@@ -7,8 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -20,6 +19,7 @@ from campaign_portal.core.formatting import format_date, format_vnd
 from campaign_portal.core.models import ReviewStatus, UnitKind
 from campaign_portal.core.paging import first_page_counted
 from campaign_portal.core.templatetags.portal import status_badge
+from campaign_portal.core.text import as_template_text
 from campaign_portal.core.uploads import serve_private_file, serve_upload
 from directives import freshness, obligations
 from directives.models import DirectiveStatus, Requirement
@@ -108,9 +108,7 @@ def _table_html(works: list[dict], *, show_unit: bool):
     )
     l_name, l_unit, l_kind, l_planned, l_investment, l_progress, l_status, l_work_status, l_risk = map(escape, labels)
 
-    def cell(value):
-        return conditional_escape(localize(value))
-
+    cell = as_template_text
     lines = []
     for work in works:
         milestone = f'<div class="small text-muted">{cell(work["milestone"])}</div>' if work["milestone"] else ""

@@ -33,3 +33,12 @@ def cut_at_word(text: str, limit: int) -> str:
     if pause >= limit * 2 // 3:
         head = head[:pause]
     return head + "…"
+
+
+def as_template_text(value) -> str:
+    """What `{{ value }}` writes in a template (localised, escaped unless already safe): for rows of a long
+    table drawn in a view rather than by a template loop, with the same HTML."""
+    from django.utils.formats import localize
+    from django.utils.html import conditional_escape
+
+    return conditional_escape(localize(value))
