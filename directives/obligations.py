@@ -1106,49 +1106,84 @@ def addressee_check(unit: Unit, *, day: datetime.date) -> AddresseeCheck:
 # --- the same states counted in the database (pages of a whole country) -----------------------------
 
 
-def _sql_spec(requirement: Requirement, as_of: datetime.date) -> dict:
-    """What directives.obligations_sql needs of a requirement (directive, issuer, campaign selected)."""
-    directive = requirement.directive
-    deadline = requirement.deadline
+# What the SQL side reads of a requirement, as `values()` lookups: a country's 1,700 requirements are
+# read as plain rows (no model instances of them, their letters, issuers and campaigns).
+_SQL_LOOKUPS = {
+    "id": "pk",
+    "directive_id": "directive_id",
+    "issuer_path": "directive__issuer__path",
+    "issued_on": "directive__issued_on",
+    "campaign_starts_on": "directive__campaign__starts_on",
+    "addressee_kinds": "directive__addressee_kinds",
+    "applies_to": "applies_to",
+    "response_mode": "response_mode",
+    "deadline": "deadline",
+    "quota_min": "quota_min",
+    "recurrence": "recurrence",
+    "due_days": "due_days",
+    "due_next_period": "due_next_period",
+    "relative_days": "relative_days",
+    "relative_from": "relative_from",
+    "relative_working_days": "relative_working_days",
+}
+
+
+def _sql_rows(requirements) -> list[dict]:
+    """The requirements as rows of _SQL_LOOKUPS: one values() query for a queryset or ids, read off
+    the instances (directive selected) otherwise."""
+    if isinstance(requirements, models.QuerySet):
+        names = list(_SQL_LOOKUPS)
+        return [
+            dict(zip(names, row, strict=True)) for row in requirements.order_by().values_list(*_SQL_LOOKUPS.values())
+        ]
+    reqs = list(requirements)
+    if reqs and not isinstance(reqs[0], Requirement):
+        return _sql_rows(Requirement.objects.filter(pk__in=reqs))
+    rows = []
+    for r in reqs:
+        directive = r.directive
+        rows.append(
+            {
+                **{k: getattr(r, k) for k, v in _SQL_LOOKUPS.items() if k == v},
+                "id": r.pk,
+                "directive_id": directive.pk,
+                "issuer_path": directive.issuer.path if directive.issuer_id else "",
+                "issued_on": directive.issued_on,
+                "campaign_starts_on": directive.campaign.starts_on if directive.campaign_id else None,
+                "addressee_kinds": directive.addressee_kinds,
+            }
+        )
+    return rows
+
+
+def _sql_spec(row: dict, as_of: datetime.date) -> dict:
+    """What directives.obligations_sql needs of a requirement (a row of _sql_rows)."""
+    deadline = row["deadline"]
     return {
-        "id": requirement.pk,
-        "directive_id": directive.pk,
-        "root": root_path(directive.issuer.path if directive.issuer_id else ""),
-        "day": reference_day(directive.issued_on, directive.campaign.starts_on if directive.campaign_id else None),
-        "mode": requirement.response_mode or ResponseMode.FILE,
+        "id": row["id"],
+        "directive_id": row["directive_id"],
+        "root": root_path(row["issuer_path"] or ""),
+        "day": reference_day(row["issued_on"], row["campaign_starts_on"]),
+        "mode": row["response_mode"] or ResponseMode.FILE,
         "late": deadline is not None and as_of > deadline,
-        "needed": requirement.quota_min or 1,
-        "any_kind": not requirement.applies_to,
-        "applies_to": list(requirement.applies_to or []),
-        "addressee_kinds": list(directive.addressee_kinds or []),
+        "needed": row["quota_min"] or 1,
+        "any_kind": not row["applies_to"],
+        "applies_to": list(row["applies_to"] or []),
+        "addressee_kinds": list(row["addressee_kinds"] or []),
     }
 
 
-# What the SQL side reads of a requirement (for `.only()`: a country's 1,700 requirements, not their letters' text).
-SQL_FIELDS = (
-    "directive__issuer__path",
-    "directive__issued_on",
-    "directive__campaign__starts_on",
-    "directive__addressee_kinds",
-    "applies_to",
-    "response_mode",
-    "deadline",
-    "quota_min",
-    "recurrence",
-    "due_days",
-    "due_next_period",
-    "relative_days",
-    "relative_from",
-    "relative_working_days",
-)
-
-
 def _split(requirements, as_of):
-    """The one-time asks as SQL specs, and the recurring or relative ones (the Python engine's)."""
-    reqs = _requirement_list(requirements)
-    scheduled = [r for r in reqs if schedule.ask_of(r).recurring or schedule.ask_of(r).relative]
-    ids = {r.pk for r in scheduled}
-    return [_sql_spec(r, as_of) for r in reqs if r.pk not in ids], scheduled
+    """The one-time asks as SQL specs, and the recurring or relative ones as (id, root): the Python
+    engine's, which reads them again whole."""
+    specs, scheduled = [], []
+    for row in _sql_rows(requirements):
+        ask = schedule.ask_of(row)
+        if ask.recurring or ask.relative:
+            scheduled.append((row["id"], root_path(row["issuer_path"] or "")))
+        else:
+            specs.append(_sql_spec(row, as_of))
+    return specs, scheduled
 
 
 def cell_states(*, requirements, as_of: datetime.date | None = None) -> dict[tuple[int, int], tuple[str, bool]]:
@@ -1162,8 +1197,8 @@ def cell_states(*, requirements, as_of: datetime.date | None = None) -> dict[tup
         (rid, uid): (state, on_time)
         for rid, uid, _root, state, on_time in obligations_sql.cells(specs, cutoff=end_of_day(as_of))
     }
-    if scheduled:  # read again whole (ids): the SQL side may have been given only the fields it reads
-        ledger = obligations(requirements=[r.pk for r in scheduled], as_of=as_of)
+    if scheduled:
+        ledger = obligations(requirements=[rid for rid, _root in scheduled], as_of=as_of)
         for rid, uids in ledger.owers.items():
             for uid in uids:
                 cell = ledger.get(rid, uid)
@@ -1195,8 +1230,8 @@ def unit_lines(*, requirements, as_of: datetime.date | None = None) -> list[Unit
         states = {s: n for s, n in zip(obligations_sql.STATE_COLUMNS, counts, strict=True) if n}
         lines[(root, uid)] = UnitLine(root, uid, applicable, late, states)
     if scheduled:
-        roots = {r.pk: root_path(r.directive.issuer.path if r.directive.issuer_id else "") for r in scheduled}
-        ledger = obligations(requirements=[r.pk for r in scheduled], as_of=as_of)
+        roots = dict(scheduled)
+        ledger = obligations(requirements=list(roots), as_of=as_of)
         for rid, uids in ledger.owers.items():
             for uid in uids:
                 cell = ledger.get(rid, uid)

@@ -74,6 +74,16 @@ def _filings(cutoff) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
+def _pairs(pairs) -> tuple[str, list]:
+    """(id, kind) rows: on PostgreSQL two arrays (two parameters for a country's 3,700 pairs: psycopg
+    converts a statement's placeholders one by one), elsewhere a VALUES list."""
+    pairs = sorted(pairs)
+    if connection.vendor == "postgresql" and pairs:
+        return "SELECT * FROM unnest(%s::bigint[], %s::text[])", [list(column) for column in zip(*pairs, strict=True)]
+    values, params = _values(pairs, 2, (0, ""))
+    return f"VALUES {values}", params
+
+
 SPEC_COLUMNS = ("id", "directive_id", "root", "day", "mode", "late", "needed", "any_kind", "kinds", "targeted")
 _SPEC_TYPES = ("bigint", "bigint", "text", "date", "text", "bool", "int", "bool", "text", "bool")
 
@@ -116,6 +126,12 @@ def _tables() -> dict:
 _VALID = "(u.valid_from IS NULL OR u.valid_from <= {day}) AND (u.valid_to IS NULL OR u.valid_to > {day})"
 
 
+def _materialized() -> str:
+    """A CTE computed once (its state expression is read by each count: inlined, it would be
+    evaluated once per count and row); PostgreSQL's keyword (elsewhere the engine decides)."""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+
 def _find() -> str:
     """The position of a substring: strpos on PostgreSQL, instr on SQLite."""
     return "strpos" if connection.vendor == "postgresql" else "instr"
@@ -127,10 +143,8 @@ def _prelude(specs, cutoff) -> tuple[str, list]:
     t = _tables()
     spec_values, spec_params = _spec(specs)
     # requirement → kinds it applies to; directive → kinds it is addressed to
-    kinds_values, kinds_params = _values({(s["id"], k) for s in specs for k in s["applies_to"]}, 2, (0, ""))
-    dkinds_values, dkinds_params = _values(
-        {(s["directive_id"], k) for s in specs for k in s["addressee_kinds"]}, 2, (0, "")
-    )
+    kinds_values, kinds_params = _pairs({(s["id"], k) for s in specs for k in s["applies_to"]})
+    dkinds_values, dkinds_params = _pairs({(s["directive_id"], k) for s in specs for k in s["addressee_kinds"]})
     # Each unit's root is its path's first segment ("/T66/T66-X1/" → "/T66/", as obligations.root_path):
     # computed per unit, not matched against every root (which no planner estimates well).
     first = f"substr(u.path, 1, {_find()}(substr(u.path, 2), '/') + 1)"
@@ -144,8 +158,8 @@ def _prelude(specs, cutoff) -> tuple[str, list]:
     S = ReviewStatus
     sql = f"""
     WITH spec ({", ".join(SPEC_COLUMNS)}) AS ({spec_values}),
-    req_kind (requirement_id, kind) AS (VALUES {kinds_values}),
-    dir_kind (directive_id, kind) AS (VALUES {dkinds_values}),
+    req_kind (requirement_id, kind) AS ({kinds_values}),
+    dir_kind (directive_id, kind) AS ({dkinds_values}),
     rooted AS (SELECT u.id, u.kind, u.valid_from, u.valid_to, {first} AS root FROM {t["unit"]} u{everyone}),
     filing (requirement_id, unit_id, status, on_time) AS ({filings}),
     tally AS (
@@ -291,6 +305,7 @@ def lines_sql(specs, *, cutoff) -> tuple[str, list]:
     flags = ", ".join(f"CASE WHEN state = %s THEN 1 ELSE 0 END AS n_{name}" for name in STATE_COLUMNS)
     flag_params = [getattr(C, name.upper()).value for name in STATE_COLUMNS]
     sums = ", ".join(f"SUM(n_{name})" for name in STATE_COLUMNS)
+    moved_sums = sums
     zeros = ", ".join(
         {"not_started": "n_open", "late": "n_late"}.get(name, "0") + f" AS n_{name}" for name in STATE_COLUMNS
     )
@@ -312,11 +327,14 @@ def lines_sql(specs, *, cutoff) -> tuple[str, list]:
         GROUP BY u.root, u.id
     ),
     small_cells AS ({small}),
-    moved AS ({moved}),
+    moved AS {_materialized()}({moved}),
     counted AS (
         SELECT root, unit_id, n_late + n_open AS applicable, 0 AS accepted_late, {zeros} FROM plain_default
       UNION ALL
-        SELECT root, unit_id, 0, CASE WHEN state = %s AND on_time = 0 THEN 1 ELSE 0 END, {moved_flags} FROM moved
+        SELECT root, unit_id, 0, SUM(accepted_late), {moved_sums} FROM (
+            SELECT root, unit_id, CASE WHEN state = %s AND on_time = 0 THEN 1 ELSE 0 END AS accepted_late, {moved_flags}
+            FROM moved
+        ) AS m GROUP BY root, unit_id
       UNION ALL
         SELECT root, unit_id, 1, CASE WHEN state = %s AND on_time = 0 THEN 1 ELSE 0 END, {flags} FROM small_cells
     )

@@ -247,9 +247,7 @@ def national_summary(*, source: Source, provinces: list[Unit]) -> dict:
         lambda: obligations.unit_lines(
             requirements=Requirement.objects.filter(
                 directive__campaign=source.campaign, directive__status=DirectiveStatus.PUBLISHED
-            )
-            .select_related("directive__issuer", "directive__campaign")
-            .only(*obligations.SQL_FIELDS),
+            ),
             as_of=as_of,
         ),
     )
