@@ -228,9 +228,8 @@ class RequirementInfo:
         )
 
 
-@dataclass(frozen=True)
-class Filing:
-    """A submission as it stood at the cut-off."""
+class Filing(NamedTuple):
+    """A submission as it stood at the cut-off (a named tuple: a province's ledger makes thousands)."""
 
     kind: str
     pk: int
@@ -240,7 +239,7 @@ class Filing:
     period: str = ""  # the period the filing names ("" when its kind does not say, or a one-time ask)
 
 
-@dataclass
+@dataclass(slots=True)
 class Obligation:
     """One cell: what unit `key.unit_id` owes for requirement `requirement` in `key.period`."""
 
@@ -808,11 +807,16 @@ def _ledgers_now(reqs, world, *, days, unit_ids) -> list[Ledger]:
     # and a long list of unit ids costs more than the few such rows.
     row_units = None if unit_ids is None or all_units == set().union(*everyone.values()) else all_units
     rows = registry.submission_rows(requirement_ids=[r.pk for r in reqs], unit_ids=row_units) if all_units else []
-    when = {}  # (kind, pk) → (period named by the filing, its local date): see _filings_of_period
-    for row in rows:
-        day = timezone.localdate(row.submitted_at) if row.submitted_at else None
-        when[(row.kind, row.pk)] = (row.period, day)
     scheduled = [i for i in infos if i.scheduled]
+    # (kind, pk) → (period named by the filing, its local date), for the asks of several periods only
+    # (see _filings_of_period): one zone for every row, not one lookup of the current zone per row.
+    when = {}
+    if scheduled:
+        zone, recurring = timezone.get_current_timezone(), {i.id for i in scheduled}
+        for row in rows:
+            if row.requirement_id in recurring:
+                day = row.submitted_at.astimezone(zone).date() if row.submitted_at else None
+                when[(row.kind, row.pk)] = (row.period, day)
     calendar = _work_calendar() if scheduled else None
     receipt_days = {}
     from_receipt = {i.directive_id for i in scheduled if i.relative_from == "receipt"}
@@ -859,36 +863,44 @@ def _ledger_on(infos, mapping, plans, rows, when, receipt_rows, *, as_of, all_un
     receipts = {(did, uid) for did, uid, at in receipt_rows if at <= cutoff}
     cells = {}
     unfiled = {}  # (requirement, deadline, received) → (state, on_time) of a period with no filing
+    accepted_status = ReviewStatus.ACCEPTED
     for info, minimum, maximum, units in plans:
+        rid, did = info.id, info.directive_id
         for uid, periods in units:
-            mine = filings.get((info.id, uid))
-            all_found = tuple(sorted(mine, key=lambda f: (f.kind, f.pk))) if mine else ()
-            received = (info.directive_id, uid) in receipts
+            mine = filings.get((rid, uid))
+            if not mine:
+                all_found = ()
+            elif len(mine) == 1:
+                all_found = (mine[0],)
+            else:
+                all_found = tuple(sorted(mine, key=lambda f: (f.kind, f.pk)))
+            received = (did, uid) in receipts if receipts else False
             for period in periods:
                 found = _filings_of_period(all_found, when, periods, period) if all_found else ()
                 if found:
                     state, on_time = classify(info, found, deadline=period.deadline, as_of=as_of, received=received)
                     counted = sum(1 for f in found if f.status in COUNTED_STATUSES)
-                    accepted = sum(1 for f in found if f.status == ReviewStatus.ACCEPTED)
+                    accepted = sum(1 for f in found if f.status == accepted_status)
                 else:  # most cells: the same answer for every unit with this deadline
-                    verdict = (info.id, period.deadline, received)
+                    verdict = (rid, period.deadline, received)
                     if verdict not in unfiled:
                         unfiled[verdict] = classify(info, (), deadline=period.deadline, as_of=as_of, received=received)
                     (state, on_time), counted, accepted = unfiled[verdict], 0, 0
-                key = ObligationKey(info.id, uid, period.key)
+                key = ObligationKey(rid, uid, period.key)
+                # positional, in the order of Obligation's fields (thousands of cells per province)
                 cells[key] = Obligation(
-                    key=key,
-                    requirement=info,
-                    state=state,
-                    deadline=period.deadline,
-                    counted=counted,
-                    accepted=accepted,
-                    on_time=on_time,
-                    received=received,
-                    filings=found,
-                    quota_min=minimum,
-                    quota_max=maximum,
-                    period=period if period.key else None,
+                    key,
+                    info,
+                    state,
+                    period.deadline,
+                    counted,
+                    accepted,
+                    on_time,
+                    received,
+                    found,
+                    minimum,
+                    maximum,
+                    period if period.key else None,
                 )
     return Ledger(requirements=infos, owers_map=mapping, cells=cells, as_of=as_of)
 

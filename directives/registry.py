@@ -10,6 +10,7 @@ A registered model must have: `unit` (FK Unit), `requirement` (FK Requirement), 
 
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -93,8 +94,9 @@ def _url_pattern(name, key, fixed, _script_prefix, urlconf) -> str:
     return reverse(name, urlconf=urlconf, kwargs={key: _ID_MARK, **dict(fixed)})
 
 
-@dataclass(frozen=True)
-class SubmissionRow:
+class SubmissionRow(NamedTuple):
+    """One filing of any kind, as the engine reads it (a named tuple: a province's ledger reads thousands)."""
+
     kind: str
     pk: int
     unit_id: int
