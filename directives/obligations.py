@@ -542,9 +542,18 @@ def _owers_of(world: _World, req: dict, addressed: set[int]) -> list[int]:
 def _owers_map(world: _World) -> dict[int, list[int]]:
     if "owers" not in world.derived:
         addressed = {did: _addressed(world, did) for did in world.directives}
-        world.derived["owers"] = {
-            r["pk"]: tuple(_owers_of(world, r, addressed[r["directive_id"]])) for r in world.requirements
-        }
+        # Asks of one letter to the same kinds, without target units, have the same owers: worked out once.
+        alike = {}
+        owers_of = {}
+        for r in world.requirements:
+            if r["pk"] in world.targets or r["response_mode"] == ResponseMode.INFORMATION:
+                owers_of[r["pk"]] = tuple(_owers_of(world, r, addressed[r["directive_id"]]))
+                continue
+            group = (r["directive_id"], frozenset(r["applies_to"] or ()))
+            if group not in alike:
+                alike[group] = tuple(_owers_of(world, r, addressed[r["directive_id"]]))
+            owers_of[r["pk"]] = alike[group]
+        world.derived["owers"] = owers_of
     return {rid: list(uids) for rid, uids in world.derived["owers"].items()}
 
 
