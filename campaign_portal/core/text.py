@@ -39,6 +39,8 @@ def as_template_text(value) -> str:
     """What `{{ value }}` writes in a template (localised, escaped unless already safe): for rows of a long
     table drawn in a view rather than by a template loop, with the same HTML."""
     from django.utils.formats import localize
-    from django.utils.html import conditional_escape
+    from django.utils.html import conditional_escape, escape
 
+    if type(value) is str:  # most cells: localize() returns a plain string as it is, escaping is all
+        return escape(value)
     return conditional_escape(localize(value))
