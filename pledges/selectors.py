@@ -288,7 +288,11 @@ class Listing:
     def count(self) -> int:
         if self._key is None:
             return self._ids().count()
+        # Kept per data version (every pledges record, unit and requirement is watched: directives.freshness):
+        # a list longer than a page asked its UNION's COUNT on every load.
+        return freshness.memo(("pledges.listing count", self._key), self._counted, small=True)
 
+    def _counted(self) -> int:
         def compile_count():
             sql, params = self._ids().query.sql_with_params()
             return f"SELECT COUNT(*) FROM ({sql}) listing", params  # noqa: S608 - the ORM's SQL, values as params

@@ -94,6 +94,21 @@ def test_list_pages_second_page_and_a_write_on_the_next_load(
     assert "Mới gửi" in client.get(url + "?q=moi gui").content.decode()
 
 
+def test_review_queue_count_is_kept_per_data_version_and_follows_a_write(letter, province, staff, client_for):
+    _fill(letter, province, 30)  # 60 sent records
+    client = client_for(staff)
+    url = reverse("pledges:review_list")
+    assert "Trang 1/2" in client.get(url).content.decode()
+    assert "Trang 1/2" in client.get(url).content.decode()  # the kept count
+    _fill(letter, province, 21)  # 102 sent: the next load counts again
+    assert "Trang 1/3" in client.get(url).content.decode()
+    for record in list(Dissemination.objects.filter(status=ReviewStatus.SUBMITTED)[:2]):
+        record.status = ReviewStatus.ACCEPTED  # reviewed: out of the queue
+        record.save()
+    assert "Trang 1/2" in client.get(url).content.decode()
+    assert selectors.review_queue_for(user=staff).count() == 100
+
+
 @pytest.mark.parametrize("name", ["pledges:submission_list", "pledges:review_list"])
 def test_list_first_page_counts_its_own_rows_when_they_are_the_whole_list(
     name, letter, province, staff, client_for, django_assert_max_num_queries
