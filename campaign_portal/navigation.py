@@ -8,7 +8,7 @@ in the top bar; the rest collapse into a "Thêm" menu so the bar never overflows
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from directives import obligations
+from directives import freshness, obligations
 from directives.models import RequirementKind
 from projects.models import KeyWork
 
@@ -20,16 +20,31 @@ PRIMARY = 4
 
 def reviews_units_below(user, scope) -> bool:
     """Only units with units under them (province, and districts while they existed) review others' records."""
-    return access.reviewable_units(user).exists()
+    return _conditions(user, scope)[0]
 
 
 def files_key_works(user, scope) -> bool:
     """A unit files key works when it filed some before (its history), or a published ask addresses it (the engine)."""
-    if scope.unit is None:
-        return False
-    return KeyWork.objects.filter(unit=scope.unit).exists() or obligations.owes_any(
-        scope.unit, kind=RequirementKind.KEY_WORKS
+    return _conditions(user, scope)[1]
+
+
+def _conditions(user, scope) -> tuple[bool, bool]:
+    """Both menu conditions of an officer's scope, kept per data version (units, key works and the engine's
+    inputs are watched, directives.freshness): every page's menu asked two queries for them."""
+    found = getattr(user, "_portal_menu_conditions", None)  # once per request (the user is loaded per request)
+    if found is None:
+        found = freshness.memo(("navigation", access.scope_key(user)), lambda: _computed(user, scope), small=True)
+        user._portal_menu_conditions = found
+    return found
+
+
+def _computed(user, scope) -> tuple[bool, bool]:
+    reviews = access.reviewable_units(user).exists()
+    files = scope.unit is not None and (
+        KeyWork.objects.filter(unit=scope.unit).exists()
+        or obligations.owes_any(scope.unit, kind=RequirementKind.KEY_WORKS)
     )
+    return reviews, files
 
 
 OFFICER = [

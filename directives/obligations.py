@@ -319,6 +319,7 @@ class Ledger:
         for cell in cells.values():
             self._by_pair[(cell.key.requirement_id, cell.key.unit_id)].append(cell)
         self._requirements = {r.id: r for r in requirements}
+        self._counts: dict[int, dict] = {}  # counts(): a kept ledger is asked them on every directive page
 
     @property
     def unit_ids(self) -> set[int]:
@@ -345,7 +346,13 @@ class Ledger:
 
     def counts(self, requirement_id: int) -> dict:
         """{"owed": units owing, "sent"/"filed": units whose filings reached the quota (sent or accepted),
-        "done": accepted, "states": {state: units}}."""
+        "done": accepted, "states": {state: units}}. Worked out once per ledger (it never changes)."""
+        found = self._counts.get(requirement_id)
+        if found is None:
+            found = self._counts[requirement_id] = self._counted(requirement_id)
+        return {**found, "states": dict(found["states"])}  # the caller's own copy
+
+    def _counted(self, requirement_id: int) -> dict:
         cells = [self.get(requirement_id, uid) for uid in self.owers.get(requirement_id, [])]
         cells = [c for c in cells if c.applies]
         states = defaultdict(int)

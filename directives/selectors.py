@@ -117,7 +117,8 @@ def directive_number_taken(*, issuer_id, year, number, exclude_pk=None) -> Direc
 
 def get_directive_for_user(*, user, pk, write: bool = False) -> Directive:
     """404 when the user may not see it (drafts for non-staff), 403 when writing without staff rights."""
-    qs = _visible_directives(user).select_related("issuer", "campaign", "created_by", "published_by", "withdrawn_by")
+    # Not created_by: no page shows it (a join PostgreSQL planned on every directive page for nothing).
+    qs = _visible_directives(user).select_related("issuer", "campaign", "published_by", "withdrawn_by")
     return get_object_for_user(qs, pk, user=user, write=write, can_write=lambda u, _obj: scope_for(u).is_staff)
 
 

@@ -2,6 +2,7 @@
 
 import copy
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -522,7 +524,20 @@ def directive_detail(request, pk):
         context["my_receipt"] = directive.receipts.filter(unit=scope.unit).select_related("confirmed_by").first()
     if scope.is_staff:
         context["attachment_form"] = AttachmentForm()
+        context["attachment_form_html"] = _empty_attachment_form_html()
     return render(request, "directives/directive_detail.html", context)
+
+
+_ATTACHMENT_FORM_HTML: dict = {}  # language → the empty upload form as `|crispy` draws it (no data in it)
+
+
+def _empty_attachment_form_html():
+    """The empty AttachmentForm drawn by crispy once per language (it rendered a dozen templates per page)."""
+    language = get_language()
+    found = _ATTACHMENT_FORM_HTML.get(language)
+    if found is None:
+        found = _ATTACHMENT_FORM_HTML[language] = as_crispy_form(AttachmentForm())
+    return found
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaign_portal.core import access
-from campaign_portal.core.models import ReviewStatus, UnitKind
+from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import cut_at_word, fold
 from directives import freshness, obligations, registry, schedule
 from directives.models import Requirement, ResponseMode
@@ -212,8 +212,8 @@ _LIST_COLUMNS = (
     ("obj_title", "title"),
     ("obj_status", "status"),
     ("obj_unit", "unit_id"),
-    ("unit_name", "unit__name"),
-    ("directive_number", "requirement__directive__number"),
+    ("unit_name", "unit_id"),  # the unit's name and the letter's number: filled in by Listing (_names)
+    ("directive_number", "requirement_id"),
     ("changed_at", "updated_at"),
     ("sent_at", "submitted_at"),
     ("obj_on_time", "on_time"),
@@ -288,7 +288,11 @@ class Listing:
     def count(self) -> int:
         if self._key is None:
             return self._ids().count()
+        # Kept per data version (every pledges record, unit and requirement is watched: directives.freshness):
+        # a list longer than a page asked its UNION's COUNT on every load.
+        return freshness.memo(("pledges.listing count", self._key), self._counted, small=True)
 
+    def _counted(self) -> int:
         def compile_count():
             sql, params = self._ids().query.sql_with_params()
             return f"SELECT COUNT(*) FROM ({sql}) listing", params  # noqa: S608 - the ORM's SQL, values as params
@@ -296,26 +300,47 @@ class Listing:
         found = self._fetch("count", compile_count)
         return found[0][0] if found else 0
 
-    def _dict(self, values) -> dict:
+    def _dict(self, values, names) -> dict:
         row = {"kind": values[0]}
         row.update(zip([key for key, _column in _LIST_COLUMNS], values[1:], strict=True))
         row["slug"] = self._slugs.get(row["kind"], "")
+        unit_names, numbers = names
+        row["unit_name"] = unit_names.get(row["unit_name"], "")
+        row["directive_number"] = numbers.get(row["directive_number"])
         return row
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        if self._key is None:
-            found = self._rows()[index]
-        else:
-            found = self._fetch(("rows", index.start, index.stop), lambda: self._rows()[index].query.sql_with_params())
-        return [self._dict(values) for values in found]
+        with freshness.pinned():
+            if self._key is None:
+                found = self._rows()[index]
+            else:
+                found = self._fetch(
+                    ("rows", index.start, index.stop), lambda: self._rows()[index].query.sql_with_params()
+                )
+            names = _names() if found else ({}, {})
+        return [self._dict(values, names) for values in found]
 
     def __iter__(self):
         return iter(self[:])
 
     def __len__(self) -> int:
         return self.count()
+
+
+def _names() -> tuple[dict, dict]:
+    """{unit id: name} and {requirement id: its letter's number}, kept per data version (units, requirements
+    and letters are watched): the list's UNION joined three tables per kind for them, and planning those
+    joins cost PostgreSQL more than running the query."""
+    return freshness.memo(("pledges.listing names",), _names_read, small=True)
+
+
+def _names_read() -> tuple[dict, dict]:
+    return (
+        dict(Unit.objects.values_list("pk", "name")),
+        dict(Requirement.objects.values_list("pk", "directive__number")),
+    )
 
 
 _compiled: OrderedDict = OrderedDict()  # (what, key) -> (sql, params): see Listing

@@ -27,7 +27,7 @@ from campaign_portal.core.templatetags.portal import status_badge
 from campaign_portal.core.text import as_template_text as _cell
 from campaign_portal.core.text import cut_at_word
 from campaign_portal.core.uploads import serve_upload, serve_upload_of
-from directives import obligations, registry
+from directives import freshness, obligations, registry
 from directives.models import DirectiveStatus, Requirement, RequirementKind
 
 from . import importing, selectors, services
@@ -125,12 +125,15 @@ def _list_page(listing, number, size: int = 50) -> Page:
     """The requested page of a `selectors.Listing`. The first page reads one row more than it shows: when
     that is the whole list it tells the count, and the UNION's COUNT query is not needed (the usual case)."""
     paginator = Paginator(listing, size)
-    if number not in (None, "", "1"):
-        return paginator.get_page(number)
-    first = listing[: size + 1]  # a Listing reads when sliced: build the page from these rows
-    if len(first) <= size:
-        paginator.count = len(first)  # a cached property: set, it is not asked of the database
-    return Page(first[:size], 1, paginator)
+    with freshness.pinned():  # the kept names and count: one read of the data version
+        if number not in (None, "", "1"):
+            return paginator.get_page(number)
+        first = listing[: size + 1]  # a Listing reads when sliced: build the page from these rows
+        if len(first) <= size:
+            paginator.count = len(first)  # a cached property: set, it is not asked of the database
+        page = Page(first[:size], 1, paginator)
+        page.has_next()  # the count, if the database must tell it, under the same version
+        return page
 
 
 def _submission_rows_html(rows: list[dict]):

@@ -6,8 +6,12 @@
 import copy
 import datetime
 import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
@@ -18,7 +22,7 @@ from directives import freshness, obligations
 from directives.models import DirectiveStatus, Milestone, Requirement, RequirementKind
 
 from .models import KeyWork, ProgressPhoto, ProgressUpdate, Risk, WorkKind
-from .rules import key_work_risk, risk_expression, risk_rank_expression
+from .rules import key_work_risk, risk_days, risk_expression, risk_progress, risk_rank_expression
 
 __all__ = [
     "key_work_risk",
@@ -135,6 +139,100 @@ def key_work_table_rows(*, user, filters: TableFilters | None = None, today=None
     """`key_work_table` as plain rows of the list page's columns (no model instances, no joined columns
     the page does not show)."""
     return key_work_table(user=user, filters=filters, today=today, visible=visible).values(*ROW_FIELDS)
+
+
+class CompiledRows:
+    """`key_work_table_rows` for a Paginator, its SQL compiled once per key (the user's scope as
+    access.scope_key gives it, the day and the filters) and then reused: building the scoped query
+    with its risk expression and compiling it cost the ORM more than the database spent answering.
+    The SQL is a function of the key alone (no data in it), so it never goes stale; the rows are
+    read afresh every time. Slicing reads rows (dicts of ROW_FIELDS), `count()` counts them."""
+
+    def __init__(self, make, *, key):
+        self._make = make  # () -> the rows' queryset (key_work_table_rows)
+        self._key = key
+
+    def _fetch(self, what, make_sql) -> list[tuple]:
+        key = (what, self._key)
+        with _compiled_lock:
+            found = _compiled.get(key)
+            if found is not None:
+                _compiled.move_to_end(key)
+        if found is None:
+            try:
+                found = make_sql()
+            except EmptyResultSet:  # the ORM's "matches nothing": no query
+                found = ("", (), ())
+            with _compiled_lock:
+                _compiled[key] = found
+                while len(_compiled) > 256:
+                    _compiled.popitem(last=False)
+        sql, params, names = found
+        if sql is None:  # rows that need the ORM's conversions: not compiled ahead
+            return None
+        if not sql:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+    def count(self) -> int:
+        def compile_count():
+            sql, params = self._make().order_by().values("pk").query.sql_with_params()
+            return f"SELECT COUNT(*) FROM ({sql}) counted", params, ("n",)  # noqa: S608 - the ORM's SQL, values as params
+
+        found = self._fetch("count", compile_count)
+        return found[0]["n"] if found else 0
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+
+        def compile_rows():
+            qs = self._make()[index]
+            compiler = qs.query.get_compiler(qs.db)
+            sql, params = compiler.as_sql()
+            if compiler.get_converters([col for col, *_rest in compiler.select]):
+                return None, (), ()
+            query = qs.query
+            return sql, params, (*query.extra_select, *query.values_select, *query.annotation_select)
+
+        found = self._fetch(("rows", index.start, index.stop), compile_rows)
+        return list(self._make()[index]) if found is None else found
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+_compiled: OrderedDict = OrderedDict()  # (what, key) -> (sql, params, column names): see CompiledRows
+_compiled_lock = threading.Lock()
+
+
+def key_work_page_rows(*, user, filters: TableFilters | None = None, today=None):
+    """`key_work_table_rows` as CompiledRows (its SQL kept per scope, day and filters); a unit filter
+    reads the unit's path from the database, so that case is not kept (the plain queryset)."""
+    filters = filters or TableFilters()
+    today = today or timezone.localdate()
+    if filters.unit or filters.extra:
+        return key_work_table_rows(user=user, filters=filters, today=today)
+    key = (
+        "projects.rows",
+        access.scope_key(user),
+        today,
+        risk_days(),
+        risk_progress(),
+        filters.kind,
+        filters.work_status,
+        filters.status,
+        filters.milestone,
+        filters.risk,
+        filters.q,
+        filters.sort,
+    )
+    return CompiledRows(lambda: key_work_table_rows(user=user, filters=filters, today=today), key=key)
 
 
 def filter_choices(*, user) -> dict:

@@ -31,8 +31,11 @@ from .templatetags.projects_tags import risk_badge
 PAGE_SIZE = 50
 
 
-def _filters(request, user):
+def _filters(request, user, *, read_units=False):
+    """`read_units`: the bar shows the districts; they are read now (under the caller's pinned version)."""
     choices = selectors.filter_choices(user=user)
+    if read_units:
+        choices["units"]()  # kept by filter_choices: the bar's select reuses it
     form = forms.TableFilterForm(request.GET or None, **choices)
     filters = selectors.TableFilters()
     if form.is_bound and form.is_valid():
@@ -56,15 +59,14 @@ def key_work_list(request):
     if scope.role is None:
         raise PermissionDenied
     with freshness.pinned():  # the kept filter choices and owed requirements: one read of the data version
-        form, filters = _filters(request, request.user)
+        form, filters = _filters(request, request.user, read_units=not scope.is_officer)
         requirements = selectors.key_work_requirements_for(user=request.user)
-    visible = selectors.key_works_visible_to(user=request.user)  # the scope's conditions, built once
-    works = selectors.key_work_table_rows(user=request.user, filters=filters, visible=visible)
+    works = selectors.key_work_page_rows(user=request.user, filters=filters)  # its SQL kept per scope and filters
     page = first_page_counted(works, request.GET.get("page"), PAGE_SIZE)
     if page.number == 1 and not page.has_next() and _unfiltered(filters):
         summary = selectors.key_work_summary_of_rows(page.object_list)  # the rows are the whole list
     else:
-        summary = selectors.key_work_summary(user=request.user, visible=visible)
+        summary = selectors.key_work_summary(user=request.user)
     works = _table_rows(page.object_list)
     show_unit = not scope.is_officer or scope.unit.kind != UnitKind.DISTRICT
     context = {

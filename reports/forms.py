@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaign_portal.core import access
-from campaign_portal.core.forms import DateInput, NFCFormMixin
+from campaign_portal.core import forms as core_forms
+from campaign_portal.core.forms import NFCFormMixin
 from campaign_portal.core.models import Unit, UnitKind
 
 from .models import ReportFormat, ReportKind
@@ -53,6 +54,40 @@ class UnitSelect(QuickSelect):
         return freshness.memo(key, lambda: super(UnitSelect, self).render(name, value, attrs, renderer))
 
 
+# The form's other widgets, written in Python as QuickSelect is: Django's own classes of the same names
+# (crispy writes the class name into the HTML: "textinput", "textarea"...), the same HTML as input.html
+# and textarea.html, without a template render per field. (A <select>'s template ends in a blank line that
+# QuickSelect does not write: the short selects keep Django's.)
+class TextInput(forms.TextInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        return _input_html(self.get_context(name, value, attrs)["widget"])
+
+
+class DateInput(core_forms.DateInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        return _input_html(self.get_context(name, value, attrs)["widget"])
+
+
+class Textarea(forms.Textarea):
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>', widget["name"], _attrs(widget["attrs"]), widget["value"] or ""
+        )
+
+
+def _input_html(widget) -> str:
+    """input.html: type, name, the value when there is one (as `stringformat:'s'`), then the attributes."""
+    value = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        format_html(' value="{}"', str(value)) if value is not None else "",
+        _attrs(widget["attrs"]),
+    )
+
+
 def _attrs(attrs) -> str:
     """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     out = []
@@ -89,17 +124,19 @@ class ReportRequestForm(NFCFormMixin, forms.Form):
         max_length=20,
         required=False,
         help_text=_("Để trống khi là dự thảo: văn thư sẽ ghi số."),
+        widget=TextInput,
     )
     signer_title = forms.CharField(
         label=_("Chức vụ người ký"),
         max_length=60,
         required=False,
         help_text=_("Ví dụ: PHÓ CHỦ TỊCH. Để trống: theo cấu hình của cổng."),
+        widget=TextInput,
     )
-    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=80, required=False)
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=80, required=False, widget=TextInput)
     remarks = forms.CharField(
         label=_("Đề xuất, kiến nghị (đưa vào báo cáo)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
     )

@@ -363,6 +363,13 @@ def report_list(request):
     scope = access.scope_for(request.user)
     if scope.role is None:
         raise PermissionDenied
+    if request.method == "GET":
+        with freshness.pinned():  # the kept sources, unit list and menu: one read of the data version
+            return _report_list_page(request)
+    return _report_list_page(request)
+
+
+def _report_list_page(request):
     choices = selectors.source_choices()
     # The dashboard's "compile a report" link names its campaign or directive and its day.
     # The unit page's link also names the kind and the unit.

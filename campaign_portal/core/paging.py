@@ -12,6 +12,5 @@ def first_page_counted(rows, number, size: int):
     first = list(rows[: size + 1])
     if len(first) <= size:
         paginator.count = len(first)  # a cached property: set, it is not asked of the database
-    page = paginator.page(1)
-    page.object_list = first[:size]
-    return page
+    # The page of the rows already read (Paginator.page would slice `rows` again).
+    return paginator._get_page(first[:size], paginator.validate_number(1), paginator)

@@ -1,7 +1,10 @@
 """Vietnamese text helpers: NFC normalisation and accent-insensitive folding for search."""
 
+import html
 import re
 import unicodedata
+
+from django.utils.safestring import SafeString
 
 _SPACES = re.compile(r"\s+")
 
@@ -38,6 +41,8 @@ def cut_at_word(text: str, limit: int) -> str:
 def as_template_text(value) -> str:
     """What `{{ value }}` writes in a template (localised, escaped unless already safe): for rows of a long
     table drawn in a view rather than by a template loop, with the same HTML."""
+    if type(value) is str:  # most cells: localize() returns a plain string as it is, escaping is all
+        return SafeString(html.escape(value))  # django.utils.html.escape, without its lazy-text wrapper
     from django.utils.formats import localize
     from django.utils.html import conditional_escape
 

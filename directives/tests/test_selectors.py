@@ -166,3 +166,14 @@ def test_inbox_is_for_officers(province, officer_kp, staff, django_assert_max_nu
 def test_compliance_counts_units_owing(province):
     req = RequirementFactory(directive=DirectiveFactory(issuer=province.province), applies_to=[UnitKind.DISTRICT])
     assert selectors.requirement_compliance(requirements=[req])[req.pk]["owed"] == 2
+
+
+def test_compliance_counts_are_the_callers_own_and_follow_a_write(province):
+    req = RequirementFactory(directive=DirectiveFactory(issuer=province.province), applies_to=[UnitKind.DISTRICT])
+    counts = selectors.requirement_compliance(requirements=[req])[req.pk]
+    counts["states"].clear()  # the ledger keeps its counts: a caller's change is its own
+    again = selectors.requirement_compliance(requirements=[req])[req.pk]
+    assert again["owed"] == 2 and sum(again["states"].values()) == 2
+    req.applies_to = [UnitKind.DISTRICT, UnitKind.COMMUNE]
+    req.save()  # a new data version: a new ledger and its counts
+    assert selectors.requirement_compliance(requirements=[req])[req.pk]["owed"] > 2

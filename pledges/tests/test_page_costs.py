@@ -94,6 +94,36 @@ def test_list_pages_second_page_and_a_write_on_the_next_load(
     assert "Mới gửi" in client.get(url + "?q=moi gui").content.decode()
 
 
+def test_a_renamed_unit_and_a_renumbered_letter_show_on_the_next_list_load(letter, province, staff, client_for):
+    _fill(letter, province, 2)
+    client = client_for(staff)
+    url = reverse("pledges:review_list")
+    client.get(url)  # the names are kept per data version
+    unit = province.ea_kly
+    unit.name = "Xã Ea Kly Mới"
+    unit.save()
+    directive = letter.dissemination.directive
+    directive.number = "99/KH-UBND"
+    directive.save()
+    body = client.get(url).content.decode()
+    assert "Xã Ea Kly Mới" in body and "99/KH-UBND" in body
+
+
+def test_review_queue_count_is_kept_per_data_version_and_follows_a_write(letter, province, staff, client_for):
+    _fill(letter, province, 30)  # 60 sent records
+    client = client_for(staff)
+    url = reverse("pledges:review_list")
+    assert "Trang 1/2" in client.get(url).content.decode()
+    assert "Trang 1/2" in client.get(url).content.decode()  # the kept count
+    _fill(letter, province, 21)  # 102 sent: the next load counts again
+    assert "Trang 1/3" in client.get(url).content.decode()
+    for record in list(Dissemination.objects.filter(status=ReviewStatus.SUBMITTED)[:2]):
+        record.status = ReviewStatus.ACCEPTED  # reviewed: out of the queue
+        record.save()
+    assert "Trang 1/2" in client.get(url).content.decode()
+    assert selectors.review_queue_for(user=staff).count() == 100
+
+
 @pytest.mark.parametrize("name", ["pledges:submission_list", "pledges:review_list"])
 def test_list_first_page_counts_its_own_rows_when_they_are_the_whole_list(
     name, letter, province, staff, client_for, django_assert_max_num_queries

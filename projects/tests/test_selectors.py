@@ -95,3 +95,22 @@ def test_search_ignores_accents(officer_kp, requirement, milestone):
     )
     found = selectors.key_work_table(user=officer_kp, filters=selectors.TableFilters(q="duong giao thong"))
     assert [w.name for w in found] == ["Đường giao thông liên xã Ea Kly"]
+
+
+def test_the_list_pages_rows_with_kept_sql_are_the_querysets_rows(leader, officer_kp, requirement, province):
+    make_mix(requirement, province)
+    for user in (leader, officer_kp):
+        for filters in (selectors.TableFilters(), selectors.TableFilters(sort="-risk", risk=Risk.LATE)):
+            wanted = list(selectors.key_work_table_rows(user=user, filters=filters, today=TODAY))
+            for _ in range(2):  # compiled, then the kept SQL
+                rows = selectors.key_work_page_rows(user=user, filters=filters, today=TODAY)
+                assert rows[0:50] == wanted
+                assert rows.count() == len(wanted)
+
+
+def test_a_work_saved_is_in_the_next_rows_read_with_kept_sql(leader, requirement, province):
+    make_mix(requirement, province)
+    before = selectors.key_work_page_rows(user=leader, today=TODAY)[0:50]
+    added = KeyWorkFactory(requirement=requirement, status=ReviewStatus.SUBMITTED, name="Cầu mới")
+    after = selectors.key_work_page_rows(user=leader, today=TODAY)[0:50]
+    assert len(after) == len(before) + 1 and added.pk in {row["pk"] for row in after}

@@ -44,6 +44,16 @@ def test_the_key_works_item_appears_on_the_next_page_once_an_ask_addresses_the_c
     assert "Công trình trọng điểm" in _labels(client.get(reverse("pledges:owed")))
 
 
+def test_the_key_works_item_appears_on_the_next_page_once_the_commune_has_a_work(client_for, officer_commune):
+    from projects.tests.factories import KeyWorkFactory
+
+    requirement = RequirementFactory()  # districts only: the commune owes nothing
+    client = client_for(officer_commune)
+    assert "Công trình trọng điểm" not in _labels(client.get(reverse("pledges:owed")))
+    KeyWorkFactory(requirement=requirement, unit=officer_commune.membership.unit)  # kept per data version
+    assert "Công trình trọng điểm" in _labels(client.get(reverse("pledges:owed")))
+
+
 def test_a_long_menu_keeps_four_items_in_the_bar_and_the_rest_under_more(client_for, staff):
     page = client_for(staff).get(reverse("core:audit_log"))
     # Staff have 8 items (Chờ duyệt … Nhật ký): 4 in the bar, 4 under "Thêm", the activity log among them.
