@@ -1,17 +1,15 @@
 """Scoped reads of the pledges app: every query a page makes goes through here."""
 
 import functools
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaign_portal.core import access
+from campaign_portal.core.compiled import compiled
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import cut_at_word, fold
 from directives import freshness, obligations, registry, schedule
@@ -264,20 +262,7 @@ class Listing:
         return self._union(parts).order_by(*self._order)
 
     def _fetch(self, what, make) -> list[tuple]:
-        key = (what, self._key)
-        with _compiled_lock:
-            found = _compiled.get(key)
-            if found is not None:
-                _compiled.move_to_end(key)
-        if found is None:
-            try:
-                found = make()
-            except EmptyResultSet:  # the ORM's "matches nothing" (a filter on no unit, no kind): no query
-                found = ("", ())
-            with _compiled_lock:
-                _compiled[key] = found
-                while len(_compiled) > 256:
-                    _compiled.popitem(last=False)
+        found = compiled((__name__, what, self._key), make, empty=("", ()))
         sql, params = found
         if not sql:
             return []
@@ -341,10 +326,6 @@ def _names_read() -> tuple[dict, dict]:
         dict(Unit.objects.values_list("pk", "name")),
         dict(Requirement.objects.values_list("pk", "directive__number")),
     )
-
-
-_compiled: OrderedDict = OrderedDict()  # (what, key) -> (sql, params): see Listing
-_compiled_lock = threading.Lock()
 
 
 def _filtered(model, qs, *, kind="", status="", unit_id=None, directive_id=None, query=""):

@@ -6,16 +6,14 @@
 import copy
 import datetime
 import functools
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from campaign_portal.core import access
+from campaign_portal.core.compiled import compiled
 from campaign_portal.core.models import COUNTED_STATUSES, ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import fold, nfc
 from directives import freshness, obligations
@@ -153,20 +151,7 @@ class CompiledRows:
         self._key = key
 
     def _fetch(self, what, make_sql) -> list[tuple]:
-        key = (what, self._key)
-        with _compiled_lock:
-            found = _compiled.get(key)
-            if found is not None:
-                _compiled.move_to_end(key)
-        if found is None:
-            try:
-                found = make_sql()
-            except EmptyResultSet:  # the ORM's "matches nothing": no query
-                found = ("", (), ())
-            with _compiled_lock:
-                _compiled[key] = found
-                while len(_compiled) > 256:
-                    _compiled.popitem(last=False)
+        found = compiled((__name__, what, self._key), make_sql, empty=("", (), ()))
         sql, params, names = found
         if sql is None:  # rows that need the ORM's conversions: not compiled ahead
             return None
@@ -205,10 +190,6 @@ class CompiledRows:
 
     def __len__(self) -> int:
         return self.count()
-
-
-_compiled: OrderedDict = OrderedDict()  # (what, key) -> (sql, params, column names): see CompiledRows
-_compiled_lock = threading.Lock()
 
 
 def key_work_page_rows(*, user, filters: TableFilters | None = None, today=None):
