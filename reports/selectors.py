@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaign_portal.core import access
+from campaign_portal.core.compiled import compiled
 from campaign_portal.core.models import ReviewStatus, Unit, UnitKind
 from campaign_portal.core.text import fold
 from directives import freshness, obligations, registry, schedule
@@ -328,26 +326,11 @@ class QueueItem:
 
 _FAR = datetime.datetime.max.replace(tzinfo=datetime.UTC)  # "never sent" sorts last
 
-_queue_sql: OrderedDict = OrderedDict()  # key -> (sql, params): see ReviewQueue
-_queue_sql_lock = threading.Lock()
-
 
 def _kept_sql(key, make) -> tuple[str, tuple]:
-    """The compiled SQL of a query that is a pure function of `key` (no data in it: never stale)."""
-    with _queue_sql_lock:
-        found = _queue_sql.get(key)
-        if found is not None:
-            _queue_sql.move_to_end(key)
-            return found
-    try:
-        found = make()
-    except EmptyResultSet:  # the ORM's "matches nothing" (a reader who reviews no unit): no query
-        found = ("", ())
-    with _queue_sql_lock:
-        _queue_sql[key] = found
-        while len(_queue_sql) > 128:
-            _queue_sql.popitem(last=False)
-    return found
+    """The compiled SQL of a query that is a pure function of `key` (no data in it: never stale); a reader
+    who reviews no unit matches nothing: no query."""
+    return compiled((__name__, key), make, empty=("", ()))
 
 
 class ReviewQueue:
