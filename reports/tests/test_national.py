@@ -84,3 +84,17 @@ def test_a_big_matrix_a_page_of_units_at_a_time(client_for, leader, country, mon
     assert first.context["unit_count"] == 2 and "Trang 1/2" in first.content.decode()
     second = client.get(url + "&page=2")
     assert [row[0].name for row in second.context["rows"]] == ["Xã Ia 1"]
+
+
+def test_the_country_line_adds_up_its_provinces(client_for, leader, country):
+    """The whole country's line is the sum of the provinces' lines (added up once per data version)."""
+    file_work(country["requirement"], country["communes"][1], status=ReviewStatus.SUBMITTED, name="Trường Ia")
+    response = client_for(leader).get(reverse("reports:dashboard") + f"?campaign={country['campaign'].pk}&province=")
+    total, lines = response.context["total"], [line.tally for line in response.context["lines"]]
+    for name in ("units", "compliant_units", "units_late", "applicable", "done", "accepted_late"):
+        assert getattr(total, name) == sum(getattr(tally, name) for tally in lines), name
+    assert total.units == sum(t.units for t in lines) > 2
+    assert dict(total.states) == {
+        state: sum(t.states.get(state, 0) for t in lines) for state in set().union(*(t.states for t in lines))
+    }
+    assert total.states.get("sent") == 1  # Ia 1's work awaiting review
