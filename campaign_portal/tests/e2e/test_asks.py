@@ -149,7 +149,8 @@ def test_a_letter_of_today_with_the_four_ways_of_asking(people, page, live_serve
     login(page, base, "soyte")
     page.goto(f"{base}/van-ban/{directive_id}/")
     page.get_by_role("button", name="Xác nhận đã nhận").first.click()
-    page.wait_for_load_state("domcontentloaded")
+    # The button answers by HTMX (no new page): leave only once the notice of the saved receipt is shown.
+    page.get_by_text("Đơn vị đã xác nhận nhận văn bản").wait_for()
     page.goto(f"{base}/don-vi-nop/")
     owed = page.locator("main").inner_text()
     assert "tham mưu bố trí kinh phí khen thưởng" not in owed

@@ -100,7 +100,8 @@ def test_a_letter_of_today_is_published_received_filed_returned_refiled_and_acce
     login(page, base, "n.eakly", PASSWORD)
     page.goto(f"{base}/van-ban/{directive.pk}/")
     page.get_by_role("button", name=re.compile("Xác nhận đã nhận")).first.click()
-    page.wait_for_load_state("domcontentloaded")
+    # The button answers by HTMX (no new page): leave only once the notice of the saved receipt is shown.
+    page.get_by_text("Đơn vị đã xác nhận nhận văn bản").wait_for()
     page.goto(f"{base}/don-vi-nop/")
     owed = page.locator("main").inner_text()
     assert "Báo cáo" in owed and "chỉ để biết" in owed
