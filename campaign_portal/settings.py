@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign_portal.core.middleware.PortalLocaleMiddleware",
+    "directives.middleware.DataVersionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +131,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = "campaign_portal.core.sessions"  # Django's database sessions, read without the ORM per request
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # One combination (a nested list): a flat list would lock a whole office behind one NAT address, or let anyone
@@ -160,7 +162,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "campaign_portal.core.storage.PortalStaticFilesStorage"  # WhiteNoise's, addresses kept
     },
 }
 # Uploaded files are private: no MEDIA_URL is routed; views check access and stream them.
