@@ -33,13 +33,35 @@ _sizes: dict = {}  # (version, key) → cells, for the answers that have a size
 _newest_seen = [0]  # answers of older versions are never asked again: they go when a newer one is seen
 _enabled = True
 _within = threading.local()  # the version read by the outermost memo() under way in this thread
+_request = threading.local()  # inside `per_request()`: the version read by this request (None: not yet read)
 
 
 def version() -> int:
-    """The data's version: the newest EngineVersion id (0 when there is none). One query."""
+    """The data's version: the newest EngineVersion id (0 when there is none). One query; inside
+    `per_request()`, one query per request (the menu and the page each asked it)."""
+    if getattr(_request, "active", False):
+        if _request.version is None:
+            _request.version = _read_version()
+        return _request.version
+    return _read_version()
+
+
+def _read_version() -> int:
     from .models import EngineVersion
 
     return EngineVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@contextmanager
+def per_request():
+    """Around one request (core.middleware): the version is read once, when first asked, and read again after
+    a write of this request (`bump`). Another process's write during the request is seen by the next one,
+    as if the request had read everything at its start."""
+    _request.active, _request.version = True, None
+    try:
+        yield
+    finally:
+        _request.active, _request.version = False, None
 
 
 def _add_row() -> None:
@@ -50,6 +72,7 @@ def _add_row() -> None:
 
 def bump() -> None:
     """Something the engine reads changed: a new version now and after the commit."""
+    _request.version = None
     clear()
     _add_row()
     if transaction.get_connection().in_atomic_block:
@@ -57,6 +80,7 @@ def bump() -> None:
 
 
 def _after_commit() -> None:
+    _request.version = None
     clear()
     _add_row()
     from .models import EngineVersion
