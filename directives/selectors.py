@@ -212,7 +212,13 @@ def directive_receipt_table(*, directive: Directive) -> list[dict]:
     The recipients in order are kept per data version (directives.freshness: units, directives and
     receipts are watched); the receipts, with who confirmed them, are read on every load.
     """
-    receipts = {r.unit_id: r for r in directive.receipts.select_related("confirmed_by")}
+    # Plain values, not a Receipt and a User per row: who confirmed is shown as str(user) shows them.
+    receipts = {
+        unit_id: (at, (full_name or username) if username else None)
+        for unit_id, at, full_name, username in directive.receipts.values_list(
+            "unit_id", "confirmed_at", "confirmed_by__full_name", "confirmed_by__username"
+        )
+    }
     rows = []
     for pk, name, parent in freshness.memo(
         ("receipt_units", directive.pk), lambda: _recipients_in_order(directive), small=True
@@ -223,8 +229,8 @@ def directive_receipt_table(*, directive: Directive) -> list[dict]:
                 "name": name,
                 "parent": parent,
                 "received": receipt is not None,
-                "confirmed_by": str(receipt.confirmed_by) if receipt and receipt.confirmed_by else "—",
-                "confirmed_at": date_filter(receipt.confirmed_at, "d/m/Y H:i") if receipt else "—",
+                "confirmed_by": (receipt[1] or "—") if receipt else "—",
+                "confirmed_at": date_filter(receipt[0], "d/m/Y H:i") if receipt else "—",
             }
         )
     return rows

@@ -1,8 +1,12 @@
 """Display helpers for the official layout of a directive."""
 
+import functools
+import html
+
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.models import UnitKind
@@ -42,11 +46,18 @@ def state_legend(open_=False):
 @register.simple_tag
 def state_badge(state, on_time=None, label=None):
     """An obligation state as the glossary shows it: its label on its colour, plus "trễ hạn" beside an
-    accepted state whose records came in late (timeliness is not a state of its own)."""
+    accepted state whose records came in late (timeliness is not a state of its own). A list page shows
+    one per row with a handful of different ones: each is drawn once per language."""
+    late = state == CellState.ACCEPTED and on_time is False
+    return _badge(get_language(), str(state), late, None if label is None else str(label))
+
+
+@functools.lru_cache(maxsize=512)
+def _badge(language, state, late, label):
     badge = format_html(
         '<span class="badge state-badge state-{}">{}</span>', CellState(state).value, label or CellState(state).label
     )
-    if state == CellState.ACCEPTED and on_time is False:
+    if late:
         badge += format_html(' <span class="badge state-badge state-late-note">{}</span>', ACCEPTED_LATE)
     return badge
 
@@ -55,6 +66,7 @@ def state_badge(state, on_time=None, label=None):
 def receipt_table_rows(rows):
     """The receipt table's rows (one per recipient, ~250 for a provincial letter), drawn here rather
     than by the template's loop: labels translated once, every value escaped here."""
+    escape = html.escape  # django.utils.html.escape's output, without its lazy-text check (~1,000 calls a page)
     l_unit, l_state, l_by, l_at = map(escape, (_("Đơn vị"), _("Trạng thái"), _("Người xác nhận"), _("Lúc")))
     received = f'<span class="badge text-bg-success">{escape(_("Đã nhận"))}</span>'
     awaiting = f'<span class="badge text-bg-warning text-dark">{escape(_("Chưa xác nhận"))}</span>'

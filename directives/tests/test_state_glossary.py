@@ -59,3 +59,19 @@ def test_the_matrix_the_unit_page_and_the_owed_page_say_a_state_in_the_same_word
     # The matrix cell wears the glossary's colour for that state.
     assert f'style="background:{COLOURS[CellState.SENT][0]};' in matrix
     assert 'class="badge state-badge state-sent"' in owed and 'class="badge state-badge state-sent"' in unit
+
+
+def test_a_state_badge_is_drawn_in_the_page_language_and_notes_lateness():
+    from django.utils import translation
+
+    from directives.templatetags.directive_tags import state_badge
+
+    with translation.override("vi"):
+        vi = state_badge(CellState.ACCEPTED, on_time=False)
+        assert str(CellState.ACCEPTED.label) in vi and "state-late-note" in vi
+        assert "state-late-note" not in state_badge(CellState.ACCEPTED, on_time=True)
+        assert ">Riêng<" in state_badge(CellState.ACCEPTED, label="Riêng")
+    with translation.override("en"):
+        en = state_badge(CellState.ACCEPTED, on_time=False)
+        assert str(CellState.ACCEPTED.label) in en
+    assert en != vi  # the English page does not get the Vietnamese badge kept for it

@@ -806,3 +806,14 @@ def test_requirement_rows_drawn_in_the_view_as_the_template_loop_drew_them(provi
     drawn = str(_requirement_rows_html(rows, with_compliance=with_compliance))
     assert drawn == Template(_OLD_REQUIREMENT_LOOP).render(Context(context))
     assert "A &lt;b&gt; &amp;" in drawn and "<br>Chỉ:" in drawn
+
+
+def test_the_receipt_table_escapes_names_and_shows_a_dash_when_nobody_is_known(client_for, staff, province, letter):
+    from campaign_portal.core.tests.factories import UserFactory
+
+    sneaky = UserFactory(username="sneaky", full_name="<b>Nguyễn</b> & Co")
+    Receipt.objects.create(directive=letter, unit=province.krong_pac, confirmed_by=sneaky)
+    Receipt.objects.create(directive=letter, unit=province.ea_kly, confirmed_by=None)
+    response = client_for(staff).get(url("detail", letter.pk))  # a receipt whose confirmer is gone draws too
+    assert response.status_code == 200
+    assert "&lt;b&gt;Nguyễn&lt;/b&gt; &amp; Co" in response.text and "<b>Nguyễn</b>" not in response.text
