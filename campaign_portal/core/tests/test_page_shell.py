@@ -50,3 +50,54 @@ def test_the_unread_badge_counts_what_the_notifications_page_lists(client_for, o
     assert page.context["portal_unread"] == 2
     mine[0].read_by.add(officer_commune)
     assert client_for(officer_commune).get(reverse("password_change_done")).context["portal_unread"] == 1
+
+
+# --- the top bar, kept per user, page and language (core/templatetags/portal.py: portal_navbar) ------------
+
+
+def _logout_token(html: str) -> str:
+    import re
+
+    form = html[html.index('action="' + reverse("logout") + '"') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_each_user_sees_their_own_top_bar_on_the_same_page(client_for, officer_commune, officer_kp):
+    url = reverse("password_change_done")
+    for _ in range(2):  # the second load is drawn from the kept bar
+        commune_page = client_for(officer_commune).get(url).text
+        district_page = client_for(officer_kp).get(url).text
+        assert str(officer_commune) in commune_page and str(officer_kp) not in commune_page
+        assert str(officer_kp) in district_page and str(officer_commune) not in district_page
+        assert officer_commune.membership.unit.name in commune_page
+
+
+def test_the_kept_top_bar_carries_this_requests_token(officer_commune):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_commune)
+    url = reverse("password_change_done")
+    client.get(url)
+    page = client.get(url).text  # the kept bar
+    assert "portalcsrfslot" not in page
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": _logout_token(page)})
+    assert response.status_code == 302  # signed out: the token in the bar was valid
+    assert client.get(url).status_code == 302
+
+
+def test_the_top_bar_follows_the_unread_count_and_the_language(client_for, officer_commune, settings):
+    client = client_for(officer_commune)
+    url = reverse("password_change_done")
+    assert "chưa đọc" not in client.get(url).text
+    Notification.objects.create(unit=officer_commune.membership.unit, message="Văn bản mới")
+    assert "chưa đọc" in client.get(url).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).text
+    assert 'value="vi" lang="vi">Tiếng Việt' in english and 'value="en" lang="en">English' not in english
+
+
+def test_the_language_switch_returns_to_the_page_it_was_pressed_on(client_for, officer_commune):
+    client = client_for(officer_commune)
+    for url in (reverse("password_change_done"), reverse("core:notifications")):
+        assert f'name="next" value="{url}"' in client.get(url).text
