@@ -54,7 +54,7 @@ def _read_version() -> int:
 
 @contextmanager
 def per_request():
-    """Around one request (core.middleware): the version is read once, when first asked, and read again after
+    """Around one request (directives.middleware): the version is read once, when first asked, and read again after
     a write of this request (`bump`). Another process's write during the request is seen by the next one,
     as if the request had read everything at its start."""
     _request.active, _request.version = True, None

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaign_portal.core.access import get_object_for_user, scope_for
 from campaign_portal.core.audit import audit_entries_for, audit_rows
-from campaign_portal.core.models import AuditEntry, Unit, UnitKind
+from campaign_portal.core.models import AuditEntry, Unit, UnitKind, User
 from campaign_portal.core.text import fold
 
 from . import freshness, obligations, schedule
@@ -214,7 +214,7 @@ def directive_receipt_table(*, directive: Directive) -> list[dict]:
     """
     # Plain values, not a Receipt and a User per row: who confirmed is shown as str(user) shows them.
     receipts = {
-        unit_id: (at, (full_name or username) if username else None)
+        unit_id: (at, User.display_name(full_name, username) if username else None)
         for unit_id, at, full_name, username in directive.receipts.values_list(
             "unit_id", "confirmed_at", "confirmed_by__full_name", "confirmed_by__username"
         )

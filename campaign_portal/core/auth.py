@@ -8,7 +8,7 @@ the row is read on each request: the ORM spent about 2 ms of every page building
 `select_related` join (measured with `manage.py bench_pages`), ten times what the database spends answering
 it. The objects are those `select_related("membership__unit__parent")` would give (`from_db`, the related
 caches filled the same way, a user without a membership raises `RelatedObjectDoesNotExist`):
-`test_auth.py` compares the two.
+`tests/test_auth_and_sessions.py` compares the two.
 """
 
 import functools

@@ -105,7 +105,12 @@ class User(AbstractUser):
         verbose_name_plural = _("người dùng")
 
     def __str__(self):
-        return self.full_name or self.get_username()
+        return self.display_name(self.full_name, self.get_username())
+
+    @staticmethod
+    def display_name(full_name: str, username: str) -> str:
+        """How a user is named on screens: for rows read as plain values as well as for a User."""
+        return full_name or username
 
 
 class Role(models.TextChoices):

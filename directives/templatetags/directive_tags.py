@@ -1,7 +1,6 @@
 """Display helpers for the official layout of a directive."""
 
 import functools
-import html
 
 from django import template
 from django.utils.html import format_html
@@ -10,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaign_portal.core.models import UnitKind
+from campaign_portal.core.text import escape_text
 
 from ..obligations import CellState
 from ..state_glossary import ACCEPTED_LATE, glossary
@@ -66,7 +66,7 @@ def _badge(language, state, late, label):
 def receipt_table_rows(rows):
     """The receipt table's rows (one per recipient, ~250 for a provincial letter), drawn here rather
     than by the template's loop: labels translated once, every value escaped here."""
-    escape = html.escape  # django.utils.html.escape's output, without its lazy-text check (~1,000 calls a page)
+    escape = escape_text  # ~1,000 calls a page
     l_unit, l_state, l_by, l_at = map(escape, (_("Đơn vị"), _("Trạng thái"), _("Người xác nhận"), _("Lúc")))
     received = f'<span class="badge text-bg-success">{escape(_("Đã nhận"))}</span>'
     awaiting = f'<span class="badge text-bg-warning text-dark">{escape(_("Chưa xác nhận"))}</span>'
